@@ -1,0 +1,52 @@
+# Minsheng: two commands. `make run` serves the demo on http://127.0.0.1:8000; `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 3
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bootstrap messages catalogues clean e2e
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+bootstrap: $(VENV)/.installed
+	@$(PY) manage.py catalogues --compile
+
+run: export HTTPS ?= false
+run: bootstrap
+	$(PY) manage.py migrate --noinput
+	@if [ ! -f var/.demo-loaded ]; then \
+		$(PY) manage.py demo && touch var/.demo-loaded; \
+	else $(PY) manage.py demo --logins-only; fi
+	@$(PY) manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "Minsheng is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it; the data stays in var/)"
+	$(BIN)/gunicorn minsheng.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --graceful-timeout 5
+
+test: bootstrap
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: bootstrap
+	$(BIN)/pytest e2e $(PYTEST_ARGS)
+
+lint: bootstrap
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy minsheng
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py catalogues --check
+
+# Re-extract the message catalogues after changing user-facing strings (needs GNU gettext).
+messages: bootstrap
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "tests/*" -i "e2e/*" -i "bench/*"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

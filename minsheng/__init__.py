@@ -1,0 +1,1 @@
+"""Minsheng (民生): deputies' suggestions, supervision, ledgers and micro-wishes."""

@@ -1,0 +1,104 @@
+"""The JSON API at /api/v1/: thin handlers over the apps' own functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from minsheng.api.auth import ActiveSession, BearerToken
+from minsheng.people import permissions
+
+api = NinjaAPI(
+    title="Minsheng API",
+    version="1",
+    description="Deputies' suggestions, supervision and ledgers. Authenticate with "
+    "`Authorization: Bearer <token>`; create a token on your account page or with "
+    "`minsheng api_token USERNAME`.",
+    auth=[BearerToken(), ActiveSession()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "Authentication required: send a valid API token as 'Authorization: Bearer <token>'."  # noqa: E501
+            )
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = ".".join(
+            str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+        )
+        problems.append(f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", "")))
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request is not valid: %(problems)s")
+            % {"problems": "; ".join(problems)},
+            "errors": exc.errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class RoleOut(Schema):
+    kind: str
+    label: str
+    jurisdiction: str
+    organisation: str | None
+    organisation_id: int | None
+    supervisor_tier: int | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    real_name: str
+    jurisdiction: str | None
+    roles: list[RoleOut]
+
+
+@api.get("/me", response=MeOut, summary="The caller and their roles", tags=["people"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "real_name": user.display_name,  # type: ignore[union-attr]
+        "jurisdiction": str(user.jurisdiction) if user.jurisdiction_id else None,  # type: ignore[union-attr]
+        "roles": [
+            {
+                "kind": role.kind,
+                "label": role.get_kind_display(),
+                "jurisdiction": str(role.jurisdiction),
+                "organisation": str(role.organisation) if role.organisation_id else None,
+                "organisation_id": role.organisation_id,
+                "supervisor_tier": role.supervisor_tier,
+            }
+            for role in permissions.active_roles(user)
+        ],
+    }

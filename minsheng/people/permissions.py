@@ -1,0 +1,146 @@
+"""Role predicates and the access-check pairs for people records.
+
+Every later app builds on the same few questions: which jurisdictions may this person see,
+which units do they act for, are they congress staff there. The answers are computed once per
+request (cached on the user object) from the person's active roles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from minsheng.people.models import Deputy, Organisation, Role, User
+
+_CACHE = "_minsheng_roles"
+
+
+def active_roles(user: Any) -> list[Role]:
+    """The user's active roles, loaded once per user object."""
+    from minsheng.people.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(
+            Role.objects.filter(user=user, is_active=True).select_related(
+                "organisation", "jurisdiction"
+            )
+        )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles (after roles change in the same request or test)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def role_kinds(user: Any) -> set[str]:
+    kinds = {role.kind for role in active_roles(user)}
+    if getattr(user, "is_superuser", False):
+        kinds.add("admin")
+    return kinds
+
+
+def has_role(user: Any, kind: str, jurisdiction_id: int | None = None) -> bool:
+    if kind == "admin" and getattr(user, "is_superuser", False):
+        return True
+    for role in active_roles(user):
+        if role.kind != kind:
+            continue
+        if jurisdiction_id is None or jurisdiction_id in _covered(role):
+            return True
+    return False
+
+
+def _covered(role: Role) -> set[int]:
+    if role.include_descendants:
+        return role.jurisdiction.descendant_ids()
+    return {role.jurisdiction_id}
+
+
+def jurisdiction_ids(user: Any) -> set[int]:
+    """Jurisdictions whose work this person may see: those of their roles (and, where a role
+    says so, the jurisdictions below), plus their home jurisdiction."""
+    ids: set[int] = set()
+    for role in active_roles(user):
+        ids |= _covered(role)
+    home = getattr(user, "jurisdiction_id", None)
+    if home:
+        ids.add(home)
+    return ids
+
+
+def is_admin(user: Any) -> bool:
+    return has_role(user, "admin")
+
+
+def is_staff_of(user: Any, jurisdiction_id: int) -> bool:
+    """Congress office staff (or an administrator) of that jurisdiction."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return has_role(user, "staff", jurisdiction_id) or has_role(user, "admin", jurisdiction_id)
+
+
+def unit_ids(user: Any, kinds: tuple[str, ...] = ("clerk", "head")) -> set[int]:
+    """Handling units this person acts for (as clerk and/or head)."""
+    return {
+        role.organisation_id
+        for role in active_roles(user)
+        if role.kind in kinds and role.organisation_id is not None
+    }
+
+
+def committee_ids(user: Any) -> set[int]:
+    return unit_ids(user, kinds=("committee",))
+
+
+def supervisor_tiers(user: Any) -> set[int]:
+    return {
+        role.supervisor_tier
+        for role in active_roles(user)
+        if role.kind == "supervisor" and role.supervisor_tier is not None
+    }
+
+
+def deputy_profiles(user: Any) -> list[Deputy]:
+    from minsheng.people.models import Deputy
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Deputy.objects.filter(user=user, is_active=True).select_related("term"))
+
+
+def can_see_contact(user: Any, deputy: Deputy) -> bool:
+    """A deputy's contact details: the deputy, congress staff and administrators only."""
+    return deputy.user_id == getattr(user, "pk", None) or is_staff_of(user, deputy.jurisdiction_id)
+
+
+def can_use_admin_site(user: Any) -> bool:
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+
+
+# --- access-check pairs (CONVENTIONS habit 5) ------------------------------------------------
+
+
+def get_deputy_for_user(user: User, pk: int) -> Deputy:
+    from minsheng.people.models import Deputy
+
+    try:
+        return Deputy.objects.visible_to(user).select_related("user", "delegation").get(pk=pk)
+    except (Deputy.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such deputy.") from None
+
+
+def get_organisation_for_user(user: User, pk: int) -> Organisation:
+    from minsheng.people.models import Organisation
+
+    try:
+        return Organisation.objects.visible_to(user).get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such organisation.") from None

@@ -1,0 +1,167 @@
+"""Deadline rules (DOMAIN.md §2, §4): natural-time and working-day limits, warning colours."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from minsheng.lib.workdays import Due, WorkCalendar
+from minsheng.suggestions.deadlines import (
+    Rules,
+    WarningColour,
+    adjustment_window_end,
+    between_session_assign_due,
+    is_late,
+    joint_opinion_due,
+    publication_due,
+    rating_window_end,
+    rehandling_due,
+    reply_cap,
+    reply_due,
+    sign_due,
+    warning,
+    yellow_from,
+)
+
+RULES = Rules()
+
+
+@pytest.fixture
+def cal() -> WorkCalendar:
+    return WorkCalendar()
+
+
+def test_defaults_follow_the_domain_guide() -> None:
+    assert dataclasses.asdict(RULES) == {
+        "reply_months": 3,
+        "reply_cap_months": 6,
+        "sign_days": 7,
+        "adjustment_workdays": 7,
+        "joint_opinion_months": 1,
+        "rehandling_months": 1,
+        "rating_workdays": 20,
+        "publication_workdays": 20,
+        "between_session_assign_workdays": 5,
+        "warning_workdays": 5,
+    }
+
+
+def test_rules_are_frozen_and_validated() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        RULES.reply_months = 4  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Rules(adjustment_workdays=0)
+    with pytest.raises(ValueError):
+        Rules(reply_months=3, reply_cap_months=2)
+
+
+# --- natural-time limits ----------------------------------------------------------------------
+
+
+def test_reply_due_and_cap() -> None:
+    assert reply_due(date(2026, 3, 20), RULES) == Due(date(2026, 6, 20), uncertain=False)
+    assert reply_cap(date(2026, 3, 20), RULES) == Due(date(2026, 9, 20), uncertain=False)
+    # Month-end clamping; natural limits never depend on the calendar, even in unknown years.
+    assert reply_due(date(2026, 11, 30), RULES) == Due(date(2027, 2, 28), uncertain=False)
+    assert reply_cap(date(2026, 8, 31), RULES) == Due(date(2027, 2, 28), uncertain=False)
+    assert reply_due(date(2027, 11, 30), RULES) == Due(date(2028, 2, 29), uncertain=False)
+
+
+def test_sign_due_counts_natural_days() -> None:
+    assert sign_due(date(2026, 3, 20), RULES) == Due(date(2026, 3, 27), uncertain=False)
+    # Over National Day the holiday still counts.
+    assert sign_due(date(2026, 9, 30), RULES) == Due(date(2026, 10, 7), uncertain=False)
+    assert sign_due(date(2026, 12, 28), RULES) == Due(date(2027, 1, 4), uncertain=False)
+
+
+def test_joint_opinion_and_rehandling_due() -> None:
+    assert joint_opinion_due(date(2026, 1, 31), RULES) == Due(date(2026, 2, 28), uncertain=False)
+    assert joint_opinion_due(date(2026, 4, 10), RULES).date == date(2026, 5, 10)
+    assert rehandling_due(date(2026, 5, 31), RULES) == Due(date(2026, 6, 30), uncertain=False)
+    assert rehandling_due(date(2026, 12, 15), Rules(rehandling_months=2)).date == date(2027, 2, 15)
+
+
+# --- working-day limits -----------------------------------------------------------------------
+
+
+def test_adjustment_window_end(cal: WorkCalendar) -> None:
+    # Mon 2026-09-28: Sep 29, 30, Oct 8, 9, 10 (working Saturday), 12, 13.
+    end = adjustment_window_end(date(2026, 9, 28), RULES, cal)
+    assert end == Due(date(2026, 10, 13), uncertain=False)
+    assert adjustment_window_end(date(2026, 9, 28), Rules(adjustment_workdays=3), cal).date == (
+        date(2026, 10, 8)
+    )
+
+
+def test_rating_window_end(cal: WorkCalendar) -> None:
+    # Thu 2026-09-24: Sep 25 is Mid-Autumn, then Sep 28-30 (3), Oct 8-10 (6), 12-16 (11),
+    # 19-23 (16), 26-29 (20).
+    assert rating_window_end(date(2026, 9, 24), RULES, cal) == Due(date(2026, 10, 29), False)
+
+
+def test_publication_due_into_an_unknown_year(cal: WorkCalendar) -> None:
+    # Tue 2026-12-15: Dec 16-18 (3), 21-25 (8), 28-31 (12), then 2027 guessed Mon-Fri:
+    # Jan 1 (13), 4-8 (18), 11-12 (20).
+    assert publication_due(date(2026, 12, 15), RULES, cal) == Due(date(2027, 1, 12), True)
+    entered = WorkCalendar(overrides={date(2027, 1, 1): False}, known_years=[2027])
+    assert publication_due(date(2026, 12, 15), RULES, entered) == Due(date(2027, 1, 13), False)
+
+
+def test_between_session_assign_due(cal: WorkCalendar) -> None:
+    # Thu 2026-02-12: Feb 13, 14 (working Saturday), then Spring Festival to Feb 23; 24, 25, 26.
+    due = between_session_assign_due(date(2026, 2, 12), RULES, cal)
+    assert due == Due(date(2026, 2, 26), uncertain=False)
+
+
+def test_is_late() -> None:
+    end = date(2026, 10, 13)
+    assert not is_late(date(2026, 10, 12), end)
+    assert not is_late(end, end)
+    assert is_late(date(2026, 10, 14), end)
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+
+def test_yellow_from(cal: WorkCalendar) -> None:
+    # Before Mon 2026-10-12: Oct 10 (working Saturday), 9, 8, Sep 30, 29.
+    assert yellow_from(date(2026, 10, 12), RULES, cal) == Due(date(2026, 9, 29), False)
+    # A natural due date on a Saturday, after Dragon Boat Festival on Fri 2026-06-19.
+    assert yellow_from(date(2026, 6, 20), RULES, cal).date == date(2026, 6, 12)
+    assert yellow_from(date(2027, 1, 5), RULES, cal).uncertain
+
+
+@pytest.mark.parametrize(
+    ("today", "colour"),
+    [
+        (date(2026, 9, 1), "green"),
+        (date(2026, 9, 28), "green"),  # the day before yellow
+        (date(2026, 9, 29), "yellow"),  # first yellow day
+        (date(2026, 10, 3), "yellow"),  # during the holiday
+        (date(2026, 10, 12), "yellow"),  # due today is not yet overdue
+        (date(2026, 10, 13), "red"),  # the day after
+        (date(2027, 3, 1), "red"),
+    ],
+)
+def test_warning_boundaries(today: date, colour: str, cal: WorkCalendar) -> None:
+    result = warning(date(2026, 10, 12), today, RULES, cal)
+    assert result == colour
+    assert type(result) is str
+
+
+def test_warning_done_or_undated_is_green(cal: WorkCalendar) -> None:
+    overdue_day = date(2026, 12, 1)
+    assert warning(date(2026, 10, 12), overdue_day, RULES, cal, done=True) == "green"
+    assert warning(None, overdue_day, RULES, cal) == "green"
+
+
+def test_warning_workdays_are_configurable(cal: WorkCalendar) -> None:
+    rules = Rules(warning_workdays=1)
+    assert warning(date(2026, 10, 12), date(2026, 10, 9), rules, cal) == "green"
+    assert warning(date(2026, 10, 12), date(2026, 10, 10), rules, cal) == "yellow"
+
+
+def test_warning_colour_values() -> None:
+    assert [c.value for c in WarningColour] == ["green", "yellow", "red"]
