@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 3
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bootstrap messages catalogues clean e2e
+.PHONY: run test lint bench bootstrap messages catalogues clean e2e
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,9 @@ messages: bootstrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+# Benchmarks with a data generator and a printed table (BENCH_SIZES=1000,10000,100000;
+# BENCH_DATABASE_URL=postgres://… to measure on PostgreSQL).
+BENCH_SIZES ?= 1000,10000,100000
+bench: bootstrap
+	$(PY) -m bench --sizes $(BENCH_SIZES)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "minsheng.people",
+    "minsheng.suggestions",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,7 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["minsheng.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -214,5 +216,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -33,6 +33,7 @@ class Cast:
     clerk_a: User
     head_a: User
     clerk_b: User
+    head_b: User
     supervisor: User
     committee: User
     admin: User
@@ -92,6 +93,7 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
         clerk_a=person("clerk_a", Role.Kind.CLERK, unit_a),
         head_a=person("head_a", Role.Kind.HEAD, unit_a),
         clerk_b=person("clerk_b", Role.Kind.CLERK, unit_b),
+        head_b=person("head_b", Role.Kind.HEAD, unit_b),
         supervisor=person("supervisor", Role.Kind.SUPERVISOR, supervisor_tier=2),
         committee=person("committee", Role.Kind.COMMITTEE, committee_org),
         admin=admin,

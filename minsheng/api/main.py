@@ -10,7 +10,9 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
+from minsheng.api.suggestions import router as suggestions_router
 from minsheng.people import permissions
+from minsheng.suggestions.workflow import WorkflowError
 
 api = NinjaAPI(
     title="Minsheng API",
@@ -63,6 +65,15 @@ def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(WorkflowError)
+def on_workflow_error(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
+    # NotAllowed 403, Conflict 409, Invalid 422: the status is part of the error.
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+
+api.add_router("/suggestions", suggestions_router)
 
 
 class RoleOut(Schema):

@@ -362,7 +362,7 @@ class Role(models.Model):
         help_text=_("Grants the same view over the cities and counties below this jurisdiction."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("role")

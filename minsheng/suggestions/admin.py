@@ -1,0 +1,665 @@
+"""Administration of the suggestions app.
+
+Administrators edit the configuration here: rule sets, the working-day calendar, the category
+tree and the routing table (whose every change is kept). Suggestions and everything that happens
+to them are browse-only: a state changes only through `workflow.py`, so no admin form, inline or
+bulk action may write one (CONVENTIONS habit 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.lib.workdays import PACKAGE_YEARS
+from minsheng.people.models import User
+from minsheng.suggestions import signals, workflow
+from minsheng.suggestions.models import (
+    AdjustmentRequest,
+    Assignment,
+    CalendarDay,
+    CalendarYear,
+    Category,
+    ContactLog,
+    Event,
+    ExtensionRequest,
+    JointOpinion,
+    Rating,
+    Reply,
+    RoutingRule,
+    RoutingRuleChange,
+    RuleSet,
+    Suggestion,
+)
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+class RuleSetForm(forms.ModelForm):
+    class Meta:
+        model = RuleSet
+        fields = ["jurisdiction", *RuleSet.FIELDS]
+        help_texts = {
+            "reply_months": _("Natural months from assignment to the reply. Common practice: 3."),
+            "reply_cap_months": _(
+                "How far an approved extension may reach, in months from assignment. The law "
+                "allows up to 6."
+            ),
+            "sign_days": _("Natural days a unit has to sign for an assignment. Common: 7."),
+            "adjustment_workdays": _(
+                "Working days after assignment in which a unit may ask for adjustment; a later "
+                "request is not adjusted. Places use 3, 7 or 10."
+            ),
+            "joint_opinion_months": _(
+                "Months a joint unit has to send its opinion to the lead unit. Common: 1."
+            ),
+            "rehandling_months": _(
+                "Months to answer again after an unsatisfied rating. Places use half a month to "
+                "2 months; common: 1."
+            ),
+            "rating_workdays": _(
+                "Working days the deputy has to rate a reply; afterwards it is recorded as not "
+                "rated, never as satisfied. Common: 20."
+            ),
+            "publication_workdays": _(
+                "Working days after a reply within which it is published. Common: 20."
+            ),
+            "between_session_assign_workdays": _(
+                "Working days to assign a suggestion made between sessions. Common: 5."
+            ),
+            "warning_workdays": _(
+                "The yellow warning shows this many working days before a due date. Common: 5."
+            ),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        # A zero limit would make every item overdue at once (deadlines.Rules refuses it).
+        for name in RuleSet.FIELDS:
+            value = data.get(name)
+            if value is not None and value < 1:
+                self.add_error(name, gettext("Enter at least 1."))
+        return data
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    form = RuleSetForm
+    list_display = [
+        "jurisdiction",
+        "reply_months",
+        "reply_cap_months",
+        "sign_days",
+        "adjustment_workdays",
+        "rating_workdays",
+        "rehandling_months",
+        "warning_workdays",
+        "updated_at",
+    ]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["jurisdiction"]}),
+        (
+            _("Replying"),
+            {
+                "fields": [
+                    "reply_months",
+                    "reply_cap_months",
+                    "rehandling_months",
+                    "warning_workdays",
+                ]
+            },
+        ),
+        (
+            _("Assignment"),
+            {
+                "fields": [
+                    "between_session_assign_workdays",
+                    "sign_days",
+                    "adjustment_workdays",
+                    "joint_opinion_months",
+                ]
+            },
+        ),
+        (_("After the reply"), {"fields": ["rating_workdays", "publication_workdays"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+    actions = ["recompute_now"]
+
+    def save_model(self, request: HttpRequest, obj: RuleSet, form: Any, change: bool) -> None:
+        with signals.acting(request.user):
+            super().save_model(request, obj, form, change)
+        self.message_user(
+            request, gettext("Open suggestions' due dates will be recomputed with these rules.")
+        )
+
+    def delete_model(self, request: HttpRequest, obj: RuleSet) -> None:
+        with signals.acting(request.user):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
+        with signals.acting(request.user):
+            for obj in queryset:
+                obj.delete()
+
+    @admin.action(description=_("Recompute open items' due dates now"), permissions=["change"])
+    def recompute_now(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
+        by = request.user if isinstance(request.user, User) else None
+        changed = 0
+        for rule_set in queryset:
+            changed += workflow.recompute_due_dates(rule_set.jurisdiction_id, by=by)
+        self.message_user(
+            request,
+            gettext("Due dates changed on %(count)s open suggestions.") % {"count": changed},
+        )
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = sorted({d.year for d in CalendarDay.objects.dates("date", "year")}, reverse=True)
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+class CalendarChangeMixin:
+    """Calendar edits are attributed to the administrator in the recompute log."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with signals.acting(request.user):
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with signals.acting(request.user):
+            super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with signals.acting(request.user):
+            for obj in queryset:
+                obj.delete()
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_workday", "note"]
+        help_texts = {
+            "date": _("A public holiday, or a weekend day that is a working day (调休)."),
+            "is_workday": _("Tick for a swapped working day (补班); leave empty for a day off."),
+            "note": _("For example 春节 or 国庆节调休上班."),
+        }
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CalendarChangeMixin, admin.ModelAdmin):
+    form = CalendarDayForm
+    list_display = ["date", "weekday", "is_workday", "note", "year_complete"]
+    list_filter = [YearFilter, "is_workday"]
+    search_fields = ["note"]
+    ordering = ["date"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return "一二三四五六日"[obj.date.weekday()]
+
+    @admin.display(description=_("year complete"), boolean=True)
+    def year_complete(self, obj: CalendarDay) -> bool:
+        year = obj.date.year
+        return year in PACKAGE_YEARS or CalendarYear.objects.filter(year=year).exists()
+
+
+class CalendarYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "note"]
+        help_texts = {
+            "year": _(
+                "Declare a year complete only after entering all its holidays and swapped "
+                "working days: from then on deadlines in it are no longer flagged as uncertain."
+            ),
+            "note": _("Where the arrangement comes from, e.g. the State Council notice."),
+        }
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(gettext("Enter a year between 2000 and 2100."))
+        if (
+            year not in PACKAGE_YEARS
+            and not CalendarDay.objects.filter(date__year=year, is_workday=False).exists()
+        ):
+            raise forms.ValidationError(
+                gettext(
+                    "No holidays of %(year)s have been entered yet. Enter the year's holidays "
+                    "and swapped working days first."
+                )
+                % {"year": year}
+            )
+        return year
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarChangeMixin, admin.ModelAdmin):
+    form = CalendarYearForm
+    list_display = ["year", "note", "holidays", "working_days"]
+    list_filter = ["year"]
+    ordering = ["-year"]
+
+    @admin.display(description=_("days off entered"))
+    def holidays(self, obj: CalendarYear) -> int:
+        return CalendarDay.objects.filter(date__year=obj.year, is_workday=False).count()
+
+    @admin.display(description=_("swapped working days entered"))
+    def working_days(self, obj: CalendarYear) -> int:
+        return CalendarDay.objects.filter(date__year=obj.year, is_workday=True).count()
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["jurisdiction", "name", "parent", "sort_order", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        parent, jurisdiction = data.get("parent"), data.get("jurisdiction")
+        if parent is None or jurisdiction is None:
+            return data
+        if parent.jurisdiction_id != jurisdiction.pk:
+            self.add_error("parent", gettext("The parent category belongs to another congress."))
+            return data
+        node: Category | None = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                self.add_error("parent", gettext("A category cannot be placed under itself."))
+                break
+            node = node.parent
+        return data
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
+    list_display = ["__str__", "parent", "jurisdiction", "sort_order", "is_active", "used"]
+    list_filter = ["jurisdiction", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "parent__name"]
+    list_select_related = ["parent", "jurisdiction"]
+    autocomplete_fields = ["parent"]
+    ordering = ["jurisdiction", "parent__sort_order", "parent__name", "sort_order", "name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        return super().get_queryset(request).annotate(n_suggestions=Count("suggestions"))
+
+    @admin.display(description=_("suggestions"), ordering="n_suggestions")
+    def used(self, obj: Any) -> int:
+        return int(obj.n_suggestions)
+
+
+# --- the routing table and its history ------------------------------------------------------------
+
+
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ["jurisdiction", "category", "region", "lead_unit", "joint_units"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        jurisdiction = data.get("jurisdiction")
+        category, lead = data.get("category"), data.get("lead_unit")
+        joint = list(data.get("joint_units") or [])
+        if jurisdiction is None:
+            return data
+        if category is not None and category.jurisdiction_id != jurisdiction.pk:
+            self.add_error("category", gettext("The category belongs to another congress."))
+        for field, units in (("lead_unit", [lead] if lead else []), ("joint_units", joint)):
+            for unit in units:
+                if unit.jurisdiction_id != jurisdiction.pk or not unit.is_handling_unit:
+                    self.add_error(
+                        field,
+                        gettext("%(unit)s is not a handling unit of this congress.")
+                        % {"unit": unit},
+                    )
+        if lead is not None and lead in joint:
+            self.add_error("joint_units", gettext("The lead unit cannot also be a joint unit."))
+        return data
+
+
+class RoutingRuleChangeInline(admin.TabularInline):
+    model = RoutingRuleChange
+    fk_name = "rule"
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "change", "changed_by", "before_text", "after_text"]
+    readonly_fields = ("changed_at", "change", "changed_by", "before_text", "after_text")
+    ordering = ["-changed_at", "-id"]
+    verbose_name_plural = _("history of this rule")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("before"))
+    def before_text(self, obj: RoutingRuleChange) -> str:
+        return snapshot_text(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_text(self, obj: RoutingRuleChange) -> str:
+        return snapshot_text(obj.after)
+
+
+def snapshot_text(snapshot: dict[str, Any] | None) -> str:
+    if not snapshot:
+        return "—"
+    joint = "、".join(snapshot.get("joint_units") or []) or "—"
+    region = snapshot.get("region") or gettext("whole jurisdiction")
+    return gettext("%(category)s (%(region)s): lead %(lead)s; joint %(joint)s") % {
+        "category": snapshot.get("category"),
+        "region": region,
+        "lead": snapshot.get("lead_unit"),
+        "joint": joint,
+    }
+
+
+def record_routing_change(
+    rule: RoutingRule,
+    *,
+    by: Any,
+    change: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> RoutingRuleChange | None:
+    """Append one row to the routing table's history (nothing when nothing changed)."""
+    if change == "changed" and before == after:
+        return None
+    return RoutingRuleChange.objects.create(
+        rule=rule if change != "deleted" else None,
+        jurisdiction_id=rule.jurisdiction_id,
+        changed_by=by if getattr(by, "pk", None) else None,
+        change=change,
+        before=before,
+        after=after,
+    )
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    form = RoutingRuleForm
+    list_display = ["category", "region", "lead_unit", "joint_list", "jurisdiction", "updated_at"]
+    list_filter = ["jurisdiction", ("lead_unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["category__name", "category__parent__name", "region", "lead_unit__name"]
+    list_select_related = ["category__parent", "lead_unit", "jurisdiction"]
+    autocomplete_fields = ["category", "lead_unit", "joint_units"]
+    readonly_fields = ["updated_at"]
+    inlines = [RoutingRuleChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoutingRule]:
+        return super().get_queryset(request).prefetch_related("joint_units")
+
+    @admin.display(description=_("default joint units"))
+    def joint_list(self, obj: RoutingRule) -> str:
+        return "、".join(str(u) for u in obj.joint_units.all()) or "—"
+
+    def save_model(self, request: HttpRequest, obj: RoutingRule, form: Any, change: bool) -> None:
+        # The joint units are saved later (save_related), so the snapshots are taken around both.
+        obj._before_snapshot = (  # type: ignore[attr-defined]
+            RoutingRule.objects.get(pk=obj.pk).snapshot() if change and obj.pk else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        rule = form.instance
+        record_routing_change(
+            rule,
+            by=request.user,
+            change="changed" if change else "created",
+            before=getattr(rule, "_before_snapshot", None),
+            after=rule.snapshot(),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: RoutingRule) -> None:
+        before = obj.snapshot()
+        super().delete_model(request, obj)
+        record_routing_change(obj, by=request.user, change="deleted", before=before, after=None)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoutingRule]) -> None:
+        for rule in queryset:
+            self.delete_model(request, rule)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse only: no add, change or delete, and so no bulk action either."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RoutingRuleChange)
+class RoutingRuleChangeAdmin(ReadOnlyAdmin):
+    list_display = [
+        "changed_at",
+        "jurisdiction",
+        "change",
+        "rule",
+        "changed_by",
+        "before_text",
+        "after_text",
+    ]
+    list_filter = ["jurisdiction", "change"]
+    search_fields = ["rule__category__name", "changed_by__real_name", "changed_by__username"]
+    list_select_related = ["jurisdiction", "changed_by", "rule__category", "rule__lead_unit"]
+    date_hierarchy = "changed_at"
+
+    @admin.display(description=_("before"))
+    def before_text(self, obj: RoutingRuleChange) -> str:
+        return snapshot_text(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_text(self, obj: RoutingRuleChange) -> str:
+        return snapshot_text(obj.after)
+
+
+# --- suggestions and their record: browse only ---------------------------------------------------
+
+
+def visible_suggestions(request: HttpRequest) -> QuerySet[Suggestion]:
+    return Suggestion.objects.visible_to(request.user)
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdmin):
+    """Rows of suggestions the person may see (an administrator sees everything)."""
+
+    suggestion_path = "suggestion"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if getattr(request.user, "is_superuser", False):
+            return qs
+        ids = visible_suggestions(request).values("pk")
+        return qs.filter(**{f"{self.suggestion_path}__in": ids})
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ["unit", "mode", "state", "assigned_on", "sign_due", "signed_at", "replied_at"]
+    readonly_fields = (
+        "unit",
+        "mode",
+        "state",
+        "assigned_on",
+        "sign_due",
+        "signed_at",
+        "replied_at",
+    )
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ["round", "assignment", "category", "state", "sent_at", "rating_due"]
+    readonly_fields = ("round", "assignment", "category", "state", "sent_at", "rating_due")
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ["at", "action", "from_state", "to_state", "actor", "note"]
+    readonly_fields = ("at", "action", "from_state", "to_state", "actor", "note")
+    ordering = ["at", "id"]
+    verbose_name_plural = _("timeline")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ScopedReadOnlyAdmin):
+    suggestion_path = "pk"
+    list_display = [
+        "number_label",
+        "title",
+        "state",
+        "jurisdiction",
+        "session",
+        "lead_deputy",
+        "reply_due",
+        "is_key",
+    ]
+    list_filter = [
+        "state",
+        "jurisdiction",
+        "session",
+        "source",
+        "is_key",
+        "is_complex",
+        "is_confidential",
+        "reply_due_uncertain",
+    ]
+    search_fields = ["title", "body", "lead_deputy__user__real_name", "=number"]
+    list_select_related = ["jurisdiction", "session", "lead_deputy__user"]
+    date_hierarchy = "created_at"
+    inlines = [AssignmentInline, ReplyInline, EventInline]
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_label(self, obj: Suggestion) -> str:
+        return obj.display_number or "—"
+
+
+@admin.register(Event)
+class EventAdmin(ScopedReadOnlyAdmin):
+    list_display = ["at", "suggestion", "action", "from_state", "to_state", "actor"]
+    list_filter = ["action", "to_state", "suggestion__jurisdiction"]
+    search_fields = ["suggestion__title", "note", "actor__real_name", "actor__username"]
+    list_select_related = ["suggestion", "actor"]
+    date_hierarchy = "at"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedReadOnlyAdmin):
+    list_display = [
+        "suggestion",
+        "unit",
+        "mode",
+        "state",
+        "assigned_on",
+        "sign_due",
+        "signed_at",
+        "replied_at",
+    ]
+    list_filter = ["state", "mode", "suggestion__jurisdiction"]
+    search_fields = ["suggestion__title", "unit__name"]
+    list_select_related = ["suggestion", "unit"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ScopedReadOnlyAdmin):
+    list_display = ["suggestion", "unit", "round", "category", "state", "sent_at", "rating_due"]
+    list_filter = ["category", "state", "round", "suggestion__jurisdiction"]
+    search_fields = ["suggestion__title", "assignment__unit__name", "text"]
+    list_select_related = ["suggestion", "assignment__unit"]
+    exclude = ["assignment"]
+    readonly_fields = ["unit"]
+
+    @admin.display(description=_("handling unit"))
+    def unit(self, obj: Reply) -> str:
+        return str(obj.assignment.unit)
+
+
+@admin.register(Rating)
+class RatingAdmin(ScopedReadOnlyAdmin):
+    list_display = ["suggestion", "round", "overall", "process", "result", "rated_by", "rated_at"]
+    list_filter = ["overall", "round", "suggestion__jurisdiction"]
+    search_fields = ["suggestion__title", "reasons"]
+    list_select_related = ["suggestion", "rated_by"]
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(ScopedReadOnlyAdmin):
+    list_display = ["suggestion", "assignment", "round", "method", "stage", "contacted_on"]
+    list_filter = ["method", "stage"]
+    search_fields = ["suggestion__title", "summary", "people"]
+    list_select_related = ["suggestion", "assignment__unit"]
+
+
+@admin.register(JointOpinion)
+class JointOpinionAdmin(ScopedReadOnlyAdmin):
+    suggestion_path = "assignment__suggestion"
+    list_display = ["assignment", "submitted_by", "submitted_at"]
+    search_fields = ["assignment__suggestion__title", "text"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ScopedReadOnlyAdmin):
+    list_display = [
+        "suggestion",
+        "assignment",
+        "requested_until",
+        "decision",
+        "requested_at",
+        "decided_at",
+    ]
+    list_filter = ["decision"]
+    search_fields = ["suggestion__title", "reason"]
+
+
+@admin.register(AdjustmentRequest)
+class AdjustmentRequestAdmin(ScopedReadOnlyAdmin):
+    suggestion_path = "assignment__suggestion"
+    list_display = ["assignment", "proposed_unit", "decision", "requested_at", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["assignment__suggestion__title", "reason"]

@@ -1,0 +1,747 @@
+"""Excel in and out: the ledger export (台账) of any filtered list, and a session's batch import.
+
+The column names of both files, and the yes/no (是/否) and warning (绿/黄/红) cell values, are fixed
+Chinese words, not translated strings: they are the file format staff exchange with delegations
+and units, and an import must read what an export or the template wrote whatever language the
+page was shown in. Free-text cells (states, modes, ratings) use the translated labels.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from minsheng.people.models import Deputy, Session, User
+from minsheng.suggestions import workflow
+from minsheng.suggestions.filters import session_label
+from minsheng.suggestions.models import (
+    Assignment,
+    Category,
+    CoSigner,
+    Rating,
+    Reply,
+    Suggestion,
+)
+
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+
+# --- export -------------------------------------------------------------------------------------
+
+# (header, column width, kind): kind "date" cells are real Excel dates.
+EXPORT_COLUMNS: list[tuple[str, int, str]] = [
+    ("编号", 12, "text"),
+    ("届次会议", 18, "text"),
+    ("标题", 44, "text"),
+    ("领衔代表", 10, "text"),
+    ("代表团", 14, "text"),
+    ("附议代表", 24, "text"),
+    ("分类", 16, "text"),
+    ("来源", 12, "text"),
+    ("状态", 10, "text"),
+    ("重点督办", 9, "text"),
+    ("涉密", 6, "text"),
+    ("复杂", 6, "text"),
+    ("并入", 12, "text"),
+    ("承办单位", 34, "text"),
+    ("提出日期", 14, "date"),
+    ("立案日期", 14, "date"),
+    ("交办日期", 14, "date"),
+    ("签收情况", 34, "text"),
+    ("答复情况", 40, "text"),
+    ("最近答复日期", 14, "date"),
+    ("答复完成日期", 14, "date"),
+    ("办结日期", 14, "date"),
+    ("答复期限", 14, "date"),
+    ("延期至", 14, "date"),
+    ("预警", 8, "text"),
+    ("答复类别", 10, "text"),
+    ("满意度", 28, "text"),
+    ("办理轮次", 9, "number"),
+]
+EXPORT_HEADERS = [c[0] for c in EXPORT_COLUMNS]
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _local_date(value: datetime.datetime | datetime.date | None) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _day(value: datetime.datetime | datetime.date | None) -> str:
+    day = _local_date(value)
+    return date_format(day, "Y年n月j日") if day else ""
+
+
+def export_queryset(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Add what the ledger needs beyond a list row, so 10,000 rows are a few queries per chunk."""
+    sent = Reply.objects.filter(state=Reply.State.SENT).select_related("assignment__unit", "rating")
+    return qs.select_related("merged_into").prefetch_related(
+        Prefetch(
+            "cosigners",
+            queryset=CoSigner.objects.exclude(state=CoSigner.State.REFUSED).select_related(
+                "deputy__user"
+            ),
+            to_attr="listed_cosigners",
+        ),
+        Prefetch("replies", queryset=sent.order_by("round", "sent_at"), to_attr="sent_replies"),
+    )
+
+
+WARNING_WORDS = {"green": "绿", "yellow": "黄", "red": "红"}
+
+
+class Labels:
+    """Choice labels translated once per export: get_FOO_display() per cell is slow."""
+
+    def __init__(self) -> None:
+        def table(choices: Any) -> dict[str, str]:
+            return {value: str(label) for value, label in choices}
+
+        self.state = table(Suggestion.State.choices)
+        self.source = table(Suggestion.Source.choices)
+        self.mode = table(Assignment.Mode.choices)
+        self.rating = table(Rating.Overall.choices)
+        self.not_signed = _("not signed for yet")
+        self.reply = _("Round %(round)s %(unit)s %(category)s %(date)s")
+        self.rated = _("Round %(round)s %(unit)s: %(rating)s")
+
+
+def export_row(s: Suggestion, today: datetime.date, labels: Labels | None = None) -> list[Any]:
+    labels = labels or Labels()
+    assignments = getattr(s, "active_assignments", None)
+    if assignments is None:
+        assignments = list(s.assignments.exclude(state="cancelled").select_related("unit"))
+    replies: list[Reply] = getattr(s, "sent_replies", [])
+    cosigners: list[CoSigner] = getattr(s, "listed_cosigners", [])
+    units = "、".join(f"{a.unit}（{labels.mode.get(a.mode, a.mode)}）" for a in assignments)
+    signed = "；".join(
+        f"{a.unit} {_day(a.signed_at) if a.signed_at else labels.not_signed}" for a in assignments
+    )
+    answered = "；".join(
+        labels.reply
+        % {
+            "round": r.round,
+            "unit": r.assignment.unit,
+            "category": r.category,
+            "date": _day(r.sent_at),
+        }
+        for r in replies
+    )
+    ratings = "；".join(
+        labels.rated
+        % {
+            "round": r.round,
+            "unit": r.assignment.unit,
+            "rating": labels.rating.get(r.rating.overall, r.rating.overall),
+        }
+        for r in replies
+        if getattr(r, "rating", None) is not None
+    )
+    last_reply = max((r.sent_at for r in replies if r.sent_at), default=None)
+    categories = "、".join(dict.fromkeys(r.category for r in replies if r.round == s.round))
+    warning = s.warning(today)
+    return [
+        s.display_number,
+        session_label(s.session),
+        s.title,
+        str(s.lead_deputy),
+        str(s.lead_deputy.delegation),
+        "、".join(str(c.deputy) for c in cosigners),
+        str(s.category or ""),
+        labels.source.get(s.source, s.source),
+        labels.state.get(s.state, s.state),
+        _yes(s.is_key),
+        _yes(s.is_confidential),
+        _yes(s.is_complex),
+        s.merged_into.display_number if s.merged_into_id and s.merged_into else "",
+        units,
+        _local_date(s.submitted_at),
+        _local_date(s.registered_at),
+        s.assigned_on,
+        signed,
+        answered,
+        _local_date(last_reply),
+        _local_date(s.answered_at),
+        _local_date(s.closed_at),
+        s.reply_due,
+        s.extended_to,
+        WARNING_WORDS.get(warning, ""),
+        categories,
+        ratings,
+        s.round,
+    ]
+
+
+def write_export(
+    suggestions: Iterable[Suggestion], out: IO[bytes], *, today: datetime.date | None = None
+) -> int:
+    """Write the ledger to `out` (a write-only workbook: rows go to disk as they come, so the
+    memory used does not grow with the list). Returns the number of rows."""
+    today = today or timezone.localdate()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("建议台账")
+    ws.freeze_panes = "A2"
+    for index, (_header, width, _kind) in enumerate(EXPORT_COLUMNS, start=1):
+        ws.column_dimensions[_column_letter(index)].width = width
+    header = []
+    for title in EXPORT_HEADERS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    kinds = [c[2] for c in EXPORT_COLUMNS]
+    labels = Labels()
+    count = 0
+    for s in suggestions:
+        row: list[Any] = []
+        for kind, value in zip(kinds, export_row(s, today, labels), strict=True):
+            if kind == "date" and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = DATE_FORMAT
+                row.append(cell)
+            else:
+                row.append(value)
+        ws.append(row)
+        count += 1
+    wb.save(out)
+    return count
+
+
+def iterate(qs: QuerySet[Suggestion], chunk_size: int = 500) -> Iterator[Suggestion]:
+    """Stream the rows in chunks; each chunk runs the prefetches once."""
+    return qs.select_related("session__term").iterator(chunk_size=chunk_size)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = ["标题", "内容", "领衔代表", "代表团", "附议代表", "分类", "来源", "是否涉密"]
+REQUIRED_COLUMNS = ("标题", "内容", "领衔代表")
+IGNORED_COLUMNS = ("序号", "备注")
+TEMPLATE_WIDTHS = [36, 60, 12, 14, 24, 18, 12, 10]
+SOURCE_WORDS = {
+    "会议期间": Suggestion.Source.IN_SESSION,
+    "大会期间": Suggestion.Source.IN_SESSION,
+    "会期": Suggestion.Source.IN_SESSION,
+    "闭会期间": Suggestion.Source.BETWEEN_SESSIONS,
+    "闭会": Suggestion.Source.BETWEEN_SESSIONS,
+    "议案转建议": Suggestion.Source.FROM_PROPOSAL,
+    "议案转": Suggestion.Source.FROM_PROPOSAL,
+    "由议案转": Suggestion.Source.FROM_PROPOSAL,
+}
+TEMPLATE_SOURCES = ["会议期间", "闭会期间", "议案转建议"]
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "涉密"}
+FALSE_WORDS = {"", "否", "n", "no", "false", "0", "×", "不涉密"}
+NAME_SPLIT = re.compile(r"[、，,；;\s]+")
+NAME_WITH_DELEGATION = re.compile(r"^(?P<name>[^（(]+)[（(](?P<delegation>[^）)]+)[）)]$")
+CATEGORY_SPLIT = re.compile(r"\s*[/／›>＞]\s*")
+TITLE_MAX = Suggestion._meta.get_field("title").max_length or 200
+MAX_ROWS = 5000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx is an OLE compound file holding an "EncryptionInfo" stream; the directory
+# stores stream names in UTF-16LE.
+ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; `message` says why in the user's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawRow:
+    line: int  # the row number Excel shows
+    values: dict[str, str]
+
+
+@dataclass
+class ImportRow:
+    line: int
+    title: str
+    body: str
+    lead_name: str
+    delegation: str
+    cosigner_text: str
+    category_text: str
+    source_text: str
+    confidential_text: str
+    lead: Deputy | None = None
+    cosigners: list[Deputy] = field(default_factory=list)
+    category: Category | None = None
+    source: str = Suggestion.Source.IN_SESSION
+    is_confidential: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def template_workbook() -> bytes:
+    """The downloadable import template: the columns, an example row and the allowed values."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "建议"
+    ws.append(TEMPLATE_COLUMNS)
+    for index, width in enumerate(TEMPLATE_WIDTHS, start=1):
+        ws.column_dimensions[_column_letter(index)].width = width
+        cell = ws.cell(row=1, column=index)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    ws.append(
+        [
+            "关于改善农村公路安全设施的建议",
+            "我市农村公路普遍缺少护栏和警示标志，建议加大投入，分年度完成安全设施改造。",
+            "林建国",
+            "青川市代表团",
+            "陈思远、王芳",
+            "交通运输",
+            "会议期间",
+            "否",
+        ]
+    )
+    for cell in ws[2]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    sources = DataValidation(
+        type="list", formula1=f'"{",".join(TEMPLATE_SOURCES)}"', allow_blank=True
+    )
+    secret = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    ws.add_data_validation(sources)
+    ws.add_data_validation(secret)
+    sources.add(f"G2:G{MAX_ROWS + 1}")
+    secret.add(f"H2:H{MAX_ROWS + 1}")
+    notes = wb.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 80
+    for row in [
+        ("列", "说明"),
+        ("标题", f"必填，不超过{TITLE_MAX}字；同一文件内不得重复。"),
+        ("内容", "必填。"),
+        ("领衔代表", "必填，代表姓名；同名代表请填写代表团。"),
+        ("代表团", "领衔代表所在代表团，如“青川市代表团”或“青川市”。"),
+        ("附议代表", "姓名之间用顿号“、”分隔；同名代表可写成“王芳（青川市）”。"),
+        ("分类", "系统中的分类名称；子分类可写成“交通运输/农村公路”。可不填。"),
+        ("来源", "会议期间、闭会期间或议案转建议；不填为会议期间。"),
+        ("是否涉密", "是或否；不填为否。"),
+        ("注意", "第一行为列名，请勿修改；示例行导入前请删除。"),
+    ]:
+        notes.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _check_container(data: bytes) -> None:
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTION_MARK in data:
+            raise ImportFileError(
+                _(
+                    "The workbook is protected by a password. Remove the password in Excel "
+                    "(File › Info › Protect Workbook), save it and upload it again."
+                )
+            )
+        raise ImportFileError(
+            _(
+                "This is an old-style Excel file (.xls). Open it in Excel, save it as an Excel "
+                "workbook (.xlsx) and upload it again."
+            )
+        )
+    if not data.startswith(b"PK"):
+        raise ImportFileError(
+            _(
+                "This is not an Excel workbook (.xlsx). Download the template, fill it in and "
+                "upload it."
+            )
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(
+            _("The file is damaged and cannot be opened. Save it again in Excel and upload it.")
+        ) from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(_("The workbook is too large to import."))
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(
+            _(
+                "This is not an Excel workbook (.xlsx). Download the template, fill it in and "
+                "upload it."
+            )
+        )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_rows(data: bytes) -> list[RawRow]:
+    """The data rows of the first sheet, keyed by column name. Raises ImportFileError when the
+    file is not a readable workbook or its columns are not the template's."""
+    _check_container(data)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        # openpyxl raises many kinds of errors on malformed parts (KeyError, TypeError, XML
+        # parse errors…); for the person uploading they all mean the same thing.
+        raise ImportFileError(
+            _("The file is damaged and cannot be opened. Save it again in Excel and upload it.")
+        ) from None
+    try:
+        if not wb.worksheets:
+            raise ImportFileError(_("The workbook has no sheet."))
+        return _sheet_rows(wb.worksheets[0])
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(
+            _("The file is damaged and cannot be read. Save it again in Excel and upload it.")
+        ) from None
+    finally:
+        wb.close()
+
+
+def _sheet_rows(ws: Any) -> list[RawRow]:
+    rows = ws.iter_rows(values_only=True)
+    header: list[str] | None = None
+    seen_content = False
+    line = 0
+    # A title line above the column names is common in offices' sheets: look a little way down.
+    for line, values in enumerate(rows, start=1):
+        texts = [_text(v) for v in values]
+        if any(texts):
+            seen_content = True
+        if "标题" in texts:
+            header = texts
+            break
+        if line >= 5:
+            break
+    if header is None:
+        if not seen_content:
+            raise ImportFileError(_("The first sheet of the workbook is empty."))
+        raise ImportFileError(
+            _(
+                "The columns are not the template's. The first row must name the columns: "
+                "%(columns)s."
+            )
+            % {"columns": "、".join(TEMPLATE_COLUMNS)}
+        )
+    _check_header(header)
+    found: list[RawRow] = []
+    for line_no, values in enumerate(rows, start=line + 1):
+        texts = [_text(v) for v in values]
+        if not any(texts):
+            continue
+        found.append(
+            RawRow(
+                line_no,
+                {name: texts[i] if i < len(texts) else "" for i, name in enumerate(header) if name},
+            )
+        )
+        if len(found) > MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s suggestions. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+    if not found:
+        raise ImportFileError(_("The workbook has the column names but no suggestions."))
+    return found
+
+
+def _check_header(header: list[str]) -> None:
+    named = [h for h in header if h]
+    missing = [c for c in REQUIRED_COLUMNS if c not in named]
+    unknown = [h for h in named if h not in TEMPLATE_COLUMNS and h not in IGNORED_COLUMNS]
+    twice = sorted({h for h in named if named.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": "、".join(unknown)})
+    if twice:
+        problems.append(_("Columns named twice: %(columns)s.") % {"columns": "、".join(twice)})
+    if problems:
+        problems.append(
+            _("The template's columns are: %(columns)s.") % {"columns": "、".join(TEMPLATE_COLUMNS)}
+        )
+        raise ImportFileError(" ".join(problems))
+
+
+def _bare_delegation(name: str) -> str:
+    name = name.strip()
+    return name[: -len("代表团")] if name.endswith("代表团") else name
+
+
+class DeputyIndex:
+    """The session's deputies by real name, to match names typed in a sheet."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_name: dict[str, list[Deputy]] = defaultdict(list)
+        deputies = Deputy.objects.filter(
+            term_id=session.term_id, jurisdiction_id=session.term.jurisdiction_id
+        ).select_related("user", "delegation")
+        for deputy in deputies:
+            self.by_name[deputy.user.display_name.strip()].append(deputy)
+
+    def find(self, name: str, delegation: str = "") -> tuple[Deputy | None, str]:
+        """(deputy, "") or (None, the problem)."""
+        candidates = self.by_name.get(name.strip(), [])
+        if delegation:
+            wanted = _bare_delegation(delegation)
+            candidates = [d for d in candidates if _bare_delegation(d.delegation.name) == wanted]
+            if not candidates:
+                return None, _("No deputy %(name)s in the delegation %(delegation)s.") % {
+                    "name": name,
+                    "delegation": delegation,
+                }
+        if not candidates:
+            return None, _("No deputy named %(name)s in this term.") % {"name": name}
+        active = [d for d in candidates if d.is_active]
+        if len(active) == 1:
+            return active[0], ""
+        if len(candidates) == 1:
+            return candidates[0], ""
+        return None, _(
+            "Several deputies are named %(name)s (%(delegations)s): give the delegation."
+        ) % {"name": name, "delegations": "、".join(d.delegation.name for d in candidates)}
+
+
+class CategoryIndex:
+    def __init__(self, jurisdiction_id: int) -> None:
+        self.by_name: dict[str, list[Category]] = defaultdict(list)
+        self.by_path: dict[tuple[str, str], Category] = {}
+        for c in Category.objects.filter(
+            jurisdiction_id=jurisdiction_id, is_active=True
+        ).select_related("parent"):
+            self.by_name[c.name].append(c)
+            if c.parent is not None:
+                self.by_path[(c.parent.name, c.name)] = c
+
+    def find(self, text: str) -> tuple[Category | None, str]:
+        parts = [p for p in CATEGORY_SPLIT.split(text.strip()) if p]
+        if len(parts) == 2 and tuple(parts) in self.by_path:
+            return self.by_path[(parts[0], parts[1])], ""
+        found = self.by_name.get(parts[-1] if parts else "", [])
+        if len(found) == 1 and len(parts) == 1:
+            return found[0], ""
+        if len(found) > 1 and len(parts) == 1:
+            return None, _(
+                "The category %(name)s exists under several parents: write it as parent/%(name)s."
+            ) % {"name": text}
+        return None, _("Unknown category %(name)s.") % {"name": text}
+
+
+def _source(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return Suggestion.Source.IN_SESSION
+    if text in SOURCE_WORDS:
+        return SOURCE_WORDS[text]
+    for value, label in Suggestion.Source.choices:
+        if text in (value, str(label)):
+            return value
+    return None
+
+
+def check_rows(raw: list[RawRow], session: Session) -> list[ImportRow]:
+    """The dry run: every row with every problem found; nothing is written."""
+    deputies = DeputyIndex(session)
+    categories = CategoryIndex(session.term.jurisdiction_id)
+    rows = [
+        ImportRow(
+            line=r.line,
+            title=r.values.get("标题", ""),
+            body=r.values.get("内容", ""),
+            lead_name=r.values.get("领衔代表", ""),
+            delegation=r.values.get("代表团", ""),
+            cosigner_text=r.values.get("附议代表", ""),
+            category_text=r.values.get("分类", ""),
+            source_text=r.values.get("来源", ""),
+            confidential_text=r.values.get("是否涉密", ""),
+        )
+        for r in raw
+    ]
+    first_line: dict[str, int] = {}
+    for row in rows:
+        _check_row(row, deputies, categories)
+        if row.title:
+            if row.title in first_line:
+                row.problems.append(
+                    _("The same title as row %(row)s.") % {"row": first_line[row.title]}
+                )
+            else:
+                first_line[row.title] = row.line
+    _check_already_imported(rows, session)
+    return rows
+
+
+def _check_row(row: ImportRow, deputies: DeputyIndex, categories: CategoryIndex) -> None:
+    p = row.problems
+    if not row.title:
+        p.append(_("The title is empty."))
+    elif len(row.title) > TITLE_MAX:
+        p.append(
+            _("The title is %(length)s characters long; at most %(max)s are allowed.")
+            % {"length": len(row.title), "max": TITLE_MAX}
+        )
+    if not row.body:
+        p.append(_("The content is empty."))
+    if not row.lead_name:
+        p.append(_("The lead deputy is empty."))
+    else:
+        row.lead, problem = deputies.find(row.lead_name, row.delegation)
+        if problem:
+            p.append(problem)
+    seen: set[int] = set()
+    for name in (n for n in NAME_SPLIT.split(row.cosigner_text) if n):
+        match = NAME_WITH_DELEGATION.match(name)
+        bare, delegation = (match["name"], match["delegation"]) if match else (name, "")
+        deputy, problem = deputies.find(bare, delegation)
+        if problem:
+            p.append(_("Co-signer: %(problem)s") % {"problem": problem})
+        elif deputy is not None:
+            if row.lead is not None and deputy.pk == row.lead.pk:
+                p.append(
+                    _("The lead deputy %(name)s is also listed as a co-signer.") % {"name": bare}
+                )
+            elif deputy.pk not in seen:
+                seen.add(deputy.pk)
+                row.cosigners.append(deputy)
+    if row.category_text:
+        row.category, problem = categories.find(row.category_text)
+        if problem:
+            p.append(problem)
+    source = _source(row.source_text)
+    if source is None:
+        p.append(
+            _("Unknown source %(value)s: write 会议期间, 闭会期间 or 议案转建议.")
+            % {"value": row.source_text}
+        )
+    else:
+        row.source = source
+    flag = row.confidential_text.strip().lower()
+    if flag in TRUE_WORDS:
+        row.is_confidential = True
+    elif flag not in FALSE_WORDS:
+        p.append(
+            _("Write 是 or 否 in the column 是否涉密, not %(value)s.")
+            % {"value": row.confidential_text}
+        )
+
+
+def _check_already_imported(rows: list[ImportRow], session: Session) -> None:
+    """A file uploaded twice must not create every suggestion twice."""
+    titles = [r.title for r in rows if r.title]
+    existing = set(
+        Suggestion.objects.filter(session=session, title__in=titles)
+        .exclude(state=Suggestion.State.WITHDRAWN)
+        .values_list("title", "lead_deputy_id")
+    )
+    for row in rows:
+        if row.lead is not None and (row.title, row.lead.pk) in existing:
+            row.problems.append(
+                _(
+                    "This deputy already has a suggestion with this title in this session "
+                    "(imported before?)."
+                )
+            )
+
+
+@dataclass
+class ImportResult:
+    created: list[Suggestion] = field(default_factory=list)
+    submitted: int = 0
+    registered: int = 0
+    left_as_draft: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+
+
+class ImportFailed(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def import_rows(
+    rows: Iterable[ImportRow], *, by: User, session: Session, register: bool = False
+) -> ImportResult:
+    """Create the rows through the workflow, in file order (so numbers follow the file), all in
+    one transaction: a row the workflow refuses undoes the whole import."""
+    result = ImportResult()
+    with transaction.atomic():
+        for row in rows:
+            if not row.ok or row.lead is None:
+                raise ImportFailed(row.line, " ".join(row.problems))
+            try:
+                s = workflow.create_draft(
+                    by=by,
+                    lead_deputy=row.lead,
+                    title=row.title,
+                    body=row.body,
+                    session=session,
+                    category=row.category,
+                    source=row.source,
+                    cosigners=row.cosigners,
+                    is_confidential=row.is_confidential,
+                    cosigned_on_paper=True,
+                )
+            except workflow.WorkflowError as error:
+                raise ImportFailed(row.line, error.message) from None
+            result.created.append(s)
+            try:
+                s = workflow.submit(s, by=by)
+            except workflow.WorkflowError as error:
+                # Kept as a draft the deputy can submit; the import itself still stands.
+                result.left_as_draft.append((row.line, error.message))
+                continue
+            result.submitted += 1
+            if register:
+                try:
+                    workflow.register(s, by=by)
+                except workflow.WorkflowError as error:
+                    raise ImportFailed(row.line, error.message) from None
+                result.registered += 1
+    return result

@@ -1,0 +1,784 @@
+"""Deputies' suggestions (代表建议) and everything that happens to them.
+
+State fields here are a summary of the append-only Event log; only `workflow.py` changes them.
+Deadline results are stored on the rows (and indexed) so "what is due" is one query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.people.models import Deputy, Jurisdiction, Organisation, Session, User
+from minsheng.suggestions import deadlines
+
+
+def _positive() -> list[MinValueValidator]:
+    return [MinValueValidator(1)]
+
+
+class RuleSet(models.Model):
+    """A jurisdiction's time limits (DOMAIN.md §4); editable by administrators."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, models.CASCADE, related_name="rule_set", verbose_name=_("jurisdiction")
+    )
+    reply_months = models.PositiveSmallIntegerField(
+        _("reply within (months)"), default=3, validators=_positive()
+    )
+    reply_cap_months = models.PositiveSmallIntegerField(
+        _("longest extension (months from assignment)"), default=6, validators=_positive()
+    )
+    sign_days = models.PositiveSmallIntegerField(
+        _("sign for within (days)"), default=7, validators=_positive()
+    )
+    adjustment_workdays = models.PositiveSmallIntegerField(
+        _("adjustment request window (working days)"), default=7, validators=_positive()
+    )
+    joint_opinion_months = models.PositiveSmallIntegerField(
+        _("joint opinion within (months)"), default=1, validators=_positive()
+    )
+    rehandling_months = models.PositiveSmallIntegerField(
+        _("re-handling reply within (months)"), default=1, validators=_positive()
+    )
+    rating_workdays = models.PositiveSmallIntegerField(
+        _("rating window (working days)"), default=20, validators=_positive()
+    )
+    publication_workdays = models.PositiveSmallIntegerField(
+        _("publish within (working days)"), default=20, validators=_positive()
+    )
+    between_session_assign_workdays = models.PositiveSmallIntegerField(
+        _("assign between-session suggestions within (working days)"),
+        default=5,
+        validators=_positive(),
+    )
+    warning_workdays = models.PositiveSmallIntegerField(
+        _("yellow warning (working days before due)"), default=5, validators=_positive()
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reply_cap_months__gte=models.F("reply_months")),
+                name="ruleset_cap_not_below_reply",
+            ),
+            # deadlines.Rules refuses a limit below 1: a zero would make everything overdue.
+            models.CheckConstraint(
+                condition=Q(
+                    reply_months__gte=1,
+                    reply_cap_months__gte=1,
+                    sign_days__gte=1,
+                    adjustment_workdays__gte=1,
+                    joint_opinion_months__gte=1,
+                    rehandling_months__gte=1,
+                    rating_workdays__gte=1,
+                    publication_workdays__gte=1,
+                    between_session_assign_workdays__gte=1,
+                    warning_workdays__gte=1,
+                ),
+                name="ruleset_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.jurisdiction)
+
+    FIELDS = (
+        "reply_months",
+        "reply_cap_months",
+        "sign_days",
+        "adjustment_workdays",
+        "joint_opinion_months",
+        "rehandling_months",
+        "rating_workdays",
+        "publication_workdays",
+        "between_session_assign_workdays",
+        "warning_workdays",
+    )
+
+    def to_rules(self) -> deadlines.Rules:
+        return deadlines.Rules(**{name: getattr(self, name) for name in self.FIELDS})
+
+    @classmethod
+    def rules_for(cls, jurisdiction_id: int) -> deadlines.Rules:
+        found = cls.objects.filter(jurisdiction_id=jurisdiction_id).first()
+        return found.to_rules() if found else deadlines.Rules()
+
+
+class CalendarDay(models.Model):
+    """An administrator-entered day for a year the calendar package does not know (or a
+    correction): a holiday, or a swapped working weekend day (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and swapped days have all been entered, so deadlines in it are no
+    longer flagged as uncertain."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    note = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("entered calendar year")
+        verbose_name_plural = _("entered calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Category(models.Model):
+    """The editable category tree of suggestions (e.g. 交通运输 › 农村公路)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, models.CASCADE, related_name="categories", verbose_name=_("jurisdiction")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["jurisdiction", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "parent", "name"], name="category_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class RoutingRule(models.Model):
+    """Default units for a category (optionally a region): where assignment starts from.
+    Staff confirm or change the proposal; every change is kept in RoutingRuleChange."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, models.CASCADE, related_name="routing_rules", verbose_name=_("jurisdiction")
+    )
+    category = models.ForeignKey(
+        Category, models.CASCADE, related_name="routing_rules", verbose_name=_("category")
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leave empty for the whole jurisdiction; otherwise a delegation or area."),
+    )
+    lead_unit = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("default lead unit"),
+        limit_choices_to={"is_handling_unit": True},
+    )
+    joint_units = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default joint units"),
+        limit_choices_to={"is_handling_unit": True},
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing table")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "category", "region"], name="routing_unique_rule"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.region} → {self.lead_unit}"
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "category": str(self.category),
+            "region": self.region,
+            "lead_unit": str(self.lead_unit),
+            "joint_units": sorted(str(u) for u in self.joint_units.all()) if self.pk else [],
+        }
+
+
+class RoutingRuleChange(models.Model):
+    """The history of the routing table (append-only)."""
+
+    rule = models.ForeignKey(RoutingRule, models.SET_NULL, null=True, related_name="changes")
+    jurisdiction = models.ForeignKey(Jurisdiction, models.CASCADE, related_name="+")
+    changed_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    change = models.CharField(max_length=10)  # created / changed / deleted
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("routing table change")
+        verbose_name_plural = _("routing table changes")
+
+    def __str__(self) -> str:
+        return f"{self.change} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class NumberSeries(models.Model):
+    """The last number given in one series, locked while the next is taken: gapless, unique."""
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="number_series")
+    series = models.CharField(max_length=10)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "series"], name="number_series_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.series} {self.last_number}"
+
+
+class DeclineReason(models.TextChoices):
+    """What is not accepted as a suggestion (DOMAIN.md §2)."""
+
+    PERSONAL = "personal", _("The deputy's or relatives' personal matter")
+    LITIGATION = "litigation", _("A matter in litigation or arbitration")
+    COMPLAINT = "complaint", _("A report, appeal or accusation")
+    RELAYED = "relayed", _("A relayed letter or visit from the public")
+    ACADEMIC = "academic", _("Academic discussion, advertising or product promotion")
+    NO_CONTENT = "no_content", _("No concrete content")
+    OUT_OF_SCOPE = "out_of_scope", _("Outside the region's or organs' powers")
+    UNLAWFUL = "unlawful", _("Breaks the law")
+    OTHER = "other", _("Other reason (explained in the note)")
+
+
+class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    def visible_to(self, user: Any) -> SuggestionQuerySet:
+        from minsheng.suggestions.permissions import visible_filter
+
+        return self.filter(visible_filter(user)).distinct()
+
+
+class Suggestion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REGISTERED = "registered", _("Registered")
+        ASSIGNED = "assigned", _("Assigned")
+        HANDLING = "handling", _("Being handled")
+        ANSWERED = "answered", _("Answered")
+        REHANDLING = "rehandling", _("Re-handling")
+        CLOSED = "closed", _("Closed")
+        MERGED = "merged", _("Merged")
+
+    class Source(models.TextChoices):
+        IN_SESSION = "in_session", _("During the session")
+        BETWEEN_SESSIONS = "between_sessions", _("Between sessions")
+        FROM_PROPOSAL = "from_proposal", _("Converted from a proposal")
+
+    OPEN_STATES = (State.REGISTERED, State.ASSIGNED, State.HANDLING, State.REHANDLING)
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, models.PROTECT, related_name="suggestions", verbose_name=_("jurisdiction")
+    )
+    session = models.ForeignKey(
+        Session, models.PROTECT, related_name="suggestions", verbose_name=_("session")
+    )
+    series = models.CharField(_("number series"), max_length=10, default="S")
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("content"))
+    category = models.ForeignKey(
+        Category,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("category"),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.IN_SESSION
+    )
+    lead_deputy = models.ForeignKey(
+        Deputy, models.PROTECT, related_name="led_suggestions", verbose_name=_("lead deputy")
+    )
+    created_by = models.ForeignKey(
+        User, models.PROTECT, related_name="created_suggestions", verbose_name=_("created by")
+    )
+    is_complex = models.BooleanField(_("complex"), default=False)
+    is_key = models.BooleanField(_("key suggestion"), default=False)
+    is_confidential = models.BooleanField(_("confidential (涉密)"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_suggestions",
+        verbose_name=_("merged into"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    round = models.PositiveSmallIntegerField(_("handling round"), default=1)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    state_note = models.TextField(_("note on the last decision"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Stored deadline results (deadlines.py): "what is due" is one indexed query.
+    assign_due = models.DateField(_("assign by"), null=True, blank=True)
+    assign_due_uncertain = models.BooleanField(
+        _("assignment date in an unknown calendar year"), default=False
+    )
+    reply_due = models.DateField(_("reply due"), null=True, blank=True, db_index=True)
+    reply_due_uncertain = models.BooleanField(
+        _("due date in an unknown calendar year"), default=False
+    )
+    warn_from = models.DateField(_("yellow warning from"), null=True, blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "series", "number"], name="suggestion_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="merged") | Q(merged_into__isnull=False),
+                name="suggestion_merged_has_target",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "state", "reply_due"], name="sugg_due_idx"),
+            models.Index(fields=["jurisdiction", "state", "warn_from"], name="sugg_warn_idx"),
+            models.Index(fields=["session", "series", "number"], name="sugg_number_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_number} {self.title}"
+
+    @property
+    def display_number(self) -> str:
+        if self.number is None:
+            return ""
+        prefix = "闭" if self.series == "B" else ""
+        return f"{prefix}第{self.number:04d}号"
+
+    def warning(self, today: datetime.date) -> str:
+        """green / yellow / red from the stored due dates (no calendar needed)."""
+        if self.state not in (self.State.ASSIGNED, self.State.HANDLING, self.State.REHANDLING):
+            return "none"
+        if self.reply_due is None:
+            return "none"
+        if today > self.reply_due:
+            return "red"
+        if self.warn_from is not None and today >= self.warn_from:
+            return "yellow"
+        return "green"
+
+
+class CoSigner(models.Model):
+    """A co-signing deputy (附议/联名代表) of a joint suggestion; each confirms."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Declined to co-sign")
+
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="cosigners")
+    deputy = models.ForeignKey(Deputy, models.PROTECT, related_name="cosigned")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.INVITED)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-signer")
+        verbose_name_plural = _("co-signers")
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "deputy"], name="cosigner_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.deputy)
+
+
+class Assignment(models.Model):
+    """One unit's part in handling a suggestion (交办)."""
+
+    class Mode(models.TextChoices):
+        LEAD = "lead", _("Lead (主办)")
+        JOINT = "joint", _("Joint (会办)")
+        SEPARATE = "separate", _("Separate (分办)")
+
+    class State(models.TextChoices):
+        AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting sign-for")
+        SIGNED = "signed", _("Signed for")
+        ADJUSTMENT_REQUESTED = "adjustment_requested", _("Adjustment requested")
+        REPLIED = "replied", _("Replied")
+        CANCELLED = "cancelled", _("Cancelled (moved)")
+
+    ACTIVE_STATES = (
+        State.AWAITING_SIGNATURE,
+        State.SIGNED,
+        State.ADJUSTMENT_REQUESTED,
+        State.REPLIED,
+    )
+
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="assignments", verbose_name=_("handling unit")
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    state = models.CharField(
+        _("state"), max_length=22, choices=State.choices, default=State.AWAITING_SIGNATURE
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    assigned_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    sign_due = models.DateField(_("sign for by"))
+    adjustment_until = models.DateField(_("adjustment window ends"))
+    adjustment_until_uncertain = models.BooleanField(default=False)
+    joint_opinion_due = models.DateField(_("joint opinion due"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
+    signed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["suggestion", "mode", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"],
+                condition=~Q(state="cancelled"),
+                name="assignment_one_active_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(mode="lead") & ~Q(state="cancelled"),
+                name="assignment_one_lead",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "state"], name="assignment_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_mode_display()}"
+
+
+class AdjustmentRequest(models.Model):
+    """A unit's request to be relieved of (or moved from) an assignment; staff decide."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        KEPT = "kept", _("Kept with the unit")
+        MOVED = "moved", _("Moved to another unit")
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="adjustment_requests")
+    reason = models.TextField(_("reason"))
+    proposed_unit = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed unit"),
+    )
+    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("adjustment request")
+        verbose_name_plural = _("adjustment requests")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.get_decision_display()}"
+
+
+class ContactLog(models.Model):
+    """沟通联系: the unit talked with the deputy. A reply without one is refused."""
+
+    class Method(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("Face to face")
+        PHONE = "phone", _("Phone")
+        LETTER = "letter", _("Letter")
+        SITE_VISIT = "site_visit", _("Site visit")
+        MEETING = "meeting", _("Meeting")
+        ONLINE = "online", _("Online")
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before handling (办前问需)")
+        DURING = "during", _("During handling (办中互商)")
+        AFTER = "after", _("After handling (办后问效)")
+
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="contacts")
+    round = models.PositiveSmallIntegerField(default=1)
+    method = models.CharField(_("method"), max_length=15, choices=Method.choices)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.BEFORE)
+    contacted_on = models.DateField(_("date"))
+    people = models.CharField(_("people present"), max_length=200)
+    summary = models.TextField(_("summary"))
+    logged_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact log")
+        verbose_name_plural = _("contact logs")
+        ordering = ["contacted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.get_method_display()}"
+
+
+class JointOpinion(models.Model):
+    """会办意见: a joint unit's written opinion to the lead unit."""
+
+    assignment = models.OneToOneField(Assignment, models.CASCADE, related_name="joint_opinion")
+    text = models.TextField(_("opinion"))
+    submitted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joint opinion")
+        verbose_name_plural = _("joint opinions")
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class ExtensionRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="extension_requests")
+    requested_until = models.DateField(_("extend to"))
+    reason = models.TextField(_("reason"))
+    deputy_told = models.BooleanField(_("the deputy has been told why"), default=False)
+    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} → {self.requested_until}"
+
+
+class Reply(models.Model):
+    """A unit's reply letter in one round (答复)."""
+
+    class Category(models.TextChoices):
+        A = "A", _("A · solved or basically solved")
+        B = "B", _("B · being solved or planned")
+        C = "C", _("C · to be solved later (conditions do not allow now)")
+        D = "D", _("D · kept for reference")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Signed and sent")
+
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="replies")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    category = models.CharField(_("result category"), max_length=1, choices=Category.choices)
+    text = models.TextField(_("reply text"))
+    plan = models.TextField(_("plan and steps (B)"), blank=True)
+    target_date = models.DateField(_("target date (B)"), null=True, blank=True)
+    contact_leader = models.CharField(_("responsible leader"), max_length=50)
+    contact_leader_phone = models.CharField(_("leader's phone"), max_length=30)
+    case_officer = models.CharField(_("case officer"), max_length=50)
+    case_officer_phone = models.CharField(_("case officer's phone"), max_length=30)
+    state = models.CharField(max_length=6, choices=State.choices, default=State.DRAFT)
+    drafted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    rating_due = models.DateField(_("rating window ends"), null=True, blank=True, db_index=True)
+    rating_due_uncertain = models.BooleanField(
+        _("rating window ends in an unknown calendar year"), default=False
+    )
+    publication_due = models.DateField(_("publish by"), null=True, blank=True)
+    publication_due_uncertain = models.BooleanField(
+        _("publication date in an unknown calendar year"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "round"], name="reply_one_per_assignment_round"
+            ),
+            models.CheckConstraint(
+                condition=~Q(category="B") | ~Q(plan="") | Q(state="draft"),
+                name="reply_b_has_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.display_number} · {self.assignment.unit} · {self.category}"
+
+
+class Rating(models.Model):
+    """The lead deputy's rating of a sent reply; 'not rated' when the window passes."""
+
+    class Overall(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied (满意)")
+        BASICALLY = "basically", _("Basically satisfied (基本满意)")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied (不满意)")
+        NOT_RATED = "not_rated", _("Not rated (window passed)")
+
+    RATED = (Overall.SATISFIED, Overall.BASICALLY, Overall.UNSATISFIED)
+    PART_CHOICES = [(k, v) for k, v in Overall.choices if k != "not_rated"]
+
+    reply = models.OneToOneField(Reply, models.CASCADE, related_name="rating")
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField(default=1)
+    overall = models.CharField(_("overall"), max_length=12, choices=Overall.choices)
+    process = models.CharField(
+        _("handling process"), max_length=12, choices=PART_CHOICES, blank=True
+    )
+    result = models.CharField(_("result"), max_length=12, choices=PART_CHOICES, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    rated_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(overall="unsatisfied") | ~Q(reasons=""),
+                name="rating_unsatisfied_has_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_overall_display()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.suggestion_id}/{filename}"
+
+
+class Attachment(models.Model):
+    suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The event log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The event log is append-only.")
+
+
+class Event(models.Model):
+    """The append-only log: every state change and every recorded act on a suggestion."""
+
+    suggestion = models.ForeignKey(Suggestion, models.PROTECT, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=22, blank=True)
+    to_state = models.CharField(max_length=22, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["suggestion", "at"], name="event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("The event log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("The event log is append-only.")

@@ -1,0 +1,120 @@
+"""Who may see a suggestion, and in what capacity someone acts on it.
+
+`Suggestion.objects.visible_to(user)` and `get_suggestion_for_user(user, pk)` are the pair every
+page, API handler, export and search uses (CONVENTIONS habit 5)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from minsheng.people import permissions as people
+
+if TYPE_CHECKING:
+    from minsheng.suggestions.models import Assignment, Suggestion
+
+# Capacities a person can have on one suggestion; the transition table speaks in these.
+LEAD_DEPUTY = "lead_deputy"
+COSIGNER = "cosigner"
+STAFF = "staff"
+CLERK = "clerk"  # clerk of a unit with an active assignment
+HEAD = "head"  # head of such a unit
+SUPERVISOR = "supervisor"
+
+# States a deputy's draft passes before the office sees it.
+_PRE_OFFICE = ("draft",)
+_BEFORE_REGISTRATION = ("draft", "submitted", "returned", "declined", "withdrawn")
+
+
+def visible_filter(user: Any) -> Q:
+    from minsheng.suggestions.models import CoSigner
+
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if getattr(user, "is_superuser", False):
+        # Administrators see everything except other people's unsent drafts.
+        return ~Q(state__in=_PRE_OFFICE) | Q(lead_deputy__user=user) | Q(created_by=user)
+    jurisdictions = people.jurisdiction_ids(user)
+    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
+    q = (
+        Q(lead_deputy__user=user)
+        # An invited co-signer keeps seeing what they were shown, even after refusing.
+        | Q(pk__in=CoSigner.objects.filter(deputy__user=user).values("suggestion_id"))
+        | Q(created_by=user)
+    )
+    # 并案: the deputy of a merged suggestion is answered through the one it was merged into.
+    q |= Q(merged_suggestions__lead_deputy__user=user)
+    if staff_j:
+        q |= Q(jurisdiction_id__in=staff_j) & ~Q(state__in=_PRE_OFFICE)
+    units = people.unit_ids(user)
+    if units:
+        q |= Q(assignments__unit_id__in=units) & ~Q(assignments__state="cancelled")
+    kinds = people.role_kinds(user)
+    if "supervisor" in kinds:
+        q |= (
+            Q(jurisdiction_id__in=jurisdictions)
+            & ~Q(state__in=_BEFORE_REGISTRATION)
+            & Q(registered_at__isnull=False)
+            & Q(is_confidential=False)
+        )
+    committees = people.committee_ids(user)
+    if committees:
+        q |= (
+            Q(assignments__unit__counterpart_committee_id__in=committees)
+            & ~Q(assignments__state="cancelled")
+            & Q(is_confidential=False)
+        )
+    return q
+
+
+def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
+    from minsheng.suggestions.models import Suggestion
+
+    try:
+        return (
+            Suggestion.objects.visible_to(user)
+            .select_related("lead_deputy__user", "session", "category", "jurisdiction")
+            .get(pk=pk)
+        )
+    except (Suggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such suggestion.") from None
+
+
+def capacities(user: Any, suggestion: Suggestion) -> set[str]:
+    """In which capacities this person acts on this suggestion."""
+    found: set[str] = set()
+    if not getattr(user, "is_authenticated", False):
+        return found
+    if suggestion.lead_deputy.user_id == user.pk:
+        found.add(LEAD_DEPUTY)
+    if suggestion.cosigners.filter(deputy__user_id=user.pk).exclude(state="refused").exists():
+        found.add(COSIGNER)
+    if people.is_staff_of(user, suggestion.jurisdiction_id):
+        found.add(STAFF)
+    if user_assignments(user, suggestion, ("clerk",)):
+        found.add(CLERK)
+    if user_assignments(user, suggestion, ("head",)):
+        found.add(HEAD)
+    if "supervisor" in people.role_kinds(user):
+        found.add(SUPERVISOR)
+    return found
+
+
+def user_assignments(
+    user: Any, suggestion: Suggestion, kinds: tuple[str, ...] = ("clerk", "head")
+) -> list[Assignment]:
+    """The active assignments of this suggestion that the person acts for."""
+    units = people.unit_ids(user, kinds)
+    if not units:
+        return []
+    return [
+        a for a in suggestion.assignments.all() if a.unit_id in units and a.state != "cancelled"
+    ]
+
+
+def can_see_contact_details(user: Any, suggestion: Suggestion) -> bool:
+    """The deputy's phone: staff, the deputy, and units handling the suggestion (they must
+    contact the deputy)."""
+    return bool(capacities(user, suggestion) & {LEAD_DEPUTY, STAFF, CLERK, HEAD})

@@ -1,0 +1,418 @@
+"""The suggestion page: everything about one suggestion that the person may see, the forms of
+the actions they may take now, and the attachment downloads.
+
+Thin views (CONVENTIONS habit 4): fetch with the access check, validate a form, call the
+workflow function, respond. A refused action re-renders the page with the person's input kept
+and the reason shown at the form, with the status the API would answer (403, 409 or 422).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from minsheng.people import permissions as people
+from minsheng.people.models import User
+from minsheng.suggestions import attachments as files
+from minsheng.suggestions import permissions as perms
+from minsheng.suggestions import workflow
+from minsheng.suggestions.forms import ACTION_FORMS, ActionForm, DraftReplyForm
+from minsheng.suggestions.models import (
+    AdjustmentRequest,
+    Assignment,
+    Attachment,
+    DeclineReason,
+    Event,
+    Rating,
+    Reply,
+    Suggestion,
+)
+
+S = Suggestion.State
+
+# A human label for every action the event log records (DOMAIN.md §2), including the ones that
+# are not buttons: creation, edits, merges into this one, expired ratings, recomputed dates.
+EVENT_LABELS: dict[str, Any] = {
+    "create": gettext_lazy("Created the draft"),
+    "edit": gettext_lazy("Edited the draft"),
+    "submit": gettext_lazy("Submitted"),
+    "confirm_cosign": gettext_lazy("Answered the co-signing invitation"),
+    "withdraw": gettext_lazy("Withdrew the suggestion"),
+    "register": gettext_lazy("Registered"),
+    "decline": gettext_lazy("Declined"),
+    "return_for_revision": gettext_lazy("Returned for revision"),
+    "merge": gettext_lazy("Merged into another suggestion"),
+    "merged_in": gettext_lazy("Another suggestion was merged into this one"),
+    "assign": gettext_lazy("Assigned"),
+    "sign": gettext_lazy("Signed for"),
+    "request_adjustment": gettext_lazy("Requested an adjustment"),
+    "decide_adjustment": gettext_lazy("Decided on the adjustment request"),
+    "log_contact": gettext_lazy("Logged contact with the deputy"),
+    "submit_joint_opinion": gettext_lazy("Sent the joint opinion"),
+    "request_extension": gettext_lazy("Requested an extension"),
+    "decide_extension": gettext_lazy("Decided on the extension request"),
+    "draft_reply": gettext_lazy("Drafted the reply"),
+    "sign_reply": gettext_lazy("Signed and sent the reply"),
+    "rate": gettext_lazy("Rated the reply"),
+    "not_rated": gettext_lazy("Not rated: the rating window passed"),
+    "rehandle": gettext_lazy("Re-handling opened"),
+    "close": gettext_lazy("Closed"),
+    "end_of_term": gettext_lazy("Decided at the end of the term"),
+    "recompute_due": gettext_lazy("Due dates recomputed"),
+    "attachments": gettext_lazy("Changed the attachments"),
+    "set_flags": gettext_lazy("Changed the key / complex / confidential marks"),
+}
+assert set(workflow.ACTIONS) <= set(EVENT_LABELS)
+
+# The lead unit first, as the reply norms list them; the joint units after it.
+MODE_ORDER: dict[str, int] = {
+    Assignment.Mode.LEAD: 0,
+    Assignment.Mode.SEPARATE: 1,
+    Assignment.Mode.JOINT: 2,
+}
+
+WARNING_LABELS: dict[str, Any] = {
+    "green": gettext_lazy("On time"),
+    "yellow": gettext_lazy("Due soon"),
+    "red": gettext_lazy("Overdue"),
+}
+
+# Actions whose button changes things that cannot be undone: the page asks before sending.
+CONFIRM: dict[str, Any] = {
+    "submit": gettext_lazy("Submit this suggestion to the congress office?"),
+    "sign": gettext_lazy("Sign for this suggestion on behalf of your unit?"),
+    "sign_reply": gettext_lazy(
+        "Sign and send the reply to the deputy? It cannot be changed afterwards."
+    ),
+    "withdraw": gettext_lazy("Withdraw this suggestion? This cannot be undone."),
+    "decline": gettext_lazy("Decline this suggestion? The deputy will be told."),
+    "close": gettext_lazy("Close this suggestion?"),
+    "merge": gettext_lazy("Merge this suggestion into the other one?"),
+}
+
+
+# Actions that end the suggestion's life against the deputy's hope look different.
+DANGER = {"withdraw", "decline"}
+
+
+def state_label(value: str) -> str:
+    for choices in (Suggestion.State, Assignment.State):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
+
+
+def event_label(event: Event) -> str:
+    data = event.data or {}
+    if event.action == "confirm_cosign":
+        return _("Co-signed") if data.get("accepted") else _("Declined to co-sign")
+    if event.action == "decide_extension":
+        return _("Approved the extension") if data.get("approved") else _("Rejected the extension")
+    if event.action == "decide_adjustment":
+        return (
+            _("Moved the assignment to another unit")
+            if data.get("decision") == "moved"
+            else _("Kept the assignment with the unit")
+        )
+    if event.action == "end_of_term":
+        return (
+            _("Carried over into the next term")
+            if data.get("rule") == "carry_over"
+            else _("Closed at the end of the term")
+        )
+    return str(EVENT_LABELS.get(event.action, event.action))
+
+
+def event_detail(event: Event) -> str:
+    """A short line from the event's data that the note does not already say."""
+    data = event.data or {}
+    if event.action == "rate" and data.get("overall") in Rating.Overall.values:
+        return str(Rating.Overall(data["overall"]).label)
+    if event.action == "decline" and data.get("reason") in DeclineReason.values:
+        return str(DeclineReason(data["reason"]).label)
+    if event.action == "assign":
+        return "、".join(
+            f"{unit[1]}（{Assignment.Mode(unit[2]).label}）"
+            for unit in data.get("units", [])
+            if unit[2] in Assignment.Mode.values
+        )
+    if event.action == "decide_adjustment" and data.get("moved_to"):
+        return _("Moved to %(unit)s") % {"unit": data["moved_to"]}
+    if event.action in ("request_extension", "decide_extension") and data.get("until"):
+        return _("Until %(date)s") % {"date": data["until"]}
+    if event.action == "register" and data.get("number"):
+        return f"{'闭' if data.get('series') == 'B' else ''}第{int(data['number']):04d}号"
+    if event.action == "sign_reply" and data.get("category"):
+        return _("Category %(category)s") % {"category": data["category"]}
+    if event.action == "recompute_due" and data.get("after"):
+        return _("Reply due %(before)s → %(after)s") % {
+            "before": (data.get("before") or ["—"])[0],
+            "after": data["after"][0],
+        }
+    return ""
+
+
+@dataclass
+class ActionView:
+    name: str
+    label: str
+    form: ActionForm
+    open: bool = False
+    confirm: str = ""
+    danger: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def templates(self) -> list[str]:
+        return [f"suggestions/actions/{self.name}.html", "suggestions/actions/_form.html"]
+
+
+def _reply_warnings(user: User, s: Suggestion, action: str, form: ActionForm) -> list[str]:
+    """Why the head cannot sign yet: shown to the clerk drafting and to the head signing."""
+    if action not in ("draft_reply", "sign_reply"):
+        return []
+    found: list[str] = []
+    for a in form.assignments:
+        for problem in workflow.reply_problems(s, a):
+            found.append(f"{a.unit}：{problem}" if len(form.assignments) > 1 else problem)
+    return found
+
+
+def _action_views(
+    request: HttpRequest, s: Suggestion, failed: ActionForm | None = None
+) -> list[ActionView]:
+    user: User = request.user  # type: ignore[assignment]
+    found = []
+    for name in workflow.allowed_actions(user, s):
+        if failed is not None and failed.action == name:
+            form = failed
+        else:
+            form = ACTION_FORMS[name](suggestion=s, user=user, action=name)
+        view = ActionView(
+            name=name,
+            label=str(workflow.TRANSITIONS[name].label),
+            form=form,
+            open=form is failed,
+            confirm=str(CONFIRM.get(name, "")),
+            danger=name in DANGER,
+        )
+        view.warnings = _reply_warnings(user, s, name, form)
+        found.append(view)
+    return found
+
+
+def _can_see_reply(user: User, s: Suggestion, reply: Reply, caps: set[str]) -> bool:
+    """A draft reply is the unit's working paper: its unit and the congress office see it,
+    the deputy only once it is signed and sent."""
+    if reply.state == Reply.State.SENT:
+        return True
+    if perms.STAFF in caps:
+        return True
+    return reply.assignment.unit_id in people.unit_ids(user)
+
+
+def can_download(user: User, s: Suggestion, attachment: Attachment) -> bool:
+    if attachment.reply is None:
+        return True
+    return _can_see_reply(user, s, attachment.reply, perms.capacities(user, s))
+
+
+def _detail_context(request: HttpRequest, s: Suggestion) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    caps = perms.capacities(user, s)
+    assignments = sorted(
+        s.assignments.select_related("unit", "signed_by").prefetch_related(
+            Prefetch(
+                "adjustment_requests",
+                queryset=AdjustmentRequest.objects.select_related(
+                    "proposed_unit", "requested_by", "decided_by"
+                ),
+            ),
+        ),
+        key=lambda a: (a.state == Assignment.State.CANCELLED, MODE_ORDER.get(a.mode, 9), a.pk),
+    )
+    replies = [
+        r
+        for r in s.replies.select_related(
+            "assignment__unit", "signed_by", "drafted_by", "rating__rated_by"
+        ).prefetch_related("attachments")
+        if _can_see_reply(user, s, r, caps)
+    ]
+    rounds: dict[int, list[Reply]] = {}
+    for reply in replies:
+        rounds.setdefault(reply.round, []).append(reply)
+    events = list(s.events.select_related("actor", "assignment__unit"))
+    for event in events:
+        event.label = event_label(event)  # type: ignore[attr-defined]
+        event.detail = event_detail(event)  # type: ignore[attr-defined]
+        event.from_label = state_label(event.from_state)  # type: ignore[attr-defined]
+        event.to_label = state_label(event.to_state)  # type: ignore[attr-defined]
+    warning = s.warning(today)
+    return {
+        "s": s,
+        "today": today,
+        "warning": warning,
+        "warning_label": WARNING_LABELS.get(warning, ""),
+        "caps": caps,
+        "show_phone": perms.can_see_contact_details(user, s),
+        "cosigners": s.cosigners.select_related("deputy__user", "deputy__delegation"),
+        "assignments": assignments,
+        "adjustments": [r for a in assignments for r in a.adjustment_requests.all()],
+        "contacts": s.contacts.select_related("assignment__unit", "logged_by"),
+        "joint_opinions": [a.joint_opinion for a in assignments if hasattr(a, "joint_opinion")],
+        "extensions": s.extension_requests.select_related(
+            "assignment__unit", "requested_by", "decided_by"
+        ).order_by("id"),
+        "rounds": sorted(rounds.items()),
+        "ratings": s.ratings.select_related("reply__assignment__unit", "rated_by").order_by(
+            "round", "id"
+        ),
+        "attachments": s.attachments.filter(reply__isnull=True).order_by("id"),
+        "merged_from": Suggestion.objects.visible_to(user).filter(merged_into=s),
+        "merged_into": (
+            Suggestion.objects.visible_to(user).filter(pk=s.merged_into_id).first()
+            if s.merged_into_id
+            else None
+        ),
+        "events": events,
+        "can_edit": s.state in (S.DRAFT, S.RETURNED)
+        and (perms.LEAD_DEPUTY in caps or s.created_by_id == user.pk),
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    s: Suggestion,
+    *,
+    failed: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = _detail_context(request, s)
+    context["actions"] = _action_views(request, s, failed)
+    shown = {view.name for view in context["actions"]}
+    # An error for an action this person no longer sees a form for goes at the top of the page.
+    context["page_error"] = error if failed is None or failed.action not in shown else ""
+    return render(request, "suggestions/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s = perms.get_suggestion_for_user(request.user, pk)
+    return _render_detail(request, s)
+
+
+def _keep_input_with_fresh_version(request: HttpRequest, s: Suggestion) -> Any:
+    """The person's input, with the current version: after a conflict they see the page as it
+    is now, and sending their kept input again is a deliberate decision on the fresh state."""
+    data = request.POST.copy()
+    data["expected_version"] = str(s.version)
+    return data
+
+
+def _refusal(
+    user: User, s: Suggestion, action: str, form: ActionForm
+) -> workflow.WorkflowError | None:
+    """Why an action that is not offered now is refused, read from the transition table, so
+    that a form posted from a stale page says so instead of listing field errors."""
+    if action in workflow.allowed_actions(user, s):
+        return None
+    rule = workflow.TRANSITIONS[action]
+    if not perms.capacities(user, s) & rule.who:
+        return workflow.NotAllowed(_("You may not do this on this suggestion."))
+    version = form.data.get("expected_version")
+    if version not in (None, "", str(s.version)):
+        return workflow.Conflict(
+            _(
+                "Someone else changed this suggestion while you were looking at it. "
+                "Reload the page and try again."
+            )
+        )
+    if s.state not in rule.sources:
+        return workflow.Conflict(
+            _("This cannot be done while the suggestion is “%(state)s”.")
+            % {"state": s.get_state_display()}
+        )
+    return workflow.Conflict(
+        workflow.why_not(action, user, s) or _("This cannot be done on this suggestion now.")
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTION_FORMS:
+        raise Http404("No such action.")
+    user: User = request.user  # type: ignore[assignment]
+    s = perms.get_suggestion_for_user(user, pk)
+    form = ACTION_FORMS[action](request.POST, request.FILES, suggestion=s, user=user, action=action)
+    if not form.is_valid():
+        refused = _refusal(user, s, action, form)
+        if refused is not None:
+            return _render_detail(
+                request, s, failed=form, error=refused.message, status=refused.status
+            )
+        return _render_detail(request, s, failed=form, status=422)
+    try:
+        result = workflow.ACTIONS[action](
+            s,
+            by=user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            **form.workflow_kwargs(),
+        )
+    except workflow.WorkflowError as error:
+        s = perms.get_suggestion_for_user(user, pk)
+        kept = ACTION_FORMS[action](
+            _keep_input_with_fresh_version(request, s),
+            request.FILES,
+            suggestion=s,
+            user=user,
+            action=action,
+        )
+        kept.is_valid()
+        kept.add_error(None, error.message)
+        return _render_detail(request, s, failed=kept, error=error.message, status=error.status)
+    if isinstance(form, DraftReplyForm) and isinstance(result, Reply):
+        files.store(s, form.cleaned_data.get("attachments") or [], by=user, reply=result)
+    messages.success(
+        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
+    )
+    if not Suggestion.objects.visible_to(user).filter(pk=s.pk).exists():
+        # E.g. a unit whose assignment was just moved away no longer sees the suggestion.
+        return redirect("home")
+    return redirect(reverse("suggestions:detail", args=[s.pk]))
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    s = perms.get_suggestion_for_user(user, pk)
+    found = (
+        Attachment.objects.filter(suggestion=s, pk=attachment_pk).select_related("reply").first()
+    )
+    if found is None or not can_download(user, s, found):
+        raise Http404("No such attachment.")
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,775 @@
+"""Pages of the congress office and the handling units: the workbench, bulk registration, the
+assignment meeting, the unit inbox, and the Excel export and import.
+
+Views stay thin: they check access, read through `visible_to` / `get_suggestion_for_user`, call
+the workflow and answer. Workflow errors become messages or form errors, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from minsheng.people import permissions as people
+from minsheng.people.models import Jurisdiction, Organisation, Session, User
+from minsheng.suggestions import excel, filters, routing, workflow
+from minsheng.suggestions.forms_office import (
+    AssignMeetingForm,
+    AssignRowForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    InboxFilterForm,
+)
+from minsheng.suggestions.models import Assignment, Reply, RoutingRule, Suggestion
+from minsheng.suggestions.permissions import get_suggestion_for_user
+
+S = Suggestion.State
+A = Assignment.State
+PER_PAGE = 50
+BULK_LIMIT = 500
+MEETING_LIMIT = 300
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "office_imports"
+IMPORT_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
+
+
+def staff_jurisdiction_ids(user: Any) -> list[int]:
+    if getattr(user, "is_superuser", False):
+        return list(Jurisdiction.objects.values_list("pk", flat=True))
+    return sorted(j for j in people.jurisdiction_ids(user) if people.is_staff_of(user, j))
+
+
+def _require_staff(user: Any) -> list[int]:
+    ids = staff_jurisdiction_ids(user)
+    if not ids:
+        raise PermissionDenied(_("Only congress staff can use this page."))
+    return ids
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in person (every view here requires a login)."""
+    return cast(User, request.user)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the workbench ------------------------------------------------------------------------------
+
+
+SORTABLE = {"number": "number", "reply_due": "reply_due", "created": "created", "state": "state"}
+
+
+def _sort_links(current: str) -> dict[str, dict[str, str]]:
+    """Per column: the sort value a click asks for, and the arrow showing the current order."""
+    links = {}
+    for name, key in SORTABLE.items():
+        if current == key:
+            links[name] = {"value": f"-{key}", "arrow": "▲"}
+        elif current == f"-{key}":
+            links[name] = {"value": key, "arrow": "▼"}
+        else:
+            links[name] = {"value": key, "arrow": ""}
+    return links
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """Everyone sees exactly what `visible_to` gives them; only staff get the register boxes."""
+    form, qs = filters.filtered(request.user, request.GET)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    staff_j = set(staff_jurisdiction_ids(request.user))
+    rows = [
+        {
+            "s": s,
+            "warning": s.warning(today),
+            "can_register": s.state == S.SUBMITTED and s.jurisdiction_id in staff_j,
+        }
+        for s in page.object_list
+    ]
+    values = form.values()
+    return render(
+        request,
+        "suggestions/office/workbench.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "any_registrable": any(r["can_register"] for r in rows),
+            "is_staff": bool(staff_j),
+            "sort_links": _sort_links(values.get("sort") or "-created"),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> FileResponse:
+    """The ledger of the workbench's current filter, every page of it."""
+    _form, qs = filters.filtered(request.user, request.GET)
+    today = timezone.localdate()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    excel.write_export(excel.iterate(excel.export_queryset(qs)), out, today=today)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=f"建议台账-{today.isoformat()}.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+@require_POST
+def bulk_register(request: HttpRequest) -> HttpResponse:
+    """Register the ticked submitted suggestions one by one (in the order they were submitted,
+    so numbers follow it); every failure is reported by name."""
+    _require_staff(request.user)
+    back = _safe_next(request, reverse("suggestions:workbench"))
+    ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("ids")) if i is not None]
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        messages.warning(request, _("Tick the suggestions to register first."))
+        return redirect(back)
+    if len(ids) > BULK_LIMIT:
+        messages.error(
+            request, _("Register at most %(max)s suggestions at a time.") % {"max": BULK_LIMIT}
+        )
+        return redirect(back)
+    found = list(
+        Suggestion.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+    done: list[str] = []
+    failed: list[str] = []
+    for missing in sorted(set(ids) - {s.pk for s in found}):
+        failed.append(_("Suggestion %(id)s: not found.") % {"id": missing})
+    for s in found:
+        try:
+            s = workflow.register(
+                s,
+                by=_actor(request),
+                expected_version=_int_or_none(request.POST.get(f"version_{s.pk}")),
+            )
+        except workflow.WorkflowError as error:
+            failed.append(
+                _("“%(title)s” was not registered: %(reason)s")
+                % {"title": s.title, "reason": error.message}
+            )
+            continue
+        done.append(s.display_number)
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s suggestion registered: %(numbers)s.",
+                "%(count)s suggestions registered: %(numbers)s.",
+                len(done),
+            )
+            % {"count": len(done), "numbers": "、".join(done)},
+        )
+    for line in failed:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# --- the assignment meeting ---------------------------------------------------------------------
+
+
+class _DryRun(Exception):
+    """Raised inside a savepoint to undo a trial assignment."""
+
+
+def _meeting_jurisdiction(request: HttpRequest, staff_ids: list[int]) -> Jurisdiction:
+    wanted = _int_or_none(request.GET.get("jurisdiction") or request.POST.get("jurisdiction"))
+    home = getattr(request.user, "jurisdiction_id", None)
+    pk = wanted if wanted in staff_ids else (home if home in staff_ids else staff_ids[0])
+    return Jurisdiction.objects.get(pk=pk)
+
+
+def _proposals(suggestions: list[Suggestion]) -> dict[int, list[workflow.UnitPlan]]:
+    """The routing table's proposal per suggestion; the rule depends only on the category and
+    the lead deputy's constituency, so each pair is looked up once."""
+    cache: dict[tuple[Any, str], list[workflow.UnitPlan]] = {}
+    found = {}
+    for s in suggestions:
+        key = (s.category_id, s.lead_deputy.constituency)
+        if key not in cache:
+            cache[key] = routing.propose(s)
+        found[s.pk] = cache[key]
+    return found
+
+
+def _row_initial(s: Suggestion, plan: list[workflow.UnitPlan]) -> dict[str, Any]:
+    lead = next((p.unit.pk for p in plan if p.mode == Assignment.Mode.LEAD), None)
+    return {
+        "include": bool(plan),
+        "mode": "lead",
+        "lead": lead,
+        "others": [p.unit.pk for p in plan if p.mode != Assignment.Mode.LEAD],
+        "version": s.version,
+    }
+
+
+def _diagnose(
+    items: list[tuple[Suggestion, list[workflow.UnitPlan]]], by: Any, on: datetime.date
+) -> dict[int, str]:
+    """Why each row would fail: try every row alone and undo it."""
+    errors: dict[int, str] = {}
+    for s, plan in items:
+        try:
+            with transaction.atomic():
+                workflow.assign(s, by=by, plan=plan, on=on)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except workflow.WorkflowError as error:
+            errors[s.pk] = error.message
+    return errors
+
+
+@login_required
+def assign_meeting(request: HttpRequest) -> HttpResponse:
+    staff_ids = _require_staff(request.user)
+    jurisdiction = _meeting_jurisdiction(request, staff_ids)
+    category_id = _int_or_none(request.GET.get("category"))
+    registered = (
+        Suggestion.objects.visible_to(request.user)
+        .filter(jurisdiction=jurisdiction, state=S.REGISTERED)
+        .select_related(
+            "lead_deputy__user", "lead_deputy__delegation", "category__parent", "session"
+        )
+        .order_by("session_id", "series", "number")
+    )
+    if category_id:
+        registered = registered.filter(
+            Q(category_id=category_id) | Q(category__parent_id=category_id)
+        )
+    total = registered.count()
+    suggestions = list(registered[:MEETING_LIMIT])
+    units = {
+        u.pk: u
+        for u in Organisation.objects.handling_units()
+        .filter(jurisdiction=jurisdiction)
+        .order_by("sort_order", "name")
+    }
+    choices = [(pk, u.short_name or u.name) for pk, u in units.items()]
+    proposals = _proposals(suggestions)
+    post = request.POST if request.method == "POST" else None
+    meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
+    rows = [
+        {
+            "s": s,
+            "proposal": proposals[s.pk],
+            "form": AssignRowForm(
+                post,
+                prefix=f"s{s.pk}",
+                units=units,
+                choices=choices,
+                initial=_row_initial(s, proposals[s.pk]),
+            ),
+            "error": "",
+        }
+        for s in suggestions
+    ]
+    if request.method == "POST":
+        response = _assign_submit(request, meeting, rows)
+        if response is not None:
+            return response
+    rules = (
+        RoutingRule.objects.filter(jurisdiction=jurisdiction)
+        .select_related("category__parent", "lead_unit")
+        .prefetch_related("joint_units")
+        .order_by(
+            "category__parent__sort_order", "category__sort_order", "category__name", "region"
+        )
+    )
+    return render(
+        request,
+        "suggestions/office/assign_meeting.html",
+        {
+            "jurisdiction": jurisdiction,
+            "jurisdictions": Jurisdiction.objects.filter(pk__in=staff_ids),
+            "meeting": meeting,
+            "rows": rows,
+            "total": total,
+            "limit": MEETING_LIMIT,
+            "rules": rules,
+            "categories": jurisdiction.categories.filter(is_active=True, parent__isnull=True),
+            "category_id": category_id,
+        },
+    )
+
+
+def _assign_submit(
+    request: HttpRequest, meeting: AssignMeetingForm, rows: list[dict[str, Any]]
+) -> HttpResponse | None:
+    """All or nothing: any bad row assigns nothing and is shown with its reason; None means
+    "render the page again with the errors"."""
+    valid = meeting.is_valid()
+    for row in rows:
+        valid = row["form"].is_valid() and valid
+    if not valid:
+        messages.error(request, _("Nothing was assigned. Correct the rows marked below."))
+        return None
+    chosen = [row for row in rows if row["form"].cleaned_data.get("include")]
+    if not chosen:
+        messages.warning(request, _("Tick at least one suggestion to assign."))
+        return None
+    stale = False
+    for row in chosen:
+        if row["form"].cleaned_data["version"] != row["s"].version:
+            row["error"] = _(
+                "Someone changed this suggestion while you were looking at it; "
+                "check it and submit again."
+            )
+            row["form"].initial["version"] = row["s"].version
+            stale = True
+    if stale:
+        messages.error(request, _("Nothing was assigned. Correct the rows marked below."))
+        return None
+    items = [(row["s"], row["form"].plan()) for row in chosen]
+    on = meeting.cleaned_data["on"]
+    try:
+        workflow.assign_batch(items, by=_actor(request), on=on)
+    except workflow.WorkflowError as error:
+        errors = _diagnose(items, _actor(request), on)
+        for row in chosen:
+            row["error"] = errors.get(row["s"].pk, "")
+        if not errors:
+            messages.error(
+                request, _("Nothing was assigned: %(reason)s") % {"reason": error.message}
+            )
+        else:
+            messages.error(request, _("Nothing was assigned. Correct the rows marked below."))
+        return None
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s suggestion assigned on %(date)s.",
+            "%(count)s suggestions assigned on %(date)s.",
+            len(items),
+        )
+        % {"count": len(items), "date": f"{on.year}年{on.month}月{on.day}日"},
+    )
+    return redirect(request.get_full_path())
+
+
+# --- the unit inbox -----------------------------------------------------------------------------
+
+
+def _inbox_due(qs: Any, due: str, today: datetime.date) -> Any:
+    """Overdue or due soon by the clock that matters for the assignment's state: signing for,
+    the joint opinion, or the reply."""
+    if due not in ("overdue", "soon"):
+        return qs
+    qs = qs.filter(suggestion__state__in=IN_HANDLING)
+    soon = today + datetime.timedelta(days=3)
+    joint_soon = today + datetime.timedelta(days=7)
+    answering = ~Q(mode=Assignment.Mode.JOINT)
+    joint = Q(mode=Assignment.Mode.JOINT, state=A.SIGNED)
+    if due == "overdue":
+        return qs.filter(
+            Q(state=A.AWAITING_SIGNATURE, sign_due__lt=today)
+            | Q(answering, state=A.SIGNED, suggestion__reply_due__lt=today)
+            | Q(joint, joint_opinion_due__lt=today)
+        )
+    return qs.filter(
+        Q(state=A.AWAITING_SIGNATURE, sign_due__gte=today, sign_due__lte=soon)
+        | Q(
+            answering,
+            state=A.SIGNED,
+            suggestion__reply_due__gte=today,
+            suggestion__warn_from__lte=today,
+        )
+        | Q(joint, joint_opinion_due__gte=today, joint_opinion_due__lte=joint_soon)
+    )
+
+
+IN_HANDLING = (S.ASSIGNED, S.HANDLING, S.REHANDLING)
+
+# What needs the unit first; finished suggestions (answered, closed, withdrawn…) sink to the end.
+URGENCY = Case(
+    When(~Q(suggestion__state__in=IN_HANDLING), then=Value(4)),
+    When(state=A.AWAITING_SIGNATURE, then=Value(0)),
+    When(state=A.ADJUSTMENT_REQUESTED, then=Value(1)),
+    When(state=A.SIGNED, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """A unit's assignments; never another unit's, whatever the filter says."""
+    units = people.unit_ids(request.user)
+    if not units:
+        raise PermissionDenied(_("Only clerks and heads of handling units have an inbox."))
+    today = timezone.localdate()
+    form, visible = filters.filtered(request.user, request.GET)
+    extra = InboxFilterForm(request.GET or None)
+    values = extra.values()
+    qs = (
+        Assignment.objects.filter(unit_id__in=units)
+        .exclude(state=A.CANCELLED)
+        .filter(suggestion_id__in=visible.order_by().values("pk"))
+        .select_related(
+            "unit",
+            "suggestion__lead_deputy__user",
+            "suggestion__category__parent",
+            "suggestion__session",
+        )
+    )
+    if values.get("astate"):
+        qs = qs.filter(state=values["astate"])
+    qs = _inbox_due(qs, values.get("due") or "", today)
+    qs = qs.annotate(urgency=URGENCY).order_by(
+        "urgency", F("suggestion__reply_due").asc(nulls_last=True), "sign_due", "pk"
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "a": a,
+            "s": a.suggestion,
+            "warning": a.suggestion.warning(today),
+            "can_sign": a.state == A.AWAITING_SIGNATURE
+            and a.suggestion.state in (S.ASSIGNED, S.HANDLING, S.REHANDLING),
+            "sign_late": a.state == A.AWAITING_SIGNATURE and today > a.sign_due,
+            "adjustable": a.state in (A.AWAITING_SIGNATURE, A.SIGNED)
+            and today <= a.adjustment_until,
+        }
+        for a in page.object_list
+    ]
+    return render(
+        request,
+        "suggestions/unit/inbox.html",
+        {
+            "form": form,
+            "extra": extra,
+            "page": page,
+            "rows": rows,
+            "to_sign": _replies_to_sign(request.user, today),
+            "is_head": bool(people.unit_ids(request.user, ("head",))),
+            "multi_unit": len(units) > 1,
+            "today": today,
+        },
+    )
+
+
+def _replies_to_sign(user: Any, today: datetime.date) -> list[dict[str, Any]]:
+    """Draft replies of the head's units in the current round, with what still stops them."""
+    head_units = people.unit_ids(user, ("head",))
+    if not head_units:
+        return []
+    drafts = (
+        Reply.objects.filter(
+            assignment__unit_id__in=head_units,
+            assignment__state=A.SIGNED,
+            state=Reply.State.DRAFT,
+            round=F("suggestion__round"),
+            suggestion__state__in=[S.HANDLING, S.REHANDLING],
+        )
+        .filter(suggestion_id__in=Suggestion.objects.visible_to(user).order_by().values("pk"))
+        .select_related("suggestion", "assignment__unit", "drafted_by")
+        .order_by(F("suggestion__reply_due").asc(nulls_last=True), "pk")[:PER_PAGE]
+    )
+    return [
+        {
+            "reply": r,
+            "s": r.suggestion,
+            "problems": workflow.reply_problems(r.suggestion, r.assignment),
+            "warning": r.suggestion.warning(today),
+        }
+        for r in drafts
+    ]
+
+
+@login_required
+@require_POST
+def inbox_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign for one assignment straight from the inbox."""
+    back = _safe_next(request, reverse("suggestions:inbox"))
+    units = people.unit_ids(request.user)
+    assignment = (
+        Assignment.objects.filter(pk=pk, unit_id__in=units).exclude(state=A.CANCELLED).first()
+    )
+    if assignment is None:
+        raise PermissionDenied(_("This assignment is not your unit's."))
+    s = get_suggestion_for_user(request.user, assignment.suggestion_id)
+    try:
+        workflow.sign(
+            s,
+            by=_actor(request),
+            assignment_id=assignment.pk,
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
+    except workflow.WorkflowError as error:
+        messages.error(
+            request,
+            _("“%(title)s” was not signed for: %(reason)s")
+            % {"title": s.title, "reason": error.message},
+        )
+        return redirect(back)
+    messages.success(
+        request,
+        _("Signed for %(number)s “%(title)s” on behalf of %(unit)s.")
+        % {"number": s.display_number, "title": s.title, "unit": assignment.unit},
+    )
+    return redirect(back)
+
+
+# --- Excel import -------------------------------------------------------------------------------
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _clean_old_imports() -> None:
+    """Uploads nobody confirmed are removed after a day."""
+    cutoff = time.time() - IMPORT_MAX_AGE
+    for old in _import_dir().glob("*.xlsx"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            continue
+
+
+def _store_upload(request: HttpRequest, data: bytes, name: str) -> str:
+    _clean_old_imports()
+    token = secrets.token_urlsafe(24)
+    (_import_dir() / f"{token}.xlsx").write_bytes(data)
+    stored = dict(request.session.get(IMPORT_SESSION_KEY, {}))
+    stored[token] = {"name": name[:200]}
+    # Keep the session small: only the last few uploads can be confirmed.
+    request.session[IMPORT_SESSION_KEY] = dict(list(stored.items())[-10:])
+    return token
+
+
+def _load_upload(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
+    stored = request.session.get(IMPORT_SESSION_KEY, {})
+    if token not in stored:
+        return None
+    path = _import_dir() / f"{token}.xlsx"
+    if not path.exists():
+        return None
+    return path.read_bytes(), stored[token].get("name", "")
+
+
+def _forget_upload(request: HttpRequest, token: str) -> None:
+    stored = dict(request.session.get(IMPORT_SESSION_KEY, {}))
+    stored.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = stored
+    (_import_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+
+
+def _preview(
+    request: HttpRequest,
+    *,
+    token: str,
+    name: str,
+    session: Session,
+    register: bool,
+    rows: list[excel.ImportRow],
+    status: int = 200,
+) -> HttpResponse:
+    valid = [r for r in rows if r.ok]
+    return render(
+        request,
+        "suggestions/office/import_preview.html",
+        {
+            "token": token,
+            "name": name,
+            "session": session,
+            "session_label": filters.session_label(session),
+            "register": register,
+            "rows": rows,
+            "valid_count": len(valid),
+            "invalid_count": len(rows) - len(valid),
+            "all_valid": len(valid) == len(rows),
+        },
+        status=status,
+    )
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload → dry run. Nothing is written until the person confirms on the preview."""
+    staff_ids = _require_staff(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, jurisdiction_ids=staff_ids)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        session: Session = form.cleaned_data["session"]
+        data = upload.read()
+        try:
+            raw = excel.read_rows(data)
+        except excel.ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            rows = excel.check_rows(raw, session)
+            token = _store_upload(request, data, upload.name or "")
+            return _preview(
+                request,
+                token=token,
+                name=upload.name or "",
+                session=session,
+                register=form.cleaned_data["register"],
+                rows=rows,
+            )
+    return render(
+        request,
+        "suggestions/office/import.html",
+        {
+            "form": form,
+            "columns": excel.TEMPLATE_COLUMNS,
+            "required": excel.REQUIRED_COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    staff_ids = _require_staff(request.user)
+    form = ImportConfirmForm(request.POST, jurisdiction_ids=staff_ids)
+    if not form.is_valid():
+        messages.error(request, _("The import could not be confirmed. Upload the file again."))
+        return redirect("suggestions:import")
+    token, session = form.cleaned_data["token"], form.cleaned_data["session"]
+    register, choice = form.cleaned_data["register"], form.cleaned_data["choice"]
+    if choice == ImportConfirmForm.CANCEL:
+        _forget_upload(request, token)
+        messages.info(request, _("The import was cancelled; nothing was imported."))
+        return redirect("suggestions:import")
+    loaded = _load_upload(request, token)
+    if loaded is None:
+        messages.error(
+            request,
+            _(
+                "The uploaded file is no longer available (it was imported "
+                "or cancelled already, or it expired). Upload it again."
+            ),
+        )
+        return redirect("suggestions:import")
+    data, name = loaded
+    try:
+        rows = excel.check_rows(excel.read_rows(data), session)
+    except excel.ImportFileError as error:
+        _forget_upload(request, token)
+        messages.error(request, error.message)
+        return redirect("suggestions:import")
+    valid = [r for r in rows if r.ok]
+    preview = {"token": token, "name": name, "session": session, "register": register, "rows": rows}
+    if choice == ImportConfirmForm.ALL and len(valid) != len(rows):
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: some rows have problems. Correct the "
+                "file, or choose to import only the valid rows."
+            ),
+        )
+        return _preview(request, **preview, status=422)
+    if not valid:
+        messages.error(request, _("Nothing was imported: no row is valid."))
+        return _preview(request, **preview, status=422)
+    try:
+        result = excel.import_rows(
+            valid,
+            by=_actor(request),
+            session=session,
+            register=register,
+        )
+    except excel.ImportFailed as error:
+        messages.error(
+            request,
+            _("Nothing was imported: row %(row)s: %(reason)s")
+            % {"row": error.line, "reason": error.message},
+        )
+        return _preview(request, **preview, status=409)
+    _forget_upload(request, token)
+    _report_import(request, result, skipped=len(rows) - len(valid))
+    return redirect(f"{reverse('suggestions:workbench')}?session={session.pk}&sort=-created")
+
+
+def _report_import(request: HttpRequest, result: excel.ImportResult, *, skipped: int) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s suggestion imported.", "%(count)s suggestions imported.", len(result.created)
+        )
+        % {"count": len(result.created)},
+    )
+    if result.registered:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s of them registered.", "%(count)s of them registered.", result.registered
+            )
+            % {"count": result.registered},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row with problems was not imported.",
+                "%(count)s rows with problems were not imported.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    if result.left_as_draft:
+        line, reason = result.left_as_draft[0]
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s suggestion was kept as a draft and not submitted (row %(row)s: "
+                "%(reason)s)",
+                "%(count)s suggestions were kept as drafts and not submitted (row %(row)s: "
+                "%(reason)s)",
+                len(result.left_as_draft),
+            )
+            % {"count": len(result.left_as_draft), "row": line, "reason": reason},
+        )
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    response = HttpResponse(excel.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "建议导入模板.xlsx")
+    return response
