@@ -125,6 +125,8 @@ def event_label(event: Event) -> str:
             if data.get("decision") == "moved"
             else _("Kept the assignment with the unit")
         )
+    if event.action == "rehandle" and data.get("cause") == "rating":
+        return _("Re-handling opened by the unsatisfied rating")
     if event.action == "end_of_term":
         return (
             _("Carried over into the next term")
@@ -302,6 +304,14 @@ def _render_detail(
 ) -> HttpResponse:
     context = _detail_context(request, s)
     context["actions"] = _action_views(request, s, failed)
+    # The calendar warning is for those who can act on the due date, not the deputy.
+    caps = perms.capacities(request.user, s)
+    context["deputy_only"] = not caps & {perms.STAFF, perms.CLERK, perms.HEAD}
+    context["open_states"] = [
+        Suggestion.State.ASSIGNED,
+        Suggestion.State.HANDLING,
+        Suggestion.State.REHANDLING,
+    ]
     shown = {view.name for view in context["actions"]}
     # An error for an action this person no longer sees a form for goes at the top of the page.
     context["page_error"] = error if failed is None or failed.action not in shown else ""

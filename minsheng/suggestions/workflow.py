@@ -1454,11 +1454,13 @@ def rate(
             data={"overall": overall, "reply": reply.pk, "process": process, "result": result},
         )
         if overall == Rating.Overall.UNSATISFIED:
-            _open_rehandling(s, by, units=[reply.assignment], note=reasons.strip())
+            _open_rehandling(s, by, units=[reply.assignment], note=reasons.strip(), cause="rating")
     return rating
 
 
-def _reopen_unit(s: Suggestion, by: User | None, a: Assignment, note: str) -> None:
+def _reopen_unit(
+    s: Suggestion, by: User | None, a: Assignment, note: str, cause: str = "staff"
+) -> None:
     """Another unit's reply was found unsatisfying while re-handling is already under way: that
     unit joins the current round (same round number and due date)."""
     Assignment.objects.filter(pk=a.pk).update(state=A.SIGNED, replied_at=None)
@@ -1469,16 +1471,16 @@ def _reopen_unit(s: Suggestion, by: User | None, a: Assignment, note: str) -> No
         from_state=s.state,
         to_state=s.state,
         note=note,
-        data={"round": s.round, "units": [str(a.unit)]},
+        data={"round": s.round, "units": [str(a.unit)], "cause": cause},
     )
 
 
 def _open_rehandling(
-    s: Suggestion, by: User | None, *, units: Sequence[Assignment], note: str
+    s: Suggestion, by: User | None, *, units: Sequence[Assignment], note: str, cause: str = "staff"
 ) -> None:
     if s.state == S.REHANDLING:
         for a in units:
-            _reopen_unit(s, by, a, note)
+            _reopen_unit(s, by, a, note, cause)
         return
     today = _today()
     before = s.state
@@ -1499,6 +1501,7 @@ def _open_rehandling(
             "round": s.round,
             "units": [str(a.unit) for a in units],
             "opened_on": today.isoformat(),
+            "cause": cause,
         },
         update_fields=update,
     )
