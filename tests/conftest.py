@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from minsheng.people.models import Jurisdiction, Organisation, Role, Term, User
 from tests.factories import (
@@ -17,6 +18,14 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """A page request activates its language in this thread (LocaleMiddleware) and nothing
+    resets it: without this, a test after an English page request sees English dates."""
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from minsheng.lib.workdays import add_months
 from minsheng.people.models import Deputy, Session
@@ -21,6 +22,13 @@ pytestmark = pytest.mark.django_db
 S = Suggestion.State
 
 ANSWERED_AT = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)  # Monday 10:00 in Beijing
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The assertions read the commands' English msgids, whatever language a test before left.
+    with translation.override("en"):
+        yield
 
 
 def at(moment):

@@ -74,6 +74,12 @@ def _extension_request(cast):
     return s, {"until": _later(s), "reason": "跨年度", "deputy_told": True}
 
 
+def _overdue(cast):
+    """Joint handling assigned long ago: the reply is overdue today."""
+    on = timezone.localdate() - datetime.timedelta(days=200)
+    return states.handling(cast, joint=True, cosign=True, on=on), {"text": "预算未批复，答复逾期。"}
+
+
 def _ready_to_sign(cast):
     s = _joint_handling(cast)
     workflow.submit_joint_opinion(s, by=cast.clerk_b, text="同意")
@@ -138,6 +144,7 @@ CASES = {
         lambda cast: (_joint_handling(cast), {"text": "同意"}),
         {"clerk_b", "head_b"},
     ),
+    "explain_overdue": (_overdue, {"clerk_a", "head_a"}),
     "request_extension": (lambda cast: _extension_request(cast), {"clerk_a", "head_a"}),
     "decide_extension": (_with_extension, STAFF),
     "draft_reply": (

@@ -61,6 +61,7 @@ NATURAL = {
     "decide_adjustment": ["staff"],
     "log_contact": UNITS,
     "submit_joint_opinion": ["clerk_b", "clerk_a"],
+    "explain_overdue": ["clerk_a", "clerk_b"],
     "request_extension": ["clerk_a", "clerk_b"],
     "decide_extension": ["staff"],
     "draft_reply": ["clerk_a", "clerk_b"],
@@ -119,6 +120,8 @@ def _args(cast, clock, s, others, action, variant):
         }
     if action == "submit_joint_opinion":
         return {"text": "同意主办单位意见"}
+    if action == "explain_overdue":
+        return {"text": "预算未批复，答复逾期" if variant else " "}
     if action == "request_extension":
         base = s.reply_due or clock.day
         return {

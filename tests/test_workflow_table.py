@@ -88,6 +88,7 @@ CALLS = {
     "decide_adjustment": _decide_adjustment,
     "log_contact": lambda cast, s: (cast.clerk_a, _contact_fields()),
     "submit_joint_opinion": lambda cast, s: (cast.clerk_b, {"text": "同意"}),
+    "explain_overdue": lambda cast, s: (cast.clerk_a, {"text": "预算未批复"}),
     "request_extension": lambda cast, s: (
         cast.clerk_a,
         {

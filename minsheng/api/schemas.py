@@ -456,6 +456,10 @@ class SubmitJointOpinionIn(AssignmentPick):
     text: Text
 
 
+class ExplainOverdueIn(AssignmentPick):
+    text: Text = Field(description="Why the reply is late (only once it is overdue).")
+
+
 class RequestExtensionIn(AssignmentPick):
     until: datetime.date
     reason: Text

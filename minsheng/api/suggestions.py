@@ -35,6 +35,7 @@ from minsheng.api.schemas import (
     DraftIn,
     DraftReplyIn,
     EndOfTermIn,
+    ExplainOverdueIn,
     Id,
     LogContactIn,
     MergeIn,
@@ -635,6 +636,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
     "submit_joint_opinion": ActionSpec(
         SubmitJointOpinionIn, "Send the joint unit's opinion to the lead unit"
     ),
+    "explain_overdue": ActionSpec(ExplainOverdueIn, "Explain in writing why the reply is late"),
     "request_extension": ActionSpec(RequestExtensionIn, "Ask for a later reply date"),
     "decide_extension": ActionSpec(DecideExtensionIn, "Approve or reject an extension"),
     "draft_reply": ActionSpec(DraftReplyIn, "Write or revise this round's draft reply"),

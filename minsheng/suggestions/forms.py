@@ -501,6 +501,21 @@ class JointOpinionForm(ActionForm):
         return {**self.assignment_kwargs(), "text": self.cleaned_data["text"]}
 
 
+class ExplainOverdueForm(ActionForm):
+    assignment_states = (A.AWAITING_SIGNATURE, A.SIGNED)
+    assignment_modes = (M.LEAD, M.SEPARATE)
+    text = forms.CharField(
+        label=gettext_lazy("Why the reply is late"),
+        widget=textarea(4),
+        help_text=gettext_lazy(
+            "Overdue items need a written explanation; it is kept in the suggestion's history."
+        ),
+    )
+
+    def workflow_kwargs(self) -> dict[str, Any]:
+        return {**self.assignment_kwargs(), "text": self.cleaned_data["text"]}
+
+
 class RequestExtensionForm(ActionForm):
     assignment_states = (A.SIGNED,)
     assignment_modes = (M.LEAD, M.SEPARATE)
@@ -705,6 +720,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "decide_adjustment": DecideAdjustmentForm,
     "log_contact": LogContactForm,
     "submit_joint_opinion": JointOpinionForm,
+    "explain_overdue": ExplainOverdueForm,
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
     "draft_reply": DraftReplyForm,

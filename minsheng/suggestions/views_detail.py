@@ -60,6 +60,7 @@ EVENT_LABELS: dict[str, Any] = {
     "decide_adjustment": gettext_lazy("Decided on the adjustment request"),
     "log_contact": gettext_lazy("Logged contact with the deputy"),
     "submit_joint_opinion": gettext_lazy("Sent the joint opinion"),
+    "explain_overdue": gettext_lazy("Explained the delay"),
     "request_extension": gettext_lazy("Requested an extension"),
     "decide_extension": gettext_lazy("Decided on the extension request"),
     "draft_reply": gettext_lazy("Drafted the reply"),

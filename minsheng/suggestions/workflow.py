@@ -125,6 +125,8 @@ TRANSITIONS: dict[str, Transition] = {
     "submit_joint_opinion": _t(
         [S.HANDLING, S.REHANDLING], None, UNIT, gettext_lazy("Submit joint opinion")
     ),
+    # DOMAIN §4: overdue items need a written explanation from the unit that is late.
+    "explain_overdue": _t(IN_HANDLING, None, UNIT, gettext_lazy("Explain the delay")),
     "request_extension": _t([S.HANDLING], None, UNIT, gettext_lazy("Request extension")),
     "decide_extension": _t([S.HANDLING], None, [STAFF], gettext_lazy("Decide extension")),
     "draft_reply": _t([S.HANDLING, S.REHANDLING], None, UNIT, gettext_lazy("Draft reply")),
@@ -266,6 +268,12 @@ def _applicable(action: str, user: User, suggestion: Suggestion) -> bool:
             and not JointOpinion.objects.filter(assignment=a).exists()
             for a in mine
         )
+    if action == "explain_overdue":
+        return _is_overdue(suggestion) and any(
+            a.mode in (Assignment.Mode.LEAD, Assignment.Mode.SEPARATE)
+            and a.state in (A.SIGNED, A.AWAITING_SIGNATURE)
+            for a in mine
+        )
     if action in ("draft_reply", "request_extension"):
         return any(a.mode != Assignment.Mode.JOINT and a.state == A.SIGNED for a in mine)
     if action == "sign_reply":
@@ -297,6 +305,8 @@ def why_not(action: str, user: User, suggestion: Suggestion) -> str | None:
                 _("The adjustment window ended on %(date)s; a late request is not adjusted.")
                 % {"date": _d(late[0].adjustment_until)}
             )
+    if action == "explain_overdue" and not _is_overdue(suggestion):
+        return _not_overdue_message(suggestion)
     if action == "close":
         return str(
             _(
@@ -1103,6 +1113,63 @@ def submit_joint_opinion(
     return opinion
 
 
+def _is_overdue(s: Suggestion) -> bool:
+    return bool(s.reply_due and _today() > s.reply_due)
+
+
+def _not_overdue_message(s: Suggestion) -> str:
+    if s.reply_due is None:
+        return str(_("The suggestion has no reply due date yet; nothing is overdue."))
+    return str(
+        _(
+            "The reply is due on %(date)s and is not overdue; a written explanation is needed "
+            "only after that day."
+        )
+        % {"date": _d(s.reply_due)}
+    )
+
+
+def explain_overdue(
+    suggestion: Suggestion,
+    *,
+    by: User,
+    text: str,
+    assignment_id: int | None = None,
+    expected_version: int | None = None,
+) -> Event:
+    """DOMAIN §4: a unit whose reply is overdue writes why. Changes no state; the explanation
+    is one event in the log (the latest one is the unit's current explanation)."""
+    if not text.strip():
+        raise Invalid(_("Write why the reply is late."))
+    with transaction.atomic():
+        s = _lock(suggestion)
+        _check("explain_overdue", s, by, expected_version)
+        a = _my_assignment(
+            s,
+            by,
+            [A.AWAITING_SIGNATURE, A.SIGNED],
+            assignment_id=assignment_id,
+            modes=[Assignment.Mode.LEAD, Assignment.Mode.SEPARATE],
+        )
+        if not _is_overdue(s):
+            raise Conflict(_not_overdue_message(s))
+        assert s.reply_due is not None
+        event = _record(
+            s,
+            "explain_overdue",
+            by,
+            from_state=s.state,
+            to_state=s.state,
+            assignment=a,
+            note=text.strip(),
+            data={
+                "reply_due": s.reply_due.isoformat(),
+                "days_late": (_today() - s.reply_due).days,
+            },
+        )
+    return event
+
+
 def request_extension(
     suggestion: Suggestion,
     *,
@@ -1763,6 +1830,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "decide_adjustment": decide_adjustment,
     "log_contact": log_contact,
     "submit_joint_opinion": submit_joint_opinion,
+    "explain_overdue": explain_overdue,
     "request_extension": request_extension,
     "decide_extension": decide_extension,
     "draft_reply": draft_reply,
