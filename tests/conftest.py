@@ -28,6 +28,22 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+# Every persona of the cast, for tests that walk all of them.
+PERSONAS = (
+    "deputy",
+    "cosigner",
+    "staff",
+    "clerk_a",
+    "head_a",
+    "clerk_b",
+    "head_b",
+    "supervisor",
+    "committee",
+    "admin",
+    "outsider",
+)
+
+
 @dataclass
 class Cast:
     jurisdiction: Jurisdiction

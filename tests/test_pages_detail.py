@@ -12,21 +12,10 @@ from minsheng.suggestions import workflow
 from minsheng.suggestions.models import Suggestion
 from minsheng.suggestions.views_detail import EVENT_LABELS
 from tests import states
+from tests.conftest import PERSONAS as ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
-PERSONAS = [
-    "deputy",
-    "cosigner",
-    "staff",
-    "clerk_a",
-    "head_a",
-    "clerk_b",
-    "head_b",
-    "supervisor",
-    "committee",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(ALL_PERSONAS)
 
 
 @pytest.fixture

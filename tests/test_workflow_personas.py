@@ -10,22 +10,11 @@ from django.utils import timezone
 from minsheng.suggestions import workflow
 from minsheng.suggestions.workflow import UnitPlan
 from tests import states
+from tests.conftest import PERSONAS as ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "deputy",
-    "cosigner",
-    "staff",
-    "clerk_a",
-    "head_a",
-    "clerk_b",
-    "head_b",
-    "supervisor",
-    "committee",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(ALL_PERSONAS)
 STAFF = {"staff", "admin"}  # the administrator is staff of every congress
 UNITS = {"clerk_a", "head_a", "clerk_b", "head_b"}
 

@@ -25,25 +25,14 @@ from minsheng.suggestions.models import (
 )
 from minsheng.suggestions.workflow import UnitPlan
 from tests import states
+from tests.conftest import PERSONAS as ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.State
 AS = Assignment.State
 START = datetime.date(2026, 3, 2)
 
-PERSONAS = [
-    "deputy",
-    "cosigner",
-    "staff",
-    "clerk_a",
-    "head_a",
-    "clerk_b",
-    "head_b",
-    "supervisor",
-    "committee",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(ALL_PERSONAS)
 UNITS = ["clerk_a", "head_a", "clerk_b", "head_b"]
 # Who would normally take each action: most steps use one of them so that deep states are
 # reached; the rest use anybody, so that refusals are exercised too.

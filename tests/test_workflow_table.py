@@ -12,6 +12,7 @@ from minsheng.suggestions import permissions, workflow
 from minsheng.suggestions.models import Suggestion
 from minsheng.suggestions.workflow import TRANSITIONS, UnitPlan
 from tests import states
+from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.State
@@ -186,19 +187,7 @@ def test_the_table_target_is_where_a_successful_action_goes(cast, state):
 def test_offered_actions_are_a_subset_of_the_table_for_the_state(cast, state):
     s = BUILDERS[state](cast)
     in_table = {a for a, rule in TRANSITIONS.items() if state in rule.sources}
-    for name in (
-        "deputy",
-        "cosigner",
-        "staff",
-        "clerk_a",
-        "head_a",
-        "clerk_b",
-        "head_b",
-        "supervisor",
-        "committee",
-        "admin",
-        "outsider",
-    ):
+    for name in PERSONAS:
         user = getattr(cast, name)
         offered = set(workflow.allowed_actions(user, s))
         assert offered <= in_table, (name, offered - in_table)

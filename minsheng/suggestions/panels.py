@@ -64,7 +64,12 @@ def suggestion_panels(request: HttpRequest) -> list[Panel]:
         )
     units = people.unit_ids(user)
     if units:
-        inbox = Assignment.objects.filter(unit_id__in=units).exclude(state="cancelled")
+        # Withdrawn, merged and closed suggestions leave nothing for the unit to do.
+        inbox = (
+            Assignment.objects.filter(unit_id__in=units)
+            .exclude(state="cancelled")
+            .filter(suggestion__state__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING, S.ANSWERED])
+        )
         counts = dict(inbox.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
         due = (
             Suggestion.objects.visible_to(user)

@@ -1042,9 +1042,15 @@ def log_contact(
         s = _lock(suggestion)
         _check("log_contact", s, by, expected_version)
         a = _my_assignment(s, by, [A.SIGNED, A.REPLIED], assignment_id=assignment_id)
-        round_opened = _round_opened_on(s)
-        if contacted_on < a.assigned_on or (round_opened and contacted_on < round_opened):
+        if contacted_on < a.assigned_on:
             raise Invalid(_("The contact date is before the assignment."))
+        round_opened = _round_opened_on(s)
+        if round_opened and contacted_on < round_opened:
+            # Re-handling needs a new conversation: an older contact cannot count for it.
+            raise Invalid(
+                _("The contact date is before this round of handling began (%(date)s).")
+                % {"date": _d(round_opened)}
+            )
         log = ContactLog.objects.create(
             suggestion=s,
             assignment=a,
