@@ -127,7 +127,7 @@ class Labels:
         def table(choices: Any) -> dict[str, str]:
             return {value: str(label) for value, label in choices}
 
-        self.state = table(Suggestion.State.choices)
+        self.state_label = table(Suggestion.State.choices)
         self.source = table(Suggestion.Source.choices)
         self.mode = table(Assignment.Mode.choices)
         self.rating = table(Rating.Overall.choices)
@@ -179,7 +179,7 @@ def export_row(s: Suggestion, today: datetime.date, labels: Labels | None = None
         "、".join(str(c.deputy) for c in cosigners),
         str(s.category or ""),
         labels.source.get(s.source, s.source),
-        labels.state.get(s.state, s.state),
+        labels.state_label.get(s.state, s.state),
         _yes(s.is_key),
         _yes(s.is_confidential),
         _yes(s.is_complex),
