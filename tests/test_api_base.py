@@ -78,3 +78,12 @@ def test_unknown_endpoint_is_json_404(client, cast):
     client.force_login(cast.staff)
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_a_body_that_is_not_json_is_400_with_a_readable_detail(client, cast):
+    _token, raw = ApiToken.issue(cast.deputy, "test")
+    response = client.post(
+        "/api/v1/suggestions", data="{not json", content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求内容不是有效的 JSON。"
