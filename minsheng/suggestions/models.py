@@ -510,7 +510,21 @@ class Assignment(models.Model):
         return f"{self.unit} · {self.get_mode_display()}"
 
 
-class AdjustmentRequest(models.Model):
+class StaffDecidedRequest(models.Model):
+    """A unit's request that congress staff decide (adjustment, extension): who asked, who
+    decided, when and with what note. The decision values are the subclass's own."""
+
+    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AdjustmentRequest(StaffDecidedRequest):
     """A unit's request to be relieved of (or moved from) an assignment; staff decide."""
 
     class Decision(models.TextChoices):
@@ -528,12 +542,7 @@ class AdjustmentRequest(models.Model):
         related_name="+",
         verbose_name=_("proposed unit"),
     )
-    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("adjustment request")
@@ -595,7 +604,7 @@ class JointOpinion(models.Model):
         return str(self.assignment)
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(StaffDecidedRequest):
     class Decision(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
@@ -606,12 +615,7 @@ class ExtensionRequest(models.Model):
     requested_until = models.DateField(_("extend to"))
     reason = models.TextField(_("reason"))
     deputy_told = models.BooleanField(_("the deputy has been told why"), default=False)
-    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("extension request")
