@@ -49,6 +49,7 @@ def my_suggestions(user: User) -> QuerySet[Suggestion]:
         round=OuterRef("round"),
         state=Reply.State.SENT,
         rating__isnull=True,
+        rating_due__gte=timezone.localdate(),  # past the window it is "not rated", not to rate
     )
     invited = CoSigner.objects.filter(
         suggestion=OuterRef("pk"), deputy__user=user, state=CoSigner.State.INVITED
