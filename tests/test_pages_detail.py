@@ -10,7 +10,7 @@ from django.urls import reverse
 from minsheng.people.models import Deputy
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import Suggestion
-from minsheng.suggestions.views_detail import EVENT_LABELS
+from minsheng.suggestions.views.detail import EVENT_LABELS
 from tests import states
 from tests.conftest import PERSONAS as ALL_PERSONAS
 

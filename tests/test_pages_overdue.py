@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from minsheng.suggestions import workflow
-from minsheng.suggestions.views_detail import EVENT_LABELS
+from minsheng.suggestions.views.detail import EVENT_LABELS
 from tests import states
 
 pytestmark = pytest.mark.django_db

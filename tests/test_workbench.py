@@ -6,8 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from minsheng.suggestions import views_office, workflow
+from minsheng.suggestions import workflow
 from minsheng.suggestions.models import Suggestion
+from minsheng.suggestions.views import office as views_office
 from tests import states
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""Pages of the congress office and the handling units: the workbench, bulk registration, the
-assignment meeting, the unit inbox, and the Excel export and import.
+"""Pages of the congress office: the workbench, bulk registration, the assignment meeting, and
+the Excel export and import.
 
 Views stay thin: they check access, read through `visible_to` / `get_suggestion_for_user`, call
 the workflow and answer. Workflow errors become messages or form errors, never a 500.
@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,10 +38,8 @@ from minsheng.suggestions.forms_office import (
     AssignRowForm,
     ImportConfirmForm,
     ImportUploadForm,
-    InboxFilterForm,
 )
-from minsheng.suggestions.models import Assignment, Reply, RoutingRule, Suggestion
-from minsheng.suggestions.permissions import get_suggestion_for_user
+from minsheng.suggestions.models import Assignment, RoutingRule, Suggestion
 
 S = Suggestion.State
 A = Assignment.State
@@ -385,169 +383,6 @@ def _assign_submit(
         % {"count": len(items), "date": f"{on.year}年{on.month}月{on.day}日"},
     )
     return redirect(request.get_full_path())
-
-
-# --- the unit inbox -----------------------------------------------------------------------------
-
-
-def _inbox_due(qs: Any, due: str, today: datetime.date) -> Any:
-    """Overdue or due soon by the clock that matters for the assignment's state: signing for,
-    the joint opinion, or the reply."""
-    if due not in ("overdue", "soon"):
-        return qs
-    qs = qs.filter(suggestion__state__in=IN_HANDLING)
-    soon = today + datetime.timedelta(days=3)
-    joint_soon = today + datetime.timedelta(days=7)
-    answering = ~Q(mode=Assignment.Mode.JOINT)
-    joint = Q(mode=Assignment.Mode.JOINT, state=A.SIGNED)
-    if due == "overdue":
-        return qs.filter(
-            Q(state=A.AWAITING_SIGNATURE, sign_due__lt=today)
-            | Q(answering, state=A.SIGNED, suggestion__reply_due__lt=today)
-            | Q(joint, joint_opinion_due__lt=today)
-        )
-    return qs.filter(
-        Q(state=A.AWAITING_SIGNATURE, sign_due__gte=today, sign_due__lte=soon)
-        | Q(
-            answering,
-            state=A.SIGNED,
-            suggestion__reply_due__gte=today,
-            suggestion__warn_from__lte=today,
-        )
-        | Q(joint, joint_opinion_due__gte=today, joint_opinion_due__lte=joint_soon)
-    )
-
-
-IN_HANDLING = (S.ASSIGNED, S.HANDLING, S.REHANDLING)
-
-# What needs the unit first; finished suggestions (answered, closed, withdrawn…) sink to the end.
-URGENCY = Case(
-    When(~Q(suggestion__state__in=IN_HANDLING), then=Value(4)),
-    When(state=A.AWAITING_SIGNATURE, then=Value(0)),
-    When(state=A.ADJUSTMENT_REQUESTED, then=Value(1)),
-    When(state=A.SIGNED, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
-
-@login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    """A unit's assignments; never another unit's, whatever the filter says."""
-    units = people.unit_ids(request.user)
-    if not units:
-        raise PermissionDenied(_("Only clerks and heads of handling units have an inbox."))
-    today = timezone.localdate()
-    form, visible = filters.filtered(request.user, request.GET)
-    extra = InboxFilterForm(request.GET or None)
-    values = extra.values()
-    qs = (
-        Assignment.objects.filter(unit_id__in=units)
-        .exclude(state=A.CANCELLED)
-        .filter(suggestion_id__in=visible.order_by().values("pk"))
-        .select_related(
-            "unit",
-            "suggestion__lead_deputy__user",
-            "suggestion__category__parent",
-            "suggestion__session",
-        )
-    )
-    if values.get("astate"):
-        qs = qs.filter(state=values["astate"])
-    qs = _inbox_due(qs, values.get("due") or "", today)
-    qs = qs.annotate(urgency=URGENCY).order_by(
-        "urgency", F("suggestion__reply_due").asc(nulls_last=True), "sign_due", "pk"
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "a": a,
-            "s": a.suggestion,
-            "warning": a.suggestion.warning(today),
-            "can_sign": a.state == A.AWAITING_SIGNATURE
-            and a.suggestion.state in (S.ASSIGNED, S.HANDLING, S.REHANDLING),
-            "sign_late": a.state == A.AWAITING_SIGNATURE and today > a.sign_due,
-            "adjustable": a.state in (A.AWAITING_SIGNATURE, A.SIGNED)
-            and today <= a.adjustment_until,
-        }
-        for a in page.object_list
-    ]
-    return render(
-        request,
-        "suggestions/unit/inbox.html",
-        {
-            "form": form,
-            "extra": extra,
-            "page": page,
-            "rows": rows,
-            "to_sign": _replies_to_sign(request.user, today),
-            "is_head": bool(people.unit_ids(request.user, ("head",))),
-            "multi_unit": len(units) > 1,
-            "today": today,
-        },
-    )
-
-
-def _replies_to_sign(user: Any, today: datetime.date) -> list[dict[str, Any]]:
-    """Draft replies of the head's units in the current round, with what still stops them."""
-    head_units = people.unit_ids(user, ("head",))
-    if not head_units:
-        return []
-    drafts = (
-        Reply.objects.filter(
-            assignment__unit_id__in=head_units,
-            assignment__state=A.SIGNED,
-            state=Reply.State.DRAFT,
-            round=F("suggestion__round"),
-            suggestion__state__in=[S.HANDLING, S.REHANDLING],
-        )
-        .filter(suggestion_id__in=Suggestion.objects.visible_to(user).order_by().values("pk"))
-        .select_related("suggestion", "assignment__unit", "drafted_by")
-        .order_by(F("suggestion__reply_due").asc(nulls_last=True), "pk")[:PER_PAGE]
-    )
-    return [
-        {
-            "reply": r,
-            "s": r.suggestion,
-            "problems": workflow.reply_problems(r.suggestion, r.assignment),
-            "warning": r.suggestion.warning(today),
-        }
-        for r in drafts
-    ]
-
-
-@login_required
-@require_POST
-def inbox_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sign for one assignment straight from the inbox."""
-    back = _safe_next(request, reverse("suggestions:inbox"))
-    units = people.unit_ids(request.user)
-    assignment = (
-        Assignment.objects.filter(pk=pk, unit_id__in=units).exclude(state=A.CANCELLED).first()
-    )
-    if assignment is None:
-        raise PermissionDenied(_("This assignment is not your unit's."))
-    s = get_suggestion_for_user(request.user, assignment.suggestion_id)
-    try:
-        workflow.sign(
-            s,
-            by=_actor(request),
-            assignment_id=assignment.pk,
-            expected_version=_int_or_none(request.POST.get("version")),
-        )
-    except workflow.WorkflowError as error:
-        messages.error(
-            request,
-            _("“%(title)s” was not signed for: %(reason)s")
-            % {"title": s.title, "reason": error.message},
-        )
-        return redirect(back)
-    messages.success(
-        request,
-        _("Signed for %(number)s “%(title)s” on behalf of %(unit)s.")
-        % {"number": s.display_number, "title": s.title, "unit": assignment.unit},
-    )
-    return redirect(back)
 
 
 # --- Excel import -------------------------------------------------------------------------------

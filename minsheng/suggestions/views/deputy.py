@@ -25,7 +25,7 @@ from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
 from minsheng.suggestions.forms import SuggestionForm
 from minsheng.suggestions.models import CoSigner, Reply, Suggestion
-from minsheng.suggestions.views_detail import WARNING_LABELS
+from minsheng.suggestions.views.detail import WARNING_LABELS
 
 S = Suggestion.State
 EDITABLE = (S.DRAFT, S.RETURNED)

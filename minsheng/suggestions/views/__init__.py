@@ -1,0 +1,1 @@
+"""The suggestion pages, one module per audience: deputy, office, unit, detail, documents."""
