@@ -11,8 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.suggestions import router as suggestions_router
+from minsheng.engine.errors import WorkflowError
 from minsheng.people import permissions
-from minsheng.suggestions.workflow import WorkflowError
 
 api = NinjaAPI(
     title="Minsheng API",

@@ -309,7 +309,10 @@ class Suggestion(models.Model):
         BETWEEN_SESSIONS = "between_sessions", _("Between sessions")
         FROM_PROPOSAL = "from_proposal", _("Converted from a proposal")
 
-    OPEN_STATES = (State.REGISTERED, State.ASSIGNED, State.HANDLING, State.REHANDLING)
+    # "In handling": assigned to units and not yet answered (the reply clock runs). The one
+    # definition every list, count, warning and rule uses.
+    IN_HANDLING = (State.ASSIGNED, State.HANDLING, State.REHANDLING)
+    OPEN_STATES = (State.REGISTERED, *IN_HANDLING)
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, models.PROTECT, related_name="suggestions", verbose_name=_("jurisdiction")
@@ -410,7 +413,7 @@ class Suggestion(models.Model):
 
     def warning(self, today: datetime.date) -> str:
         """green / yellow / red from the stored due dates (no calendar needed)."""
-        if self.state not in (self.State.ASSIGNED, self.State.HANDLING, self.State.REHANDLING):
+        if self.state not in self.IN_HANDLING:
             return "none"
         if self.reply_due is None:
             return "none"

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.engine.errors import Conflict, Invalid, NotAllowed, WorkflowError
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions import permissions as perms
@@ -45,34 +46,6 @@ A = Assignment.State
 
 # Sent after a transition commits: receivers (notifications) get the suggestion and the event.
 suggestion_changed = Signal()
-
-
-class WorkflowError(Exception):
-    """Base of the errors an action raises; `status` is the HTTP status the API answers."""
-
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(WorkflowError):
-    """The person may not take this action (403)."""
-
-    status = 403
-
-
-class Conflict(WorkflowError):
-    """Not allowed in the current state, past its window, or someone acted first (409)."""
-
-    status = 409
-
-
-class Invalid(WorkflowError):
-    """The input is not acceptable (422)."""
-
-    status = 422
 
 
 @dataclass(frozen=True)
