@@ -11,6 +11,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from minsheng.lib import letters as layout
 from minsheng.people.models import Organisation
 from minsheng.suggestions import letters, workflow
 from minsheng.suggestions.models import JointOpinion, Reply
@@ -75,7 +76,7 @@ def test_reply_text_paragraphs_are_indented_two_characters(cast):
     reply = sent_reply(cast)
     doc = open_docx(letters.reply_letter(reply))
     body = next(p for p in doc.paragraphs if p.text == reply.text)
-    assert body.paragraph_format.first_line_indent == letters.INDENT
+    assert body.paragraph_format.first_line_indent == layout.INDENT
     ind = body._p.pPr.find(qn("w:ind"))
     assert ind.get(qn("w:firstLineChars")) == "200"
 
@@ -135,7 +136,7 @@ def test_page_is_a4_with_official_margins_and_cjk_fonts(cast):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == letters.BODY_FONT
+    assert fonts.get(qn("w:eastAsia")) == layout.BODY_FONT
 
 
 def test_satisfaction_form_is_enclosed(cast):

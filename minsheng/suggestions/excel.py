@@ -9,24 +9,29 @@ page was shown in. Free-text cells (states, modes, ratings) use the translated l
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from minsheng.lib import spreadsheets
+from minsheng.lib.spreadsheets import (
+    ENCRYPTION_MARK,
+    OLE_MAGIC,
+    CellValue,
+    Column,
+    ImportFileError,
+    RawRow,
+    SheetSchema,
+)
 from minsheng.people.models import Deputy, Session, User
 from minsheng.suggestions import workflow
 from minsheng.suggestions.filters import session_label
@@ -39,50 +44,57 @@ from minsheng.suggestions.models import (
     Suggestion,
 )
 
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+__all__ = [
+    "ENCRYPTION_MARK",
+    "EXPORT_HEADERS",
+    "OLE_MAGIC",
+    "TEMPLATE_COLUMNS",
+    "ImportFailed",
+    "ImportFileError",
+    "ImportRow",
+    "check_rows",
+    "export_queryset",
+    "import_rows",
+    "iterate",
+    "read_rows",
+    "template_workbook",
+    "write_export",
+]
 
 # --- export -------------------------------------------------------------------------------------
 
-# (header, column width, kind): kind "date" cells are real Excel dates.
-EXPORT_COLUMNS: list[tuple[str, int, str]] = [
-    ("编号", 12, "text"),
-    ("届次会议", 18, "text"),
-    ("标题", 44, "text"),
-    ("领衔代表", 10, "text"),
-    ("代表团", 14, "text"),
-    ("附议代表", 24, "text"),
-    ("分类", 16, "text"),
-    ("来源", 12, "text"),
-    ("状态", 10, "text"),
-    ("重点督办", 9, "text"),
-    ("涉密", 6, "text"),
-    ("复杂", 6, "text"),
-    ("并入", 12, "text"),
-    ("承办单位", 34, "text"),
-    ("提出日期", 14, "date"),
-    ("立案日期", 14, "date"),
-    ("交办日期", 14, "date"),
-    ("签收情况", 34, "text"),
-    ("答复情况", 40, "text"),
-    ("最近答复日期", 14, "date"),
-    ("答复完成日期", 14, "date"),
-    ("办结日期", 14, "date"),
-    ("答复期限", 14, "date"),
-    ("延期至", 14, "date"),
-    ("预警", 8, "text"),
-    ("答复类别", 10, "text"),
-    ("满意度", 28, "text"),
-    ("办理轮次", 9, "number"),
+# Kind "date" cells are real Excel dates.
+EXPORT_COLUMNS: list[Column] = [
+    Column("编号", 12),
+    Column("届次会议", 18),
+    Column("标题", 44),
+    Column("领衔代表", 10),
+    Column("代表团", 14),
+    Column("附议代表", 24),
+    Column("分类", 16),
+    Column("来源", 12),
+    Column("状态", 10),
+    Column("重点督办", 9),
+    Column("涉密", 6),
+    Column("复杂", 6),
+    Column("并入", 12),
+    Column("承办单位", 34),
+    Column("提出日期", 14, "date"),
+    Column("立案日期", 14, "date"),
+    Column("交办日期", 14, "date"),
+    Column("签收情况", 34),
+    Column("答复情况", 40),
+    Column("最近答复日期", 14, "date"),
+    Column("答复完成日期", 14, "date"),
+    Column("办结日期", 14, "date"),
+    Column("答复期限", 14, "date"),
+    Column("延期至", 14, "date"),
+    Column("预警", 8),
+    Column("答复类别", 10),
+    Column("满意度", 28),
+    Column("办理轮次", 9, "number"),
 ]
-EXPORT_HEADERS = [c[0] for c in EXPORT_COLUMNS]
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+EXPORT_HEADERS = [c.header for c in EXPORT_COLUMNS]
 
 
 def _local_date(value: datetime.datetime | datetime.date | None) -> datetime.date | None:
@@ -136,7 +148,9 @@ class Labels:
         self.rated = _("Round %(round)s %(unit)s: %(rating)s")
 
 
-def export_row(s: Suggestion, today: datetime.date, labels: Labels | None = None) -> list[Any]:
+def export_row(
+    s: Suggestion, today: datetime.date, labels: Labels | None = None
+) -> list[CellValue]:
     labels = labels or Labels()
     assignments = getattr(s, "active_assignments", None)
     if assignments is None:
@@ -205,36 +219,16 @@ def export_row(s: Suggestion, today: datetime.date, labels: Labels | None = None
 def write_export(
     suggestions: Iterable[Suggestion], out: IO[bytes], *, today: datetime.date | None = None
 ) -> int:
-    """Write the ledger to `out` (a write-only workbook: rows go to disk as they come, so the
-    memory used does not grow with the list). Returns the number of rows."""
+    """Write the ledger to `out`, row by row (`spreadsheets.write_table`: a write-only workbook,
+    every text cell cleaned and kept as text). Returns the number of rows."""
     today = today or timezone.localdate()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("建议台账")
-    ws.freeze_panes = "A2"
-    for index, (_header, width, _kind) in enumerate(EXPORT_COLUMNS, start=1):
-        ws.column_dimensions[_column_letter(index)].width = width
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header.append(cell)
-    ws.append(header)
-    kinds = [c[2] for c in EXPORT_COLUMNS]
     labels = Labels()
-    count = 0
-    for s in suggestions:
-        row: list[Any] = []
-        for kind, value in zip(kinds, export_row(s, today, labels), strict=True):
-            if kind == "date" and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                row.append(cell)
-            else:
-                row.append(value)
-        ws.append(row)
-        count += 1
-    wb.save(out)
-    return count
+    return spreadsheets.write_table(
+        out,
+        title="建议台账",
+        columns=EXPORT_COLUMNS,
+        rows=(export_row(s, today, labels) for s in suggestions),
+    )
 
 
 def iterate(qs: QuerySet[Suggestion], chunk_size: int = 500) -> Iterator[Suggestion]:
@@ -266,25 +260,13 @@ NAME_WITH_DELEGATION = re.compile(r"^(?P<name>[^（(]+)[（(](?P<delegation>[^�
 CATEGORY_SPLIT = re.compile(r"\s*[/／›>＞]\s*")
 TITLE_MAX = Suggestion._meta.get_field("title").max_length or 200
 MAX_ROWS = 5000
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted .xlsx is an OLE compound file holding an "EncryptionInfo" stream; the directory
-# stores stream names in UTF-16LE.
-ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; `message` says why in the user's words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class RawRow:
-    line: int  # the row number Excel shows
-    values: dict[str, str]
+SCHEMA = SheetSchema(
+    columns=TEMPLATE_COLUMNS,
+    required=REQUIRED_COLUMNS,
+    ignored=IGNORED_COLUMNS,
+    max_rows=MAX_ROWS,
+    marker="标题",
+)
 
 
 @dataclass
@@ -316,12 +298,10 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "建议"
-    ws.append(TEMPLATE_COLUMNS)
-    for index, width in enumerate(TEMPLATE_WIDTHS, start=1):
-        ws.column_dimensions[_column_letter(index)].width = width
-        cell = ws.cell(row=1, column=index)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    ws.append(
+    spreadsheets.append_row(ws, TEMPLATE_COLUMNS)
+    spreadsheets.style_header(ws, TEMPLATE_WIDTHS)
+    example = spreadsheets.append_row(
+        ws,
         [
             "关于改善农村公路安全设施的建议",
             "我市农村公路普遍缺少护栏和警示标志，建议加大投入，分年度完成安全设施改造。",
@@ -331,11 +311,9 @@ def template_workbook() -> bytes:
             "交通运输",
             "会议期间",
             "否",
-        ]
+        ],
     )
-    for cell in ws[2]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
+    spreadsheets.wrap_row(ws, example)
     sources = DataValidation(
         type="list", formula1=f'"{",".join(TEMPLATE_SOURCES)}"', allow_blank=True
     )
@@ -359,155 +337,15 @@ def template_workbook() -> bytes:
         ("是否涉密", "是或否；不填为否。"),
         ("注意", "第一行为列名，请勿修改；示例行导入前请删除。"),
     ]:
-        notes.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _check_container(data: bytes) -> None:
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    if data.startswith(OLE_MAGIC):
-        if ENCRYPTION_MARK in data:
-            raise ImportFileError(
-                _(
-                    "The workbook is protected by a password. Remove the password in Excel "
-                    "(File › Info › Protect Workbook), save it and upload it again."
-                )
-            )
-        raise ImportFileError(
-            _(
-                "This is an old-style Excel file (.xls). Open it in Excel, save it as an Excel "
-                "workbook (.xlsx) and upload it again."
-            )
-        )
-    if not data.startswith(b"PK"):
-        raise ImportFileError(
-            _(
-                "This is not an Excel workbook (.xlsx). Download the template, fill it in and "
-                "upload it."
-            )
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ImportFileError(
-            _("The file is damaged and cannot be opened. Save it again in Excel and upload it.")
-        ) from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError(_("The workbook is too large to import."))
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(
-            _(
-                "This is not an Excel workbook (.xlsx). Download the template, fill it in and "
-                "upload it."
-            )
-        )
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()[:10]
-    return str(value).strip()
+        spreadsheets.append_row(notes, row)
+    return spreadsheets.workbook_bytes(wb)
 
 
 def read_rows(data: bytes) -> list[RawRow]:
-    """The data rows of the first sheet, keyed by column name. Raises ImportFileError when the
-    file is not a readable workbook or its columns are not the template's."""
-    _check_container(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        # openpyxl raises many kinds of errors on malformed parts (KeyError, TypeError, XML
-        # parse errors…); for the person uploading they all mean the same thing.
-        raise ImportFileError(
-            _("The file is damaged and cannot be opened. Save it again in Excel and upload it.")
-        ) from None
-    try:
-        if not wb.worksheets:
-            raise ImportFileError(_("The workbook has no sheet."))
-        return _sheet_rows(wb.worksheets[0])
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(
-            _("The file is damaged and cannot be read. Save it again in Excel and upload it.")
-        ) from None
-    finally:
-        wb.close()
-
-
-def _sheet_rows(ws: Any) -> list[RawRow]:
-    rows = ws.iter_rows(values_only=True)
-    header: list[str] | None = None
-    seen_content = False
-    line = 0
-    # A title line above the column names is common in offices' sheets: look a little way down.
-    for line, values in enumerate(rows, start=1):
-        texts = [_text(v) for v in values]
-        if any(texts):
-            seen_content = True
-        if "标题" in texts:
-            header = texts
-            break
-        if line >= 5:
-            break
-    if header is None:
-        if not seen_content:
-            raise ImportFileError(_("The first sheet of the workbook is empty."))
-        raise ImportFileError(
-            _(
-                "The columns are not the template's. The first row must name the columns: "
-                "%(columns)s."
-            )
-            % {"columns": "、".join(TEMPLATE_COLUMNS)}
-        )
-    _check_header(header)
-    found: list[RawRow] = []
-    for line_no, values in enumerate(rows, start=line + 1):
-        texts = [_text(v) for v in values]
-        if not any(texts):
-            continue
-        found.append(
-            RawRow(
-                line_no,
-                {name: texts[i] if i < len(texts) else "" for i, name in enumerate(header) if name},
-            )
-        )
-        if len(found) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s suggestions. Split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
-    if not found:
-        raise ImportFileError(_("The workbook has the column names but no suggestions."))
-    return found
-
-
-def _check_header(header: list[str]) -> None:
-    named = [h for h in header if h]
-    missing = [c for c in REQUIRED_COLUMNS if c not in named]
-    unknown = [h for h in named if h not in TEMPLATE_COLUMNS and h not in IGNORED_COLUMNS]
-    twice = sorted({h for h in named if named.count(h) > 1})
-    problems = []
-    if missing:
-        problems.append(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": "、".join(unknown)})
-    if twice:
-        problems.append(_("Columns named twice: %(columns)s.") % {"columns": "、".join(twice)})
-    if problems:
-        problems.append(
-            _("The template's columns are: %(columns)s.") % {"columns": "、".join(TEMPLATE_COLUMNS)}
-        )
-        raise ImportFileError(" ".join(problems))
+    """The data rows of the first sheet, keyed by column name, every cell as cleaned text
+    (`spreadsheets.cell_to_text`). Raises ImportFileError when the file is not a readable
+    workbook or its columns are not the template's."""
+    return spreadsheets.read_sheet(data, SCHEMA)
 
 
 def _bare_delegation(name: str) -> str:
@@ -698,50 +536,49 @@ class ImportResult:
     left_as_draft: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
 
 
-class ImportFailed(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
+ImportFailed = spreadsheets.CommitFailed
 
 
 def import_rows(
     rows: Iterable[ImportRow], *, by: User, session: Session, register: bool = False
 ) -> ImportResult:
     """Create the rows through the workflow, in file order (so numbers follow the file), all in
-    one transaction: a row the workflow refuses undoes the whole import."""
+    one transaction (`spreadsheets.commit`): a row the workflow refuses undoes the whole import."""
     result = ImportResult()
-    with transaction.atomic():
-        for row in rows:
-            if not row.ok or row.lead is None:
-                raise ImportFailed(row.line, " ".join(row.problems))
+
+    def create(row: ImportRow) -> Suggestion:
+        if row.lead is None:
+            raise ImportFailed(row.line, " ".join(row.problems))
+        try:
+            s = workflow.create_draft(
+                by=by,
+                lead_deputy=row.lead,
+                title=row.title,
+                body=row.body,
+                session=session,
+                category=row.category,
+                source=row.source,
+                cosigners=row.cosigners,
+                is_confidential=row.is_confidential,
+                cosigned_on_paper=True,
+            )
+        except workflow.WorkflowError as error:
+            raise ImportFailed(row.line, error.message) from None
+        result.created.append(s)
+        try:
+            s = workflow.submit(s, by=by)
+        except workflow.WorkflowError as error:
+            # Kept as a draft the deputy can submit; the import itself still stands.
+            result.left_as_draft.append((row.line, error.message))
+            return s
+        result.submitted += 1
+        if register:
             try:
-                s = workflow.create_draft(
-                    by=by,
-                    lead_deputy=row.lead,
-                    title=row.title,
-                    body=row.body,
-                    session=session,
-                    category=row.category,
-                    source=row.source,
-                    cosigners=row.cosigners,
-                    is_confidential=row.is_confidential,
-                    cosigned_on_paper=True,
-                )
+                workflow.register(s, by=by)
             except workflow.WorkflowError as error:
                 raise ImportFailed(row.line, error.message) from None
-            result.created.append(s)
-            try:
-                s = workflow.submit(s, by=by)
-            except workflow.WorkflowError as error:
-                # Kept as a draft the deputy can submit; the import itself still stands.
-                result.left_as_draft.append((row.line, error.message))
-                continue
-            result.submitted += 1
-            if register:
-                try:
-                    workflow.register(s, by=by)
-                except workflow.WorkflowError as error:
-                    raise ImportFailed(row.line, error.message) from None
-                result.registered += 1
+            result.registered += 1
+        return s
+
+    spreadsheets.commit(rows, create)
     return result

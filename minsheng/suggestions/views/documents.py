@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from minsheng.lib.letters import docx_response
 from minsheng.people import permissions as people
 from minsheng.suggestions import letters
 from minsheng.suggestions.models import Assignment, JointOpinion, Reply, Suggestion
@@ -41,14 +41,6 @@ def can_read_joint_opinion(user: object, s: Suggestion, opinion: JointOpinion) -
     )
 
 
-def _docx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=letters.DOCX_MIME)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Letters carry the deputy's name and unpublished text: never keep them in shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def reply_letter(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
@@ -58,7 +50,7 @@ def reply_letter(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
     )
     if reply is None or not can_read_reply(request.user, s, reply):
         raise Http404("No such reply.")
-    return _docx(letters.reply_letter(reply), letters.reply_letter_filename(reply))
+    return docx_response(letters.reply_letter(reply), letters.reply_letter_filename(reply))
 
 
 @login_required
@@ -72,4 +64,6 @@ def joint_opinion_letter(request: HttpRequest, pk: int, opinion_pk: int) -> Http
     )
     if opinion is None or not can_read_joint_opinion(request.user, s, opinion):
         raise Http404("No such joint opinion.")
-    return _docx(letters.joint_opinion_letter(opinion), letters.joint_opinion_filename(opinion))
+    return docx_response(
+        letters.joint_opinion_letter(opinion), letters.joint_opinion_filename(opinion)
+    )

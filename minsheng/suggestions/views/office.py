@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -25,11 +24,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from minsheng.lib import spreadsheets
+from minsheng.lib.downloads import attachment
+from minsheng.lib.spreadsheets import DryRun
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import excel, filters, routing, workflow
@@ -46,7 +48,6 @@ A = Assignment.State
 PER_PAGE = 50
 BULK_LIMIT = 500
 MEETING_LIMIT = 300
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "office_imports"
 IMPORT_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
 
@@ -140,11 +141,9 @@ def export(request: HttpRequest) -> FileResponse:
     """The ledger of the workbench's current filter, every page of it."""
     _form, qs = filters.filtered(request.user, request.GET)
     today = timezone.localdate()
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    excel.write_export(excel.iterate(excel.export_queryset(qs)), out, today=today)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename=f"建议台账-{today.isoformat()}.xlsx", content_type=XLSX
+    rows = excel.iterate(excel.export_queryset(qs))
+    return spreadsheets.xlsx_response(
+        lambda out: excel.write_export(rows, out, today=today), f"建议台账-{today.isoformat()}.xlsx"
     )
 
 
@@ -443,7 +442,7 @@ def _preview(
     rows: list[excel.ImportRow],
     status: int = 200,
 ) -> HttpResponse:
-    valid = [r for r in rows if r.ok]
+    dry_run = DryRun(rows)
     return render(
         request,
         "suggestions/office/import_preview.html",
@@ -454,9 +453,9 @@ def _preview(
             "session_label": filters.session_label(session),
             "register": register,
             "rows": rows,
-            "valid_count": len(valid),
-            "invalid_count": len(rows) - len(valid),
-            "all_valid": len(valid) == len(rows),
+            "valid_count": len(dry_run.valid),
+            "invalid_count": dry_run.invalid_count,
+            "all_valid": dry_run.all_valid,
         },
         status=status,
     )
@@ -528,23 +527,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         _forget_upload(request, token)
         messages.error(request, error.message)
         return redirect("suggestions:import")
-    valid = [r for r in rows if r.ok]
+    dry_run = DryRun(rows)
     preview = {"token": token, "name": name, "session": session, "register": register, "rows": rows}
-    if choice == ImportConfirmForm.ALL and len(valid) != len(rows):
-        messages.error(
-            request,
-            _(
-                "Nothing was imported: some rows have problems. Correct the "
-                "file, or choose to import only the valid rows."
-            ),
-        )
-        return _preview(request, **preview, status=422)
-    if not valid:
-        messages.error(request, _("Nothing was imported: no row is valid."))
+    refusal = dry_run.refusal(choice)
+    if refusal:
+        messages.error(request, refusal)
         return _preview(request, **preview, status=422)
     try:
         result = excel.import_rows(
-            valid,
+            dry_run.valid,
             by=_actor(request),
             session=session,
             register=register,
@@ -557,7 +548,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         )
         return _preview(request, **preview, status=409)
     _forget_upload(request, token)
-    _report_import(request, result, skipped=len(rows) - len(valid))
+    _report_import(request, result, skipped=dry_run.invalid_count)
     return redirect(f"{reverse('suggestions:workbench')}?session={session.pk}&sort=-created")
 
 
@@ -605,6 +596,6 @@ def _report_import(request: HttpRequest, result: excel.ImportResult, *, skipped:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
-    response = HttpResponse(excel.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "建议导入模板.xlsx")
+    response = HttpResponse(excel.template_workbook(), content_type=spreadsheets.XLSX_MIME)
+    attachment(response, "建议导入模板.xlsx")
     return response
