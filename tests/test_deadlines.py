@@ -10,7 +10,6 @@ import pytest
 from minsheng.lib.workdays import Due, WorkCalendar
 from minsheng.suggestions.deadlines import (
     Rules,
-    WarningColour,
     adjustment_window_end,
     between_session_assign_due,
     is_late,
@@ -21,9 +20,9 @@ from minsheng.suggestions.deadlines import (
     reply_cap,
     reply_due,
     sign_due,
-    warning,
     yellow_from,
 )
+from minsheng.suggestions.models import Suggestion, WarningColour
 
 RULES = Rules()
 
@@ -133,6 +132,12 @@ def test_yellow_from(cal: WorkCalendar) -> None:
     assert yellow_from(date(2027, 1, 5), RULES, cal).uncertain
 
 
+def _light(due: date, today: date, rules: Rules, cal: WorkCalendar, state: str = "handling") -> str:
+    """The colour a suggestion shows with the dates the workflow stores (reply_due, warn_from)."""
+    s = Suggestion(state=state, reply_due=due, warn_from=yellow_from(due, rules, cal).date)
+    return s.warning(today)
+
+
 @pytest.mark.parametrize(
     ("today", "colour"),
     [
@@ -146,22 +151,22 @@ def test_yellow_from(cal: WorkCalendar) -> None:
     ],
 )
 def test_warning_boundaries(today: date, colour: str, cal: WorkCalendar) -> None:
-    result = warning(date(2026, 10, 12), today, RULES, cal)
+    result = _light(date(2026, 10, 12), today, RULES, cal)
     assert result == colour
-    assert type(result) is str
+    assert isinstance(result, WarningColour)
 
 
-def test_warning_done_or_undated_is_green(cal: WorkCalendar) -> None:
+def test_warning_stops_once_answered_or_undated(cal: WorkCalendar) -> None:
     overdue_day = date(2026, 12, 1)
-    assert warning(date(2026, 10, 12), overdue_day, RULES, cal, done=True) == "green"
-    assert warning(None, overdue_day, RULES, cal) == "green"
+    assert _light(date(2026, 10, 12), overdue_day, RULES, cal, state="answered") == "none"
+    assert Suggestion(state="handling", reply_due=None).warning(overdue_day) == "none"
 
 
 def test_warning_workdays_are_configurable(cal: WorkCalendar) -> None:
     rules = Rules(warning_workdays=1)
-    assert warning(date(2026, 10, 12), date(2026, 10, 9), rules, cal) == "green"
-    assert warning(date(2026, 10, 12), date(2026, 10, 10), rules, cal) == "yellow"
+    assert _light(date(2026, 10, 12), date(2026, 10, 9), rules, cal) == "green"
+    assert _light(date(2026, 10, 12), date(2026, 10, 10), rules, cal) == "yellow"
 
 
 def test_warning_colour_values() -> None:
-    assert [c.value for c in WarningColour] == ["green", "yellow", "red"]
+    assert [c.value for c in WarningColour] == ["none", "green", "yellow", "red"]

@@ -303,10 +303,13 @@ class SuggestionItem(Schema):
 
     @staticmethod
     def resolve_units(obj: Suggestion) -> list[dict[str, Any]]:
+        # The list prefetches the active ones (api/suggestions.py list_queryset).
+        active = getattr(obj, "active_assignments", None)
+        if active is None:
+            active = [a for a in obj.assignments.all() if a.state != Assignment.State.CANCELLED]
         return [
             {"unit_id": a.unit_id, "unit": str(a.unit), "mode": a.mode, "state": a.state}
-            for a in obj.assignments.all()
-            if a.state != Assignment.State.CANCELLED
+            for a in active
         ]
 
 

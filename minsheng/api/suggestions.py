@@ -9,12 +9,11 @@ a 404 with a reason.
 
 import datetime
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +54,7 @@ from minsheng.api.schemas import (
 )
 from minsheng.people import permissions as people
 from minsheng.people.models import Deputy, Organisation, User
+from minsheng.suggestions import filters as list_filter
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import (
@@ -62,7 +62,6 @@ from minsheng.suggestions.models import (
     Assignment,
     Category,
     ContactLog,
-    CoSigner,
     Event,
     ExtensionRequest,
     Reply,
@@ -72,7 +71,6 @@ from minsheng.suggestions.models import (
 router = Router(tags=["suggestions"])
 
 S = Suggestion.State
-IN_HANDLING = [S.ASSIGNED, S.HANDLING, S.REHANDLING]
 MAX_ID = 2**63 - 1
 
 
@@ -108,62 +106,34 @@ class SuggestionFilters(Schema):
         None, description="Warning colour of suggestions in handling."
     )
     key: bool | None = Field(None, description="Key suggestions (重点督办) only, or none of them.")
+    confidential: bool | None = Field(
+        None, description="Confidential (涉密) suggestions only, or none of them."
+    )
     q: str | None = Field(
-        None, max_length=100, description="Text in the title, content, lead deputy or number."
+        None,
+        max_length=100,
+        description="Text in the title, content or lead deputy's name, or a number of either "
+        "series (12, 第0012号, 闭第0003号).",
     )
-    sort: Literal["-created_at", "created_at", "number", "-number", "reply_due", "-reply_due"] = (
-        Field("-created_at", description="Sort order; ties are broken by id.")
-    )
+    sort: Literal[
+        "-created_at", "created_at", "number", "-number", "reply_due", "-reply_due", "state"
+    ] = Field("-created_at", description="Sort order; ties are broken by id.")
 
-
-def _overdue(today: datetime.date) -> Q:
-    return Q(state__in=IN_HANDLING, reply_due__lt=today)
-
-
-def _warning(colour: str, today: datetime.date) -> Q:
-    if colour == "red":
-        return _overdue(today)
-    in_time = Q(state__in=IN_HANDLING, reply_due__gte=today)
-    if colour == "yellow":
-        return in_time & Q(warn_from__lte=today)
-    return in_time & (Q(warn_from__gt=today) | Q(warn_from__isnull=True))
-
-
-_NUMBER = re.compile(r"^\s*闭?第?0*(\d{1,9})号?\s*$")
-
-
-def filter_suggestions(
-    qs: QuerySet[Suggestion], f: SuggestionFilters, today: datetime.date
-) -> QuerySet[Suggestion]:
-    if f.state:
-        qs = qs.filter(state__in=f.state)
-    if f.session is not None:
-        qs = qs.filter(session_id=f.session)
-    if f.category is not None:
-        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
-    if f.unit is not None:
-        active = Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id=f.unit).exclude(
-            state=Assignment.State.CANCELLED
+    def criteria(self) -> list_filter.Criteria:
+        """The same criteria the workbench builds from its form (suggestions/filters.py)."""
+        return list_filter.Criteria(
+            q=(self.q or "").strip(),
+            states=tuple(self.state),
+            session=self.session,
+            category=self.category,
+            unit=self.unit,
+            deputy=self.deputy,
+            overdue=self.overdue,
+            warning=self.warning or "",
+            key=self.key,
+            confidential=self.confidential,
+            sort=self.sort.replace("created_at", "created"),
         )
-        qs = qs.filter(Exists(active))
-    if f.deputy is not None:
-        cosigned = CoSigner.objects.filter(suggestion=OuterRef("pk"), deputy_id=f.deputy)
-        qs = qs.filter(Q(lead_deputy_id=f.deputy) | Exists(cosigned))
-    if f.overdue is not None:
-        qs = qs.filter(_overdue(today)) if f.overdue else qs.exclude(_overdue(today))
-    if f.warning:
-        qs = qs.filter(_warning(f.warning, today))
-    if f.key is not None:
-        qs = qs.filter(is_key=f.key)
-    text = (f.q or "").strip()
-    if text:
-        match = Q(title__icontains=text) | Q(body__icontains=text)
-        match |= Q(lead_deputy__user__real_name__icontains=text)
-        number = _NUMBER.match(text)
-        if number:
-            match |= Q(number=int(number.group(1)))
-        qs = qs.filter(match)
-    return qs.order_by(f.sort, "-id" if f.sort.startswith("-") else "id")
 
 
 class Pages(PageNumberPagination):
@@ -188,14 +158,19 @@ class Pages(PageNumberPagination):
 def list_suggestions(
     request: HttpRequest, filters: Query[SuggestionFilters]
 ) -> QuerySet[Suggestion]:
-    qs = (
-        Suggestion.objects.visible_to(_user(request))
+    user = _user(request)
+    return list_filter.apply(list_queryset(user), filters.criteria(), timezone.localdate())
+
+
+def list_queryset(user: User) -> QuerySet[Suggestion]:
+    """Exactly what a list item shows: the row without its body, and its active units."""
+    active = Assignment.objects.exclude(state=Assignment.State.CANCELLED).select_related("unit")
+    return (
+        Suggestion.objects.visible_to(user)
+        .defer("body", "state_note")
         .select_related("session", "category__parent", "lead_deputy__user")
-        .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
-        )
+        .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
     )
-    return filter_suggestions(qs, filters, timezone.localdate())
 
 
 # --- one suggestion ---------------------------------------------------------------------------

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
-from enum import StrEnum
 
 from minsheng.lib.workdays import Due, WorkCalendar, add_months
 
 __all__ = [
     "Rules",
-    "WarningColour",
     "adjustment_window_end",
     "between_session_assign_due",
     "is_late",
@@ -26,7 +24,6 @@ __all__ = [
     "reply_cap",
     "reply_due",
     "sign_due",
-    "warning",
     "yellow_from",
 ]
 
@@ -54,12 +51,6 @@ class Rules:
                 raise ValueError(f"{field.name} must be at least 1, got {value}")
         if self.reply_cap_months < self.reply_months:
             raise ValueError("reply_cap_months may not be shorter than reply_months")
-
-
-class WarningColour(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
 
 
 def _natural(day: datetime.date) -> Due:
@@ -108,23 +99,6 @@ def between_session_assign_due(received_on: datetime.date, rules: Rules, cal: Wo
 def yellow_from(due: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
     """First day the warning shows yellow: `warning_workdays` working days before `due`."""
     return cal.subtract_workdays(due, rules.warning_workdays)
-
-
-def warning(
-    due: datetime.date | None,
-    today: datetime.date,
-    rules: Rules,
-    cal: WorkCalendar,
-    done: bool = False,
-) -> str:
-    """Return "green", "yellow" or "red"; finished or undated items are always green."""
-    if done or due is None:
-        return WarningColour.GREEN.value
-    if today > due:
-        return WarningColour.RED.value
-    if today >= yellow_from(due, rules, cal).date:
-        return WarningColour.YELLOW.value
-    return WarningColour.GREEN.value
 
 
 def is_late(requested_on: datetime.date, window_end: datetime.date) -> bool:

@@ -1,40 +1,51 @@
-"""The one filter for lists of suggestions: the workbench, its Excel export and the unit inbox.
+"""The one filter for lists of suggestions: the workbench, its Excel export, the unit inbox, the
+home panels and the API list.
 
-Every list starts from `Suggestion.objects.visible_to(user)`, so a filter can only narrow what a
-person may see; the choices offered are likewise limited to the person's jurisdictions.
+A list's criteria are one `Criteria` value, whichever way they arrive (the workbench's form, the
+API's query parameters); `apply()` turns them into a query in the vocabulary of
+`SuggestionQuerySet`. Every list starts from `Suggestion.objects.visible_to(user)`, so a filter can
+only narrow what a person may see; the choices offered are likewise limited to the person's
+jurisdictions.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, Session
-from minsheng.suggestions.models import Assignment, Category, CoSigner, Suggestion
+from minsheng.suggestions.models import (
+    Assignment,
+    Category,
+    CoSigner,
+    Suggestion,
+    WarningColour,
+    overdue_q,
+    warning_q,
+)
+from minsheng.suggestions.numbers import parse_number
 
 S = Suggestion.State
-IN_HANDLING = (S.ASSIGNED, S.HANDLING, S.REHANDLING)
 OPEN = "open"
 
-# "0123", "第0123号", "闭第12号", "#12": a number search also matches the title and the body.
-NUMBER_RE = re.compile(r"^\s*(?P<between>闭)?\s*第?\s*#?0*(?P<n>\d{1,6})\s*号?\s*$")
-
+# Every order ends on the primary key, so a page boundary never repeats or skips a row; each has
+# an index (Suggestion.Meta.indexes) so a page reads its rows, not the table.
 SORTS = {
-    "number": (F("series").asc(), F("number").asc(nulls_last=True), F("created_at").desc()),
-    "-number": (F("series").desc(), F("number").desc(nulls_last=True), F("created_at").desc()),
-    "reply_due": (F("reply_due").asc(nulls_last=True), F("number").asc(nulls_last=True)),
-    "-reply_due": (F("reply_due").desc(nulls_last=True), F("number").asc(nulls_last=True)),
-    "created": (F("created_at").asc(),),
-    "-created": (F("created_at").desc(),),
-    "state": (F("state").asc(), F("number").asc(nulls_last=True)),
-    "-state": (F("state").desc(), F("number").asc(nulls_last=True)),
+    "number": (F("series").asc(), F("number").asc(nulls_last=True), F("pk").asc()),
+    "-number": (F("series").desc(), F("number").desc(nulls_last=True), F("pk").desc()),
+    "reply_due": (F("reply_due").asc(nulls_last=True), F("pk").asc()),
+    "-reply_due": (F("reply_due").desc(nulls_last=True), F("pk").desc()),
+    "created": (F("created_at").asc(), F("pk").asc()),
+    "-created": (F("created_at").desc(), F("pk").desc()),
+    "state": (F("state").asc(), F("pk").asc()),
+    "-state": (F("state").desc(), F("pk").desc()),
 }
 SORT_CHOICES = [
     ("-created", _("Newest first")),
@@ -48,9 +59,9 @@ SORT_CHOICES = [
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 WARNING_CHOICES = [
     ("", _("Any")),
-    ("green", _("Green: on time")),
-    ("yellow", _("Yellow: due soon")),
-    ("red", _("Red: overdue")),
+    (WarningColour.GREEN.value, _("Green: on time")),
+    (WarningColour.YELLOW.value, _("Yellow: due soon")),
+    (WarningColour.RED.value, _("Red: overdue")),
 ]
 DATE_FIELDS = {
     "submitted": "submitted_at__date",
@@ -184,6 +195,56 @@ class SuggestionFilterForm(forms.Form):
         self.is_valid()
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
 
+    def criteria(self) -> Criteria:
+        v = self.values()
+        state = v.get("state") or ""
+        return Criteria(
+            q=(v.get("q") or "").strip(),
+            open=state == OPEN,
+            states=(state,) if state and state != OPEN else (),
+            session=_pk(v.get("session")),
+            category=_pk(v.get("category")),
+            unit=_pk(v.get("unit")),
+            deputy_name=(v.get("deputy") or "").strip(),
+            overdue=True if v.get("overdue") else None,
+            warning=v.get("warning") or "",
+            key=YES_NO_VALUE.get(v.get("key") or ""),
+            confidential=YES_NO_VALUE.get(v.get("confidential") or ""),
+            date_field=v.get("date_field") or "submitted",
+            date_from=v.get("date_from"),
+            date_to=v.get("date_to"),
+            sort=v.get("sort") or "-created",
+        )
+
+
+YES_NO_VALUE = {"yes": True, "no": False}
+
+
+def _pk(obj: Any) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a list of suggestions is narrowed to and sorted by; every field optional."""
+
+    q: str = ""  # title, content, lead deputy's name or a number of either series
+    states: tuple[str, ...] = ()
+    open: bool = False  # registered or in handling
+    session: int | None = None
+    category: int | None = None  # includes its sub-categories
+    unit: int | None = None  # with an active assignment of this unit
+    deputy: int | None = None  # deputy id, as lead or co-signer
+    deputy_name: str = ""  # part of a lead's or co-signer's name
+    overdue: bool | None = None
+    warning: str = ""
+    key: bool | None = None
+    confidential: bool | None = None
+    date_field: str = "submitted"
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "-created"
+
 
 def base_queryset(user: Any) -> QuerySet[Suggestion]:
     """What a list row needs, fetched in a fixed number of queries per page."""
@@ -200,89 +261,65 @@ def base_queryset(user: Any) -> QuerySet[Suggestion]:
     )
 
 
-def number_query(text: str) -> Q | None:
-    match = NUMBER_RE.match(text)
-    if not match:
-        return None
-    number = Q(number=int(match["n"]))
-    if match["between"]:
-        return number & Q(series="B")
-    return number
+def text_q(text: str) -> Q:
+    """A search box: the title, the content, the lead deputy's name, or a number (闭第3号 too).
+    A number is looked for in the text and among the numbers, not in people's names."""
+    found = Q(title__icontains=text) | Q(body__icontains=text)
+    number = parse_number(text)
+    if number is None:
+        return found | Q(lead_deputy__user__real_name__icontains=text)
+    return found | number.q()
 
 
 def apply(
-    qs: QuerySet[Suggestion], values: dict[str, Any], today: datetime.date | None = None
+    qs: QuerySet[Suggestion], c: Criteria, today: datetime.date | None = None
 ) -> QuerySet[Suggestion]:
-    """Narrow `qs` (already limited to what the person may see) by the cleaned filter values."""
+    """Narrow `qs` (already limited to what the person may see) by `c`, and sort it."""
     today = today or timezone.localdate()
-    text = (values.get("q") or "").strip()
-    if text:
-        found = Q(title__icontains=text) | Q(body__icontains=text)
-        by_number = number_query(text)
-        if by_number is not None:
-            found |= by_number
-        qs = qs.filter(found)
-    state = values.get("state")
-    if state == OPEN:
+    here = OuterRef("pk")
+    if c.q:
+        qs = qs.filter(text_q(c.q))
+    if c.open:
         qs = qs.filter(state__in=Suggestion.OPEN_STATES)
-    elif state:
-        qs = qs.filter(state=state)
-    if values.get("session"):
-        qs = qs.filter(session=values["session"])
-    if values.get("category"):
-        category = values["category"]
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    if values.get("unit"):
-        # A subquery, not a join: a join would repeat rows and fight the distinct() of visible_to.
-        units = Assignment.objects.filter(unit=values["unit"]).exclude(
-            state=Assignment.State.CANCELLED
-        )
-        qs = qs.filter(pk__in=units.values("suggestion_id"))
-    name = (values.get("deputy") or "").strip()
-    if name:
-        cosigned = CoSigner.objects.filter(deputy__user__real_name__icontains=name)
+    if c.states:
+        qs = qs.filter(state__in=c.states)
+    if c.session is not None:
+        qs = qs.filter(session_id=c.session)
+    if c.category is not None:
+        qs = qs.filter(Q(category_id=c.category) | Q(category__parent_id=c.category))
+    if c.unit is not None:
         qs = qs.filter(
-            Q(lead_deputy__user__real_name__icontains=name)
-            | Q(pk__in=cosigned.values("suggestion_id"))
+            Exists(
+                Assignment.objects.filter(suggestion=here, unit_id=c.unit).exclude(
+                    state=Assignment.State.CANCELLED
+                )
+            )
         )
-    if values.get("overdue"):
-        qs = qs.filter(state__in=IN_HANDLING, reply_due__lt=today)
-    qs = _warning(qs, values.get("warning"), today)
-    qs = _yes_no(qs, "is_key", values.get("key"))
-    qs = _yes_no(qs, "is_confidential", values.get("confidential"))
-    lookup = DATE_FIELDS.get(values.get("date_field") or "submitted", DATE_FIELDS["submitted"])
-    if values.get("date_from"):
-        qs = qs.filter(**{f"{lookup}__gte": values["date_from"]})
-    if values.get("date_to"):
-        qs = qs.filter(**{f"{lookup}__lte": values["date_to"]})
-    return qs.order_by(*SORTS.get(values.get("sort") or "-created", SORTS["-created"]))
-
-
-def _warning(qs: QuerySet[Suggestion], colour: str | None, today: datetime.date) -> QuerySet:
-    """The same colours as Suggestion.warning(), from the stored dates (one indexed query)."""
-    if not colour:
-        return qs
-    running = Q(state__in=IN_HANDLING, reply_due__isnull=False)
-    if colour == "red":
-        return qs.filter(running, reply_due__lt=today)
-    if colour == "yellow":
-        return qs.filter(running, reply_due__gte=today, warn_from__lte=today)
-    if colour == "green":
-        return qs.filter(running, reply_due__gte=today).filter(
-            Q(warn_from__isnull=True) | Q(warn_from__gt=today)
+    if c.deputy is not None:
+        cosigned = CoSigner.objects.filter(suggestion=here, deputy_id=c.deputy)
+        qs = qs.filter(Q(lead_deputy_id=c.deputy) | Exists(cosigned))
+    if c.deputy_name:
+        named = CoSigner.objects.filter(
+            suggestion=here, deputy__user__real_name__icontains=c.deputy_name
         )
-    return qs
-
-
-def _yes_no(qs: QuerySet[Suggestion], field: str, value: str | None) -> QuerySet[Suggestion]:
-    if value == "yes":
-        return qs.filter(**{field: True})
-    if value == "no":
-        return qs.filter(**{field: False})
-    return qs
+        qs = qs.filter(Q(lead_deputy__user__real_name__icontains=c.deputy_name) | Exists(named))
+    if c.overdue is not None:
+        qs = qs.filter(overdue_q(today)) if c.overdue else qs.exclude(overdue_q(today))
+    if c.warning in WarningColour.values:
+        qs = qs.filter(warning_q(c.warning, today))
+    if c.key is not None:
+        qs = qs.filter(is_key=c.key)
+    if c.confidential is not None:
+        qs = qs.filter(is_confidential=c.confidential)
+    lookup = DATE_FIELDS.get(c.date_field, DATE_FIELDS["submitted"])
+    if c.date_from:
+        qs = qs.filter(**{f"{lookup}__gte": c.date_from})
+    if c.date_to:
+        qs = qs.filter(**{f"{lookup}__lte": c.date_to})
+    return qs.order_by(*SORTS.get(c.sort, SORTS["-created"]))
 
 
 def filtered(user: Any, data: Any) -> tuple[SuggestionFilterForm, QuerySet[Suggestion]]:
     """The bound form and the visible, filtered, sorted suggestions for a request's GET data."""
     form = SuggestionFilterForm(data or None, user=user)
-    return form, apply(base_queryset(user), form.values())
+    return form, apply(base_queryset(user), form.criteria())

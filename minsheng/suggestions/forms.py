@@ -31,6 +31,7 @@ from minsheng.suggestions.models import (
     Reply,
     Suggestion,
 )
+from minsheng.suggestions.numbers import SESSION, parse_number
 
 A = Assignment.State
 M = Assignment.Mode
@@ -214,7 +215,6 @@ class CloseForm(NoteForm):
         self.fields["note"].label = _("Closing note")
 
 
-NUMBER_RE = re.compile(r"^(闭)?\s*第?\s*0*(\d+)\s*号?$")
 ID_RE = re.compile(r"^(?:#|id\s*[:：]?\s*)(\d+)$", re.IGNORECASE)
 
 
@@ -234,15 +234,14 @@ class MergeForm(ActionForm):
         visible = Suggestion.objects.visible_to(self.user).exclude(pk=self.suggestion.pk)
         found = None
         by_id = ID_RE.match(text)
-        by_number = NUMBER_RE.match(text)
+        by_number = parse_number(text)
         if by_id:
             found = visible.filter(pk=int(by_id.group(1))).first()
         elif by_number:
-            series = "B" if by_number.group(1) else "S"
             found = visible.filter(
                 session_id=self.suggestion.session_id,
-                series=series,
-                number=int(by_number.group(2)),
+                series=by_number.series or SESSION,
+                number=by_number.number,
             ).first()
             if found is None and text.isdigit():
                 found = visible.filter(pk=int(text)).first()

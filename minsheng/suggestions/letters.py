@@ -24,6 +24,7 @@ from minsheng.lib.letters import (
 )
 from minsheng.people.models import Organisation
 from minsheng.suggestions.models import Assignment, JointOpinion, Reply, Suggestion
+from minsheng.suggestions.numbers import format_number
 
 __all__ = [
     "DOCX_MIME",
@@ -54,10 +55,7 @@ def session_name(s: Suggestion) -> str:
 
 def number_phrase(s: Suggestion) -> str:
     """第0012号, or 闭会期间第0003号 for the between-sessions series."""
-    if s.number is None:
-        return ""
-    between = "闭会期间" if s.series == "B" else ""
-    return f"{between}第{s.number:04d}号"
+    return format_number(s.series, s.number, letter=True)
 
 
 def letter_title(s: Suggestion, kind: str = "答复") -> str:

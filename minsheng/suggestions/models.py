@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.people.models import Deputy, Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import deadlines
+from minsheng.suggestions.numbers import format_number, parse_number
 
 
 def _positive() -> list[MinValueValidator]:
@@ -282,11 +283,83 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Other reason (explained in the note)")
 
 
+class WarningColour(models.TextChoices):
+    """The reply clock's light for a suggestion in handling (none once it stops running)."""
+
+    NONE = "none", _("No warning")
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Due soon")
+    RED = "red", _("Overdue")
+
+
+def in_handling_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": IN_HANDLING_STATES})
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """In handling and past its reply due date (the due day itself is still in time)."""
+    return in_handling_q(prefix) & Q(**{f"{prefix}reply_due__lt": today})
+
+
+def warning_q(colour: str, today: datetime.date, prefix: str = "") -> Q:
+    """The rows whose `Suggestion.warning(today)` is `colour`, from the stored dates.
+
+    `prefix` lets a query on another model ask about its suggestion ("suggestion__")."""
+    p = prefix
+    if colour == WarningColour.RED:
+        return overdue_q(today, p)
+    running = in_handling_q(p) & Q(**{f"{p}reply_due__gte": today})
+    if colour == WarningColour.YELLOW:
+        return running & Q(**{f"{p}warn_from__lte": today})
+    if colour == WarningColour.GREEN:
+        return running & (Q(**{f"{p}warn_from__isnull": True}) | Q(**{f"{p}warn_from__gt": today}))
+    if colour == WarningColour.NONE:
+        return ~in_handling_q(p) | Q(**{f"{p}reply_due__isnull": True})
+    raise ValueError(f"unknown warning colour {colour!r}")
+
+
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    """The query vocabulary of suggestions: every list, panel, export and the API speak it."""
+
     def visible_to(self, user: Any) -> SuggestionQuerySet:
         from minsheng.suggestions.permissions import visible_filter
 
-        return self.filter(visible_filter(user)).distinct()
+        # visible_filter is made of EXISTS subqueries: no join repeats a row, so no DISTINCT.
+        return self.filter(visible_filter(user))
+
+    def in_handling(self) -> SuggestionQuerySet:
+        return self.filter(in_handling_q())
+
+    def open(self) -> SuggestionQuerySet:
+        """Registered or in handling: on the office's desk."""
+        return self.filter(state__in=Suggestion.OPEN_STATES)
+
+    def overdue(self, today: datetime.date) -> SuggestionQuerySet:
+        return self.filter(overdue_q(today))
+
+    def warning(self, colour: str, today: datetime.date) -> SuggestionQuerySet:
+        return self.filter(warning_q(colour, today))
+
+    def due_for_unit(self, unit_ids: Any) -> SuggestionQuerySet:
+        """In handling with an active assignment of one of these units: what they must answer."""
+        active = Assignment.objects.filter(
+            suggestion=models.OuterRef("pk"), unit_id__in=unit_ids
+        ).exclude(state=Assignment.State.CANCELLED)
+        return self.in_handling().filter(models.Exists(active))
+
+    def assigned_to(self, unit_id: Any) -> SuggestionQuerySet:
+        """With an active (not cancelled) assignment of this unit, in any state."""
+        active = Assignment.objects.filter(suggestion=models.OuterRef("pk"), unit_id=unit_id)
+        return self.filter(models.Exists(active.exclude(state=Assignment.State.CANCELLED)))
+
+    def with_number(self, text: str) -> SuggestionQuerySet:
+        """The suggestions a typed number (第0012号, 闭第3号, 12) names; none if it is no number."""
+        parsed = parse_number(text)
+        return self.filter(parsed.q()) if parsed else self.none()
+
+    def uncertain_due(self) -> SuggestionQuerySet:
+        """In handling with a reply due date in a year whose calendar is not entered."""
+        return self.in_handling().filter(reply_due_uncertain=True)
 
 
 class Suggestion(models.Model):
@@ -310,7 +383,7 @@ class Suggestion(models.Model):
         FROM_PROPOSAL = "from_proposal", _("Converted from a proposal")
 
     # "In handling": assigned to units and not yet answered (the reply clock runs). The one
-    # definition every list, count, warning and rule uses.
+    # definition every list, count, warning and rule uses, through the queryset methods.
     IN_HANDLING = (State.ASSIGNED, State.HANDLING, State.REHANDLING)
     OPEN_STATES = (State.REGISTERED, *IN_HANDLING)
 
@@ -399,6 +472,13 @@ class Suggestion(models.Model):
             models.Index(fields=["jurisdiction", "state", "reply_due"], name="sugg_due_idx"),
             models.Index(fields=["jurisdiction", "state", "warn_from"], name="sugg_warn_idx"),
             models.Index(fields=["session", "series", "number"], name="sugg_number_idx"),
+            # Behind the lists' sorts (filters.SORTS; every order ends on the primary key).
+            models.Index(fields=["created_at", "id"], name="sugg_created_idx"),
+            models.Index(fields=["series", "number", "id"], name="sugg_series_number_idx"),
+            # The staff banner's count of due dates in a year whose calendar is not entered.
+            models.Index(
+                fields=["reply_due_uncertain", "jurisdiction", "state"], name="sugg_uncertain_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -406,22 +486,21 @@ class Suggestion(models.Model):
 
     @property
     def display_number(self) -> str:
-        if self.number is None:
-            return ""
-        prefix = "闭" if self.series == "B" else ""
-        return f"{prefix}第{self.number:04d}号"
+        return format_number(self.series, self.number)
 
-    def warning(self, today: datetime.date) -> str:
-        """green / yellow / red from the stored due dates (no calendar needed)."""
-        if self.state not in self.IN_HANDLING:
-            return "none"
-        if self.reply_due is None:
-            return "none"
+    def warning(self, today: datetime.date) -> WarningColour:
+        """The reply clock's colour from the stored due dates (no calendar needed); the same
+        rule as `warning_q`, which finds the rows of one colour."""
+        if self.state not in IN_HANDLING_STATES or self.reply_due is None:
+            return WarningColour.NONE
         if today > self.reply_due:
-            return "red"
+            return WarningColour.RED
         if self.warn_from is not None and today >= self.warn_from:
-            return "yellow"
-        return "green"
+            return WarningColour.YELLOW
+        return WarningColour.GREEN
+
+
+IN_HANDLING_STATES: tuple[str, ...] = tuple(Suggestion.IN_HANDLING)
 
 
 class CoSigner(models.Model):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.people import permissions as people
 from minsheng.people.home import Panel, register
-from minsheng.suggestions.models import Assignment, Suggestion
+from minsheng.suggestions.models import Assignment, CoSigner, Reply, Suggestion, in_handling_q
 
 S = Suggestion.State
 
@@ -21,32 +21,35 @@ def suggestion_panels(request: HttpRequest) -> list[Panel]:
     today = timezone.localdate()
     panels: list[Panel] = []
     if "deputy" in kinds:
+        cosigned = CoSigner.objects.filter(suggestion=OuterRef("pk"), deputy__user_id=user.pk or 0)
         mine = (
-            Suggestion.objects.filter(
-                Q(lead_deputy__user_id=user.pk or 0) | Q(cosigners__deputy__user_id=user.pk or 0)
-            )
-            .distinct()
-            .select_related("session")
-            .order_by("-created_at")
+            Suggestion.objects.filter(Q(lead_deputy__user_id=user.pk or 0) | Exists(cosigned))
+            .only("pk", "series", "number", "title", "state", "reply_due", "created_at")
+            .order_by("-created_at", "-pk")
         )
         # Replies the deputy can rate now: sent, unrated, window open, suggestion answered (or
         # re-handling for another unit's earlier reply).
+        rateable = Reply.objects.filter(
+            suggestion=OuterRef("pk"),
+            state=Reply.State.SENT,
+            rating__isnull=True,
+            rating_due__gte=today,
+        )
         to_rate = (
             Suggestion.objects.filter(
+                Exists(rateable),
                 lead_deputy__user_id=user.pk or 0,
                 state__in=[S.ANSWERED, S.REHANDLING],
-                replies__state="sent",
-                replies__rating__isnull=True,
-                replies__rating_due__gte=today,
             )
-            .distinct()
-            .order_by("-answered_at")
+            .only("pk", "series", "number", "title")
+            .order_by("-answered_at", "-pk")
+        )
+        invited = CoSigner.objects.filter(
+            suggestion=OuterRef("pk"), deputy__user_id=user.pk or 0, state=CoSigner.State.INVITED
         )
         to_cosign = Suggestion.objects.filter(
-            cosigners__deputy__user_id=user.pk or 0,
-            cosigners__state="invited",
-            state__in=[S.DRAFT, S.RETURNED],
-        ).distinct()
+            Exists(invited), state__in=[S.DRAFT, S.RETURNED]
+        ).only("pk", "series", "number", "title")
         panels.append(
             Panel(
                 _("My suggestions"),
@@ -68,18 +71,16 @@ def suggestion_panels(request: HttpRequest) -> list[Panel]:
         inbox = (
             Assignment.objects.filter(unit_id__in=units)
             .exclude(state="cancelled")
-            .filter(suggestion__state__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING, S.ANSWERED])
+            .filter(in_handling_q("suggestion__") | Q(suggestion__state=S.ANSWERED))
         )
-        counts = dict(inbox.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+        counts = dict(
+            inbox.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+        )
         due = (
             Suggestion.objects.visible_to(user)
-            .filter(
-                assignments__unit_id__in=units,
-                state__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING],
-            )
-            .exclude(assignments__state="cancelled", assignments__unit_id__in=units)
-            .distinct()
-            .order_by("reply_due")[:8]
+            .due_for_unit(units)
+            .only("pk", "series", "number", "title", "state", "reply_due", "warn_from")
+            .order_by(F("reply_due").asc(nulls_last=True), "pk")[:8]
         )
         panels.append(
             Panel(
@@ -92,11 +93,9 @@ def suggestion_panels(request: HttpRequest) -> list[Panel]:
         )
     staff_j = [j for j in people.jurisdiction_ids(user) if people.is_staff_of(user, j)]
     if staff_j:
-        qs = Suggestion.objects.filter(jurisdiction_id__in=staff_j)
+        qs = Suggestion.objects.filter(jurisdiction_id__in=staff_j).order_by()
         counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-        overdue = qs.filter(
-            state__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING], reply_due__lt=today
-        ).count()
+        overdue = qs.overdue(today).count()
         panels.append(
             Panel(
                 _("Suggestions at a glance"),
@@ -121,11 +120,7 @@ def calendar_panel(request: HttpRequest) -> list[Panel]:
         return []
     today = timezone.localdate()
     known = set(PACKAGE_YEARS) | set(CalendarYear.objects.values_list("year", flat=True))
-    uncertain = Suggestion.objects.filter(
-        jurisdiction_id__in=staff_j,
-        reply_due_uncertain=True,
-        state__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING],
-    ).count()
+    uncertain = Suggestion.objects.filter(jurisdiction_id__in=staff_j).uncertain_due().count()
     next_year_missing = today.month >= 11 and today.year + 1 not in known
     if not uncertain and not next_year_missing and today.year in known:
         return []

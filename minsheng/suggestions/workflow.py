@@ -63,7 +63,7 @@ def _t(sources: Iterable[str], target: str | None, who: Iterable[str], label: An
 LEAD, COSIGNER, STAFF = perms.LEAD_DEPUTY, perms.COSIGNER, perms.STAFF
 CLERK, HEAD = perms.CLERK, perms.HEAD
 UNIT = (CLERK, HEAD)
-IN_HANDLING = (S.ASSIGNED, S.HANDLING, S.REHANDLING)
+IN_HANDLING = Suggestion.IN_HANDLING
 
 TRANSITIONS: dict[str, Transition] = {
     # Staff submit only the paper entries they typed in themselves (imports).

@@ -25,7 +25,6 @@ from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
 from minsheng.suggestions.forms import SuggestionForm
 from minsheng.suggestions.models import CoSigner, Reply, Suggestion
-from minsheng.suggestions.views.detail import WARNING_LABELS
 
 S = Suggestion.State
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -82,7 +81,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for s in [*todo, *returned, *page.object_list]:
         s.light = s.warning(today)  # type: ignore[attr-defined]
-        s.light_label = WARNING_LABELS.get(s.light, "")  # type: ignore[attr-defined]
+        s.light_label = s.light.label  # type: ignore[attr-defined]
     return render(
         request,
         "suggestions/deputy/mine.html",
@@ -93,7 +92,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "today": today,
             "total": page.paginator.count,
             "deputy": current_deputy(user),
-            "open_states": [S.ASSIGNED, S.HANDLING, S.REHANDLING],
+            "open_states": Suggestion.IN_HANDLING,
         },
     )
 

@@ -37,7 +37,9 @@ from minsheng.suggestions.models import (
     Rating,
     Reply,
     Suggestion,
+    WarningColour,
 )
+from minsheng.suggestions.numbers import format_number
 
 S = Suggestion.State
 
@@ -84,9 +86,7 @@ MODE_ORDER: dict[str, int] = {
 }
 
 WARNING_LABELS: dict[str, Any] = {
-    "green": gettext_lazy("On time"),
-    "yellow": gettext_lazy("Due soon"),
-    "red": gettext_lazy("Overdue"),
+    c.value: c.label for c in WarningColour if c != WarningColour.NONE
 }
 
 # Actions whose button changes things that cannot be undone: the page asks before sending.
@@ -155,7 +155,7 @@ def event_detail(event: Event) -> str:
     if event.action in ("request_extension", "decide_extension") and data.get("until"):
         return _("Until %(date)s") % {"date": data["until"]}
     if event.action == "register" and data.get("number"):
-        return f"{'闭' if data.get('series') == 'B' else ''}第{int(data['number']):04d}号"
+        return format_number(str(data.get("series") or ""), int(data["number"]))
     if event.action == "sign_reply" and data.get("category"):
         return _("Category %(category)s") % {"category": data["category"]}
     if event.action == "recompute_due" and data.get("after"):

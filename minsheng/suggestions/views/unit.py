@@ -24,7 +24,15 @@ from django.views.decorators.http import require_POST
 from minsheng.people import permissions as people
 from minsheng.suggestions import filters, workflow
 from minsheng.suggestions.forms_office import InboxFilterForm
-from minsheng.suggestions.models import Assignment, Reply, Suggestion
+from minsheng.suggestions.models import (
+    Assignment,
+    Reply,
+    Suggestion,
+    WarningColour,
+    in_handling_q,
+    overdue_q,
+    warning_q,
+)
 from minsheng.suggestions.permissions import get_suggestion_for_user
 from minsheng.suggestions.views.office import PER_PAGE, _actor, _int_or_none, _safe_next
 
@@ -40,7 +48,7 @@ def _inbox_due(qs: Any, due: str, today: datetime.date) -> Any:
     the joint opinion, or the reply."""
     if due not in ("overdue", "soon"):
         return qs
-    qs = qs.filter(suggestion__state__in=IN_HANDLING)
+    qs = qs.filter(in_handling_q("suggestion__"))
     soon = today + datetime.timedelta(days=3)
     joint_soon = today + datetime.timedelta(days=7)
     answering = ~Q(mode=Assignment.Mode.JOINT)
@@ -48,26 +56,19 @@ def _inbox_due(qs: Any, due: str, today: datetime.date) -> Any:
     if due == "overdue":
         return qs.filter(
             Q(state=A.AWAITING_SIGNATURE, sign_due__lt=today)
-            | Q(answering, state=A.SIGNED, suggestion__reply_due__lt=today)
+            | (Q(answering, state=A.SIGNED) & overdue_q(today, "suggestion__"))
             | Q(joint, joint_opinion_due__lt=today)
         )
     return qs.filter(
         Q(state=A.AWAITING_SIGNATURE, sign_due__gte=today, sign_due__lte=soon)
-        | Q(
-            answering,
-            state=A.SIGNED,
-            suggestion__reply_due__gte=today,
-            suggestion__warn_from__lte=today,
-        )
+        | (Q(answering, state=A.SIGNED) & warning_q(WarningColour.YELLOW, today, "suggestion__"))
         | Q(joint, joint_opinion_due__gte=today, joint_opinion_due__lte=joint_soon)
     )
 
 
-IN_HANDLING = (S.ASSIGNED, S.HANDLING, S.REHANDLING)
-
 # What needs the unit first; finished suggestions (answered, closed, withdrawn…) sink to the end.
 URGENCY = Case(
-    When(~Q(suggestion__state__in=IN_HANDLING), then=Value(4)),
+    When(~in_handling_q("suggestion__"), then=Value(4)),
     When(state=A.AWAITING_SIGNATURE, then=Value(0)),
     When(state=A.ADJUSTMENT_REQUESTED, then=Value(1)),
     When(state=A.SIGNED, then=Value(2)),
@@ -110,7 +111,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "s": a.suggestion,
             "warning": a.suggestion.warning(today),
             "can_sign": a.state == A.AWAITING_SIGNATURE
-            and a.suggestion.state in (S.ASSIGNED, S.HANDLING, S.REHANDLING),
+            and a.suggestion.state in Suggestion.IN_HANDLING,
             "sign_late": a.state == A.AWAITING_SIGNATURE and today > a.sign_due,
             "adjustable": a.state in (A.AWAITING_SIGNATURE, A.SIGNED)
             and today <= a.adjustment_until,
