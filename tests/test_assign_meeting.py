@@ -1,6 +1,7 @@
 """The assignment meeting: the routing table proposes, staff confirm or change, all or nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,18 @@ def rule(cast):
 def page(client, user, **params):
     client.force_login(user)
     return client.get(URL, params)
+
+
+def label(unit):
+    return unit.short_name or unit.name
+
+
+def unit_input(html, name):
+    """The value of the (first) input named `name` in the page."""
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html)
+    assert tag, name
+    value = re.search(r'value="([^"]*)"', tag[0])
+    return value[1] if value else ""
 
 
 def row_data(s, *, include=True, mode="lead", lead=None, others=(), version=None):
@@ -60,7 +73,9 @@ def test_rows_start_from_the_routing_tables_proposal(client, cast, rule):
     assert form.initial["lead"] == cast.unit_a.pk
     assert form.initial["others"] == [cast.unit_b.pk]
     html = response.content.decode()
-    assert f'<option value="{cast.unit_a.pk}" selected>' in html
+    # The lead unit is shown by name in the row's unit input, picked from the page's one list.
+    assert unit_input(html, f"s{s.pk}-lead") == label(cast.unit_a)
+    assert f'<option value="{label(cast.unit_a)}">' in html
     assert 'data-testid="routing-table"' in html and "交通运输厅" in html
 
 
@@ -148,10 +163,7 @@ def test_one_bad_row_assigns_nothing_and_keeps_every_choice(client, cast, rule):
     assert not rows[good.pk]["form"].errors
     html = response.content.decode()
     # The staff's change on the good row (unit B as lead) is still there.
-    good_lead = f'name="s{good.pk}-lead"'
-    assert good_lead in html
-    segment = html.split(good_lead, 1)[1].split("</select>", 1)[0]
-    assert f'<option value="{cast.unit_b.pk}" selected>' in segment
+    assert unit_input(html, f"s{good.pk}-lead") == label(cast.unit_b)
 
 
 def test_separate_handling_needs_two_units(client, cast, rule):
@@ -248,3 +260,53 @@ def test_the_meeting_page_takes_few_queries(client, cast, rule, django_assert_ma
     with django_assert_max_num_queries(25):
         response = client.get(URL)
     assert len(response.context["rows"]) == 10
+
+
+def test_units_are_sent_once_however_many_rows(client, cast, rule):
+    extra = [
+        OrganisationFactory(jurisdiction=cast.jurisdiction, name=f"单位{i}") for i in range(30)
+    ]
+    assert extra
+    for i in range(3):
+        states.registered(cast, title=f"建议{i}")
+    html = page(client, cast.staff).content.decode()
+    form = html.split('data-testid="meeting-form"', 1)[1].split("</form>", 1)[0]
+    # One list of the 32 units for the three rows, not one per row.
+    assert form.count("<datalist") == 1 and form.count("<option") == 32
+    assert "<select" not in form
+    # A row carries a few unit inputs (the lead, the proposed joint unit, two spare), each
+    # using that list.
+    assert form.count('list="meeting-units"') == 3 * (1 + 1 + 2)
+
+
+def test_the_meeting_is_paged(client, cast, rule):
+    from minsheng.suggestions.views.office import MEETING_PAGE
+
+    made = [states.registered(cast, title=f"建议{i}") for i in range(MEETING_PAGE + 2)]
+    first = page(client, cast.staff)
+    assert len(first.context["rows"]) == MEETING_PAGE
+    second = page(client, cast.staff, page=2)
+    assert [r["s"].pk for r in second.context["rows"]] == [s.pk for s in made[MEETING_PAGE:]]
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_a_unit_typed_by_name_is_assigned(client, cast, rule):
+    s = states.registered(cast)
+    data = row_data(s)
+    data[f"s{s.pk}-lead"] = label(cast.unit_b)
+    data[f"s{s.pk}-others"] = [label(cast.unit_a), ""]
+    with states.frozen(datetime.date(2026, 3, 5)):
+        response = post(client, cast, [data])
+    assert response.status_code == 302
+    modes = dict(Assignment.objects.filter(suggestion=s).values_list("unit_id", "mode"))
+    assert modes == {cast.unit_b.pk: "lead", cast.unit_a.pk: "joint"}
+
+
+def test_an_unknown_unit_name_is_a_row_error(client, cast, rule):
+    s = states.registered(cast)
+    data = row_data(s)
+    data[f"s{s.pk}-lead"] = "没有这个单位"
+    response = post(client, cast, [data])
+    assert response.status_code == 200
+    assert response.context["rows"][0]["form"].errors["lead"]
+    assert not Assignment.objects.exists()

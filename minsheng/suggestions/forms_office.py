@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.people.models import Session
@@ -33,8 +34,111 @@ class AssignMeetingForm(forms.Form):
         return on
 
 
+UNIT_LIST_ID = "meeting-units"  # the page's one <datalist> of units, shared by every row
+
+
+class UnitNames:
+    """The units a meeting may choose from, by id and by the name shown in the page's list."""
+
+    def __init__(self, units: dict[int, Any]) -> None:
+        self.units = units
+        self.label = {pk: u.short_name or u.name for pk, u in units.items()}
+        self.by_name: dict[str, int] = {}
+        for pk, u in units.items():
+            for name in (u.name, u.short_name):
+                if name:
+                    self.by_name.setdefault(name.strip(), pk)
+
+    def find(self, text: Any) -> int | None:
+        """The unit a typed name or a submitted id names, or None."""
+        text = str(text).strip()
+        if text.isdigit() and int(text) in self.units:
+            return int(text)
+        return self.by_name.get(text)
+
+
+class UnitInput(forms.TextInput):
+    """A unit typed or picked from the page's one list (<datalist>): no list per row."""
+
+    def __init__(self, names: UnitNames, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"list": UNIT_LIST_ID, "autocomplete": "off", **(attrs or {})})
+        self.names = names
+
+    def format_value(self, value: Any) -> str | None:
+        found = self.names.find(value) if value not in (None, "") else None
+        return self.names.label[found] if found is not None else super().format_value(value)
+
+
+class UnitListInput(forms.Widget):
+    """Several unit inputs under one name (the chosen ones and two empty), each using the page's
+    one list; static/js/office.js adds another empty one when they are all filled."""
+
+    SPARE = 2
+
+    def __init__(self, names: UnitNames, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.names = names
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [v for v in data.getlist(name) if str(v).strip()]
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        attrs = self.build_attrs(self.attrs, attrs)
+        base = attrs.pop("id", name)
+        values = [v for v in (value or []) if v not in (None, "")]
+        shown = [self.names.label.get(self.names.find(v) or -1, str(v)) for v in values]
+        shown += [""] * self.SPARE
+        inputs = format_html_join(
+            "",
+            '<input type="text" name="{}" value="{}" id="{}" list="{}" autocomplete="off" '
+            'aria-labelledby="{}-label">',
+            ((name, v, f"{base}_{i}", UNIT_LIST_ID, base) for i, v in enumerate(shown)),
+        )
+        return format_html('<div class="unit-list" data-unit-list>{}</div>', inputs)
+
+
+class UnitField(forms.Field):
+    default_error_messages = {"unknown": _("Choose a unit from the list: “%(name)s” is not one.")}
+
+    def __init__(self, *, names: UnitNames, **kwargs: Any) -> None:
+        self.names = names
+        super().__init__(widget=UnitInput(names), **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        found = self.names.find(value)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"name": value}
+            )
+        return found
+
+
+class UnitListField(forms.Field):
+    default_error_messages = UnitField.default_error_messages
+
+    def __init__(self, *, names: UnitNames, **kwargs: Any) -> None:
+        self.names = names
+        super().__init__(widget=UnitListInput(names), **kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        found = []
+        for text in value or []:
+            pk = self.names.find(text)
+            if pk is None:
+                raise forms.ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"name": text}
+                )
+            found.append(pk)
+        return list(dict.fromkeys(found))
+
+
 class AssignRowForm(forms.Form):
-    """One suggestion at the meeting: the routing table's proposal, confirmed or changed."""
+    """One suggestion at the meeting: the routing table's proposal, confirmed or changed.
+
+    Units are typed or picked from the page's one list of units, so a row weighs a few inputs
+    however many units the congress has (the page once sent every unit in every row)."""
 
     include = forms.BooleanField(label=_("Assign now"), required=False)
     mode = forms.ChoiceField(
@@ -45,37 +149,22 @@ class AssignRowForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    lead = forms.TypedChoiceField(
-        label=_("Lead unit"), required=False, coerce=int, empty_value=None
-    )
-    others = forms.TypedMultipleChoiceField(
-        label=_("Other units"),
-        required=False,
-        coerce=int,
-        help_text=_(
-            "Joint units with a lead unit; with separate handling every unit chosen "
-            "here and above answers separately."
-        ),
-        widget=forms.CheckboxSelectMultiple,
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, units: dict[int, Any], choices: list[tuple[Any, str]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, names: UnitNames, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.units = units
-        fields: Any = self.fields
-        fields["lead"].choices = [("", _("— choose —")), *choices]
-        # The chosen units come first, so a long list never hides what is ticked.
-        chosen = {str(v) for v in self._chosen_others()}
-        fields["others"].choices = sorted(choices, key=lambda c: str(c[0]) not in chosen)
-
-    def _chosen_others(self) -> list[Any]:
-        if self.is_bound:
-            data: Any = self.data
-            return list(data.getlist(self.add_prefix("others")))
-        return list(self.initial.get("others") or [])
+        self.units = names.units
+        self.fields["lead"] = UnitField(names=names, label=_("Lead unit"), required=False)
+        self.fields["others"] = UnitListField(
+            names=names,
+            label=_("Other units"),
+            required=False,
+            help_text=_(
+                "Joint units with a lead unit; with separate handling every unit chosen "
+                "here and above answers separately."
+            ),
+        )
+        self.order_fields(["include", "mode", "lead", "others", "version"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

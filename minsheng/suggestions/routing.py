@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from minsheng.suggestions.models import Assignment, RoutingRule, Suggestion
 from minsheng.suggestions.workflow import UnitPlan
 
@@ -33,3 +35,30 @@ def propose(suggestion: Suggestion) -> list[UnitPlan]:
         for unit in rule.joint_units.filter(is_active=True).exclude(pk=rule.lead_unit_id)
     ]
     return plan
+
+
+def proposer(rules: Iterable[RoutingRule]) -> Callable[[Suggestion], list[UnitPlan]]:
+    """`propose` over rules already loaded (with lead_unit, category__parent and joint_units
+    prefetched): the same choice of rule, no query per suggestion. For pages with many rows."""
+    table = {(r.category_id, r.region): r for r in rules}
+
+    def propose_one(suggestion: Suggestion) -> list[UnitPlan]:
+        region = suggestion.lead_deputy.constituency
+        category = suggestion.category
+        rule = None
+        while category is not None and rule is None:
+            rule = (table.get((category.pk, region)) if region else None) or table.get(
+                (category.pk, "")
+            )
+            category = category.parent
+        if rule is None:
+            return []
+        plan = [UnitPlan(rule.lead_unit, Assignment.Mode.LEAD)]
+        plan += [
+            UnitPlan(unit, Assignment.Mode.JOINT)
+            for unit in rule.joint_units.all()
+            if unit.is_active and unit.pk != rule.lead_unit_id
+        ]
+        return plan
+
+    return propose_one

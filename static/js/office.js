@@ -15,22 +15,20 @@
       boxes().forEach(function (box) { box.checked = master.checked; });
     });
   });
-  // A long list of units gets a box to narrow it by name.
-  document.querySelectorAll("[data-unit-picker]").forEach(function (picker) {
-    var labels = picker.querySelectorAll("label");
-    if (labels.length < 12) { return; }
-    var input = document.createElement("input");
-    input.type = "search";
-    input.className = "picker-filter";
-    input.placeholder = picker.getAttribute("data-filter-placeholder") || "";
-    input.setAttribute("aria-label", input.placeholder);
-    input.addEventListener("input", function () {
-      var text = input.value.trim();
-      labels.forEach(function (label) {
-        label.hidden = text !== "" && label.textContent.indexOf(text) === -1;
-      });
+  // The meeting's unit inputs share the page's one <datalist>; when every input of a row is
+  // filled, one more empty input appears for another unit.
+  document.querySelectorAll("[data-unit-list]").forEach(function (list) {
+    list.addEventListener("input", function () {
+      var inputs = list.querySelectorAll("input");
+      for (var i = 0; i < inputs.length; i += 1) {
+        if (inputs[i].value.trim() === "") { return; }
+      }
+      var last = inputs[inputs.length - 1];
+      var more = last.cloneNode(false);
+      more.value = "";
+      more.id = last.id.replace(/_(\d+)$/, function (_m, n) { return "_" + (Number(n) + 1); });
+      list.appendChild(more);
     });
-    picker.parentNode.insertBefore(input, picker);
   });
   // The filter bar starts open on wide screens, collapsed on phones unless a filter is set.
   if (window.matchMedia && window.matchMedia("(min-width: 1000px)").matches) {

@@ -8,6 +8,7 @@ the workflow and answer. Workflow errors become messages or form errors, never a
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 import time
 from pathlib import Path
@@ -36,18 +37,21 @@ from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import excel, filters, routing, workflow
 from minsheng.suggestions.forms_office import (
+    UNIT_LIST_ID,
     AssignMeetingForm,
     AssignRowForm,
     ImportConfirmForm,
     ImportUploadForm,
 )
+from minsheng.suggestions.forms_office import UnitNames as AssignUnitNames
 from minsheng.suggestions.models import Assignment, RoutingRule, Suggestion
 
 S = Suggestion.State
 A = Assignment.State
 PER_PAGE = 50
 BULK_LIMIT = 500
-MEETING_LIMIT = 300
+MEETING_PAGE = 50  # rows of the assignment meeting per page
+MEETING_ROW = re.compile(r"^s(\d+)-version$")
 IMPORT_SESSION_KEY = "office_imports"
 IMPORT_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
 
@@ -216,17 +220,13 @@ def _meeting_jurisdiction(request: HttpRequest, staff_ids: list[int]) -> Jurisdi
     return Jurisdiction.objects.get(pk=pk)
 
 
-def _proposals(suggestions: list[Suggestion]) -> dict[int, list[workflow.UnitPlan]]:
-    """The routing table's proposal per suggestion; the rule depends only on the category and
-    the lead deputy's constituency, so each pair is looked up once."""
-    cache: dict[tuple[Any, str], list[workflow.UnitPlan]] = {}
-    found = {}
-    for s in suggestions:
-        key = (s.category_id, s.lead_deputy.constituency)
-        if key not in cache:
-            cache[key] = routing.propose(s)
-        found[s.pk] = cache[key]
-    return found
+def _proposals(
+    suggestions: list[Suggestion], rules: list[RoutingRule]
+) -> dict[int, list[workflow.UnitPlan]]:
+    """The routing table's proposal per suggestion, from the rules the page loads anyway
+    (routing.propose's rule, without a query per row)."""
+    propose = routing.proposer(rules)
+    return {s.pk: propose(s) for s in suggestions}
 
 
 def _row_initial(s: Suggestion, plan: list[workflow.UnitPlan]) -> dict[str, Any]:
@@ -268,23 +268,37 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
         .select_related(
             "lead_deputy__user", "lead_deputy__delegation", "category__parent", "session"
         )
-        .order_by("session_id", "series", "number")
+        .defer("body", "state_note")
+        .order_by("session_id", "series", "number", "pk")
     )
     if category_id:
         registered = registered.filter(
             Q(category_id=category_id) | Q(category__parent_id=category_id)
         )
-    total = registered.count()
-    suggestions = list(registered[:MEETING_LIMIT])
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        # The rows that were on the page sent, wherever they are in the list by now.
+        posted = [int(m[1]) for key in post if (m := MEETING_ROW.match(key))]
+        page = Paginator(registered.filter(pk__in=posted[:MEETING_PAGE]), MEETING_PAGE).page(1)
+    else:
+        page = Paginator(registered, MEETING_PAGE).get_page(request.GET.get("page"))
+    suggestions = list(page.object_list)
     units = {
         u.pk: u
         for u in Organisation.objects.handling_units()
         .filter(jurisdiction=jurisdiction)
         .order_by("sort_order", "name")
     }
-    choices = [(pk, u.short_name or u.name) for pk, u in units.items()]
-    proposals = _proposals(suggestions)
-    post = request.POST if request.method == "POST" else None
+    names = AssignUnitNames(units)
+    rules = list(
+        RoutingRule.objects.filter(jurisdiction=jurisdiction)
+        .select_related("category__parent", "lead_unit")
+        .prefetch_related("joint_units")
+        .order_by(
+            "category__parent__sort_order", "category__sort_order", "category__name", "region"
+        )
+    )
+    proposals = _proposals(suggestions, rules)
     meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
     rows = [
         {
@@ -293,8 +307,7 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
             "form": AssignRowForm(
                 post,
                 prefix=f"s{s.pk}",
-                units=units,
-                choices=choices,
+                names=names,
                 initial=_row_initial(s, proposals[s.pk]),
             ),
             "error": "",
@@ -305,14 +318,6 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
         response = _assign_submit(request, meeting, rows)
         if response is not None:
             return response
-    rules = (
-        RoutingRule.objects.filter(jurisdiction=jurisdiction)
-        .select_related("category__parent", "lead_unit")
-        .prefetch_related("joint_units")
-        .order_by(
-            "category__parent__sort_order", "category__sort_order", "category__name", "region"
-        )
-    )
     return render(
         request,
         "suggestions/office/assign_meeting.html",
@@ -321,8 +326,10 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
             "jurisdictions": Jurisdiction.objects.filter(pk__in=staff_ids),
             "meeting": meeting,
             "rows": rows,
-            "total": total,
-            "limit": MEETING_LIMIT,
+            "page": page,
+            "total": page.paginator.count,
+            "unit_list_id": UNIT_LIST_ID,
+            "unit_labels": list(dict.fromkeys(names.label.values())),
             "rules": rules,
             "categories": jurisdiction.categories.filter(is_active=True, parent__isnull=True),
             "category_id": category_id,
