@@ -1,240 +1,227 @@
-"""Benchmarks: `make bench` (or `python -m bench --sizes 10000,100000`).
+"""`make bench` (or `python -m bench --sizes 10000,100000`): the pages measured through the real
+stack.
 
-Generates N suggestions in a throw-away database (SQLite in a temp dir, or the PostgreSQL
-database named by BENCH_DATABASE_URL), then times the queries the product runs most: what is due
-(overdue / yellow) per jurisdiction, a unit clerk's inbox through visible_to(), a staff workbench
-page with a text filter, the suggestion page's data, and the workflow actions themselves.
-Rows are bulk-inserted as already-assigned suggestions (benchmark data, not a state change path);
-the timed workflow actions go through workflow.py like everything else. Prints a table.
+For each size: a throw-away database (SQLite in a temp dir, or the PostgreSQL database named by
+BENCH_DATABASE_URL) with the small demo plus N generated suggestions (bench/data.py); gunicorn
+with several workers on 127.0.0.1 serving the product under bench/settings.py, which adds a bare
+view and a hand-written floor view of the workbench (bench/views.py) that a normal deployment
+never mounts; then, per page, single-user p50/p95 and throughput at 32 connections (bounded
+request loops). Prints a table (and writes JSON with --json); sizes are cumulative.
+
+The targets (every list page at least 40 % of its floor's throughput, p95 ≤ 30 ms single-user
+at 100k) are reported, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
+import json
 import os
-import random
-import statistics
+import re
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
+from bench import data, load
 
-def setup_django(var_dir: str) -> None:
+ROOT = Path(__file__).resolve().parent.parent
+LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list"}
+FLOOR = "floor: workbench rows"
+
+
+def environment(var_dir: str) -> dict[str, str]:
+    env = {
+        "MINSHENG_VAR_DIR": var_dir,
+        "HTTPS": "false",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "MINSHENG_PLAIN_STATIC": "true",
+        "LOG_LEVEL": "WARNING",
+        "AXES_ENABLED": "false",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}",
+    }
+    os.environ.update(env)
+    return env
+
+
+def setup_django() -> None:
     warnings.filterwarnings("ignore", message="No directory at")
-    os.environ["MINSHENG_VAR_DIR"] = var_dir
-    os.environ["HTTPS"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ["MINSHENG_PLAIN_STATIC"] = "true"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["AXES_ENABLED"] = "false"
-    if url := os.environ.get("BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", "--size", "small", "--seed", "1", verbosity=0, stdout=quiet)
 
 
-def generate(n: int, seed: int = 1) -> None:
-    """Bulk-insert n assigned suggestions with one lead assignment each."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from minsheng.people.models import Deputy, Jurisdiction, Organisation, User
-    from minsheng.suggestions.models import Assignment, Suggestion
-
-    rng = random.Random(seed)
-    province = Jurisdiction.objects.get(code="demo-province")
-    session = province.current_session()
-    deputies = list(Deputy.objects.filter(jurisdiction=province).values_list("pk", flat=True))
-    units = list(Organisation.objects.handling_units().filter(jurisdiction=province))
-    staff = User.objects.get(username="staff")
-    start = Suggestion.objects.filter(session=session, series="X").count()
-    today = timezone.localdate()
-    words = ["农村公路", "义务教育", "医疗保障", "养老服务", "生态保护", "乡村振兴", "营商环境"]
-    batch = 5000
-    with transaction.atomic():
-        for offset in range(0, n, batch):
-            rows = []
-            for i in range(offset, min(n, offset + batch)):
-                assigned_on = today - datetime.timedelta(days=rng.randrange(0, 200))
-                due = assigned_on + datetime.timedelta(days=91)
-                rows.append(
-                    Suggestion(
-                        jurisdiction=province,
-                        session=session,
-                        series="X",
-                        number=start + i + 1,
-                        title=f"关于加强{rng.choice(words)}工作的建议（{i}）",
-                        body="建议内容。" * 20,
-                        lead_deputy_id=rng.choice(deputies),
-                        created_by=staff,
-                        state=Suggestion.State.HANDLING,
-                        assigned_on=assigned_on,
-                        reply_due=due,
-                        warn_from=due - datetime.timedelta(days=7),
-                    )
-                )
-            created = Suggestion.objects.bulk_create(rows, batch_size=1000)
-            if not created or created[0].pk is None:
-                created = list(Suggestion.objects.filter(series="X").order_by("-pk")[: len(rows)])
-            Assignment.objects.bulk_create(
-                [
-                    Assignment(
-                        suggestion=s,
-                        unit=rng.choice(units),
-                        mode="lead",
-                        state="signed",
-                        assigned_on=s.assigned_on,
-                        assigned_by=staff,
-                        sign_due=s.assigned_on + datetime.timedelta(days=7),
-                        adjustment_until=s.assigned_on + datetime.timedelta(days=9),
-                    )
-                    for s in created
-                ],
-                batch_size=1000,
-            )
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - began) * 1000)
-    return statistics.median(samples), max(samples)
+class Server:
+    """gunicorn on loopback, started and stopped by the bench (its own process group)."""
 
-
-def cases() -> list[tuple[str, Callable[[], object], int]]:
-    from django.test import Client
-    from django.utils import timezone
-
-    from minsheng.people.models import User
-    from minsheng.suggestions import permissions
-    from minsheng.suggestions.models import Suggestion
-
-    today = timezone.localdate()
-    clerk = User.objects.get(username="clerk")
-    staff = User.objects.get(username="staff")
-    one = Suggestion.objects.filter(series="X").order_by("pk").first()
-    assert one is not None
-    client = Client()
-    client.force_login(staff)
-
-    def overdue() -> int:
-        return Suggestion.objects.filter(
-            jurisdiction__code="demo-province",
-            state__in=["assigned", "handling", "rehandling"],
-            reply_due__lt=today,
-        ).count()
-
-    def yellow() -> int:
-        return Suggestion.objects.filter(
-            jurisdiction__code="demo-province",
-            state__in=["assigned", "handling", "rehandling"],
-            warn_from__lte=today,
-            reply_due__gte=today,
-        ).count()
-
-    def inbox() -> int:
-        return len(list(Suggestion.objects.visible_to(clerk).order_by("reply_due")[:50]))
-
-    def search() -> int:
-        return len(
-            list(
-                Suggestion.objects.visible_to(staff)
-                .filter(title__contains="乡村振兴")
-                .order_by("-pk")[:50]
-            )
+    def __init__(self, workers: int) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "minsheng.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--backlog",
+                "512",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            start_new_session=True,
         )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if load.get(self.port, "/healthz", {})[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
-    def detail() -> object:
-        return permissions.get_suggestion_for_user(staff, one.pk)
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
 
-    def page() -> int:
-        response = client.get(f"/suggestions/{one.pk}/")
-        assert response.status_code == 200, response.status_code
-        return response.status_code
 
+def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
+    def cookie(username: str) -> dict[str, str]:
+        return {"Cookie": f"sessionid={f.sessions[username]}"}
+
+    bearer = {"Authorization": f"Bearer {f.tokens['staff']}"}
     return [
-        ("overdue count (indexed due date)", overdue, 7),
-        ("yellow-warning count", yellow, 7),
-        ("unit clerk inbox, first 50 via visible_to", inbox, 7),
-        ("staff text search, first 50", search, 5),
-        ("get_suggestion_for_user", detail, 15),
-        ("suggestion page (HTTP, staff)", page, 5),
+        ("bare view", "/_bench/bare", cookie("staff")),
+        (FLOOR, "/_bench/floor/workbench", cookie("staff")),
+        ("staff workbench", "/suggestions/list/", cookie("staff")),
+        ("unit inbox", "/suggestions/inbox/", cookie("clerk")),
+        ("deputy's list", "/suggestions/mine/", cookie("deputy")),
+        ("staff home", "/", cookie("staff")),
+        ("suggestion page", f"/suggestions/{f.detail_id}/", cookie("staff")),
+        ("API list", "/api/v1/suggestions", bearer),
+        ("API detail", f"/api/v1/suggestions/{f.detail_id}", bearer),
+        ("assignment meeting", "/suggestions/assign/", cookie("staff")),
     ]
 
 
-def workflow_throughput(count: int = 50) -> tuple[float, float]:
-    """Median ms of submit→register→assign for one suggestion, through workflow.py."""
-    from minsheng.people.models import Deputy, Jurisdiction, Organisation, User
-    from minsheng.suggestions import workflow
-
-    province = Jurisdiction.objects.get(code="demo-province")
-    staff = User.objects.get(username="staff")
-    deputy = Deputy.objects.get(user__username="deputy")
-    unit = Organisation.objects.get(name="省交通运输厅")
-    samples = []
-    for i in range(count):
-        began = time.perf_counter()
-        s = workflow.create_draft(
-            by=deputy.user,
-            lead_deputy=deputy,
-            title=f"基准测试建议{i}",
-            body="内容",
-            session=province.current_session(),
-        )
-        workflow.submit(s, by=deputy.user)
-        workflow.register(s, by=staff)
-        workflow.assign(s, by=staff, plan=[workflow.UnitPlan(unit, "lead")])
-        samples.append((time.perf_counter() - began) * 1000)
-    return statistics.median(samples), max(samples)
+def same_rows(port: int, f: data.Fixture) -> bool:
+    """The floor must show the workbench's rows, or the ratio means nothing."""
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    link = re.compile(rb'href="/suggestions/(\d+)/"')
+    page = load.get(port, "/suggestions/list/", headers)[2]
+    floor = load.get(port, "/_bench/floor/workbench", headers)[2]
+    return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--sizes",
-        default="1000,10000,100000",
-        help="comma-separated suggestion counts (cumulative)",
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000", help="suggestion counts, e.g. 10000,100000")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--per-connection", type=int, default=5, help="requests per connection")
+    parser.add_argument("--samples", type=int, default=40, help="single-user requests per page")
+    parser.add_argument("--only", default="", help="comma-separated case names to run")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="minsheng-bench-") as var_dir:
-        setup_django(var_dir)
+        environment(var_dir)
+        (Path(var_dir) / "static").mkdir()  # whitenoise's root; the pages' CSS is not timed
+        setup_django()
         from django.db import connection
 
-        print(f"database: {connection.vendor}")
-        rows: list[tuple[int, str, float, float]] = []
+        began = time.perf_counter()
+        data.setup()
+        print(f"database: {connection.vendor}; demo loaded in {time.perf_counter() - began:.0f} s")
         have = 0
         for size in sizes:
             began = time.perf_counter()
-            generate(size - have, seed=size)
+            data.generate(size - have, seed=size)
             have = size
-            print(f"generated {size:,} suggestions in {time.perf_counter() - began:.1f} s")
-            for name, fn, repeat in cases():
-                median, worst = timed(fn, repeat)
-                rows.append((size, name, median, worst))
-            median, worst = workflow_throughput()
-            rows.append((size, "submit+register+assign via workflow", median, worst))
-        width = max(len(r[1]) for r in rows)
-        print()
-        print(f"{'suggestions':>12}  {'case':<{width}}  {'median ms':>10}  {'max ms':>8}")
-        for size, name, median, worst in rows:
-            print(f"{size:>12,}  {name:<{width}}  {median:>10.1f}  {worst:>8.1f}")
+            fixture = data.fixture()
+            connection.close()
+            print(f"generated {size:,} suggestions in {time.perf_counter() - began:.0f} s")
+            server = Server(args.workers)
+            try:
+                if not same_rows(server.port, fixture):
+                    print("WARNING: the floor view does not show the workbench's rows")
+                for name, path, headers in cases(fixture):
+                    if only and name not in only and name not in ("bare view", FLOOR):
+                        continue
+                    r = load.measure(
+                        server.port,
+                        path,
+                        headers,
+                        samples=args.samples,
+                        connections=args.connections,
+                        per_connection=args.per_connection,
+                        warmup=args.workers * 4,
+                    )
+                    results.append({"size": size, "page": name, **asdict(r)})
+                    print(f"  {name:<22} p50 {r.p50_ms:7.1f} ms  {r.rps:7.1f} req/s", flush=True)
+            finally:
+                server.stop()
+    report(results, args)
+
+
+def report(results: list[dict[str, object]], args: argparse.Namespace) -> None:
+    floors = {r["size"]: r["rps"] for r in results if r["page"] == FLOOR}
+    for r in results:
+        floor = floors.get(r["size"])
+        r["ratio_to_floor"] = round(float(r["rps"]) / float(floor), 3) if floor else None  # type: ignore[arg-type]
+    print()
+    print(
+        f"gunicorn {args.workers} workers, 127.0.0.1; single user {args.samples} requests; "
+        f"{args.connections} connections × {args.per_connection} requests"
+    )
+    head = (
+        f"{'suggestions':>11}  {'page':<22} {'p50 ms':>7} {'p95 ms':>7} {'req/s@32':>9} "
+        f"{'÷floor':>7} {'KiB':>7}  targets"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        ratio = r["ratio_to_floor"]
+        notes = []
+        if float(r["p95_ms"]) > 30:  # type: ignore[arg-type]
+            notes.append("p95>30ms")
+        if r["page"] in LIST_PAGES and ratio is not None and float(ratio) < 0.4:
+            notes.append("<40% floor")
+        if r["errors"]:
+            notes.append("ERRORS " + "; ".join(r["errors"]))  # type: ignore[arg-type]
+        print(
+            f"{r['size']:>11,}  {r['page']:<22} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} "
+            f"{r['rps']:>9.1f} {'' if ratio is None else f'{ratio:.0%}':>7} "
+            f"{int(r['bytes']) / 1024:>7.1f}  {', '.join(notes) or 'ok'}"  # type: ignore[call-overload]
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        print(f"\nwritten to {args.json}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,189 @@
+"""The benchmark's own data: the small demo (people, units, categories) plus N generated
+suggestions spread the way a province's are (states, units, deputies, categories, dates).
+
+Rows are bulk-inserted in a given state: benchmark data, not a state-change path (no events, no
+replies), so it is quick at 100,000. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+from dataclasses import dataclass
+
+# (state, share); everything from "assigned" on has a lead unit, a fifth also a joint unit.
+STATES = [
+    ("submitted", 0.05),
+    ("registered", 0.05),
+    ("assigned", 0.08),
+    ("handling", 0.50),
+    ("rehandling", 0.04),
+    ("answered", 0.16),
+    ("closed", 0.10),
+    ("draft", 0.02),
+]
+ASSIGNED_STATE = {
+    "assigned": "awaiting_signature",
+    "handling": "signed",
+    "rehandling": "signed",
+    "answered": "replied",
+    "closed": "replied",
+}
+WORDS = [
+    "农村公路",
+    "义务教育",
+    "医疗保障",
+    "养老服务",
+    "生态保护",
+    "乡村振兴",
+    "营商环境",
+    "城市更新",
+]
+DEPUTY_SHARE = 0.005  # the demo deputy leads one in 200: a busy deputy's list
+
+
+@dataclass
+class Fixture:
+    """What the timed requests need: who asks, and one suggestion to open."""
+
+    sessions: dict[str, str]  # username → session cookie value
+    tokens: dict[str, str]  # username → API bearer token
+    detail_id: int
+
+
+def setup(seed: int = 1) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", "--size", "small", "--seed", str(seed), verbosity=0, stdout=quiet)
+
+
+def generate(n: int, seed: int = 1) -> None:
+    """Add n suggestions to the demo province."""
+    from django.db import transaction
+    from django.db.models import F, Max
+    from django.utils import timezone
+
+    from minsheng.people.models import Deputy, Jurisdiction, Organisation, User
+    from minsheng.suggestions.models import Assignment, Category, Suggestion
+
+    rng = random.Random(seed)
+    province = Jurisdiction.objects.get(code="demo-province")
+    session = province.current_session()
+    assert session is not None
+    deputies = list(Deputy.objects.filter(jurisdiction=province).values_list("pk", "user_id"))
+    the_deputy = Deputy.objects.get(user__username="deputy", jurisdiction=province)
+    units = list(
+        Organisation.objects.handling_units()
+        .filter(jurisdiction=province)
+        .values_list("pk", flat=True)
+    )
+    categories = list(
+        Category.objects.filter(jurisdiction=province).values_list("pk", flat=True)
+    ) or [None]
+    staff = User.objects.get(username="staff")
+    last = {
+        series: Suggestion.objects.filter(session=session, series=series).aggregate(
+            m=Max("number")
+        )["m"]
+        or 0
+        for series in ("S", "B")
+    }
+    names = [s for s, _share in STATES]
+    weights = [share for _s, share in STATES]
+    now = timezone.now()
+    first_new = (Suggestion.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    batch = 2000
+    with transaction.atomic():
+        for offset in range(0, n, batch):
+            rows = []
+            for _i in range(offset, min(n, offset + batch)):
+                state = rng.choices(names, weights)[0]
+                if rng.random() < DEPUTY_SHARE:
+                    lead, author = the_deputy.pk, the_deputy.user_id
+                else:
+                    lead, author = rng.choice(deputies)
+                between = rng.random() < 0.1
+                submitted = now - datetime.timedelta(minutes=rng.randrange(0, 400 * 24 * 60))
+                s = Suggestion(
+                    jurisdiction=province,
+                    session=session,
+                    title=f"关于加强{rng.choice(WORDS)}工作的建议",
+                    body="建议内容。" * rng.randrange(20, 200),
+                    category_id=rng.choice(categories),
+                    source="between_sessions" if between else "in_session",
+                    lead_deputy_id=lead,
+                    created_by_id=author if rng.random() < 0.9 else staff.pk,
+                    state=state,
+                    is_key=rng.random() < 0.03,
+                    is_confidential=rng.random() < 0.02,
+                    submitted_at=None if state == "draft" else submitted,
+                )
+                if state not in ("draft", "submitted"):
+                    series = "B" if between else "S"
+                    last[series] += 1
+                    s.series, s.number = series, last[series]
+                    s.registered_at = submitted + datetime.timedelta(days=3)
+                if state in ASSIGNED_STATE:
+                    s.assigned_on = (submitted + datetime.timedelta(days=10)).date()
+                    s.reply_due = s.assigned_on + datetime.timedelta(days=91)
+                    s.warn_from = s.reply_due - datetime.timedelta(days=7)
+                    s.round = 2 if state == "rehandling" else 1
+                if state in ("answered", "closed"):
+                    s.answered_at = submitted + datetime.timedelta(days=60)
+                if state == "closed":
+                    s.closed_at = submitted + datetime.timedelta(days=80)
+                rows.append(s)
+            created = Suggestion.objects.bulk_create(rows, batch_size=500)
+            plans = []
+            for s in created:
+                if s.state not in ASSIGNED_STATE:
+                    continue
+                assert s.assigned_on is not None
+                picked = rng.sample(units, 2)
+                modes = [("lead", picked[0])]
+                if rng.random() < 0.2:
+                    modes.append(("joint", picked[1]))
+                for mode, unit in modes:
+                    plans.append(
+                        Assignment(
+                            suggestion_id=s.pk,
+                            unit_id=unit,
+                            mode=mode,
+                            state=ASSIGNED_STATE[s.state],
+                            assigned_on=s.assigned_on,
+                            assigned_by=staff,
+                            sign_due=s.assigned_on + datetime.timedelta(days=7),
+                            adjustment_until=s.assigned_on + datetime.timedelta(days=9),
+                        )
+                    )
+            Assignment.objects.bulk_create(plans, batch_size=500)
+        # created_at is auto_now_add: give the rows their own submission times back.
+        Suggestion.objects.filter(pk__gte=first_new, submitted_at__isnull=False).update(
+            created_at=F("submitted_at")
+        )
+
+
+def fixture() -> Fixture:
+    """Log the benchmark's personas in (a session each, an API token for staff)."""
+    from django.test import Client
+
+    from minsheng.people.models import ApiToken, User
+    from minsheng.suggestions.models import Suggestion
+
+    sessions = {}
+    for username in ("staff", "clerk", "deputy"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        sessions[username] = client.cookies["sessionid"].value
+    _token, raw = ApiToken.issue(User.objects.get(username="staff"), "bench")
+    one = (
+        Suggestion.objects.filter(state="handling", assignments__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    assert one is not None
+    return Fixture(sessions=sessions, tokens={"staff": raw}, detail_id=one)

@@ -1,0 +1,12 @@
+"""The product's URLs plus two reference views, for the benchmark only (see bench/settings.py)."""
+
+from django.urls import path
+
+from bench import views
+from minsheng.urls import urlpatterns as product
+
+urlpatterns = [
+    path("_bench/bare", views.bare),
+    path("_bench/floor/workbench", views.floor_workbench),
+    *product,
+]

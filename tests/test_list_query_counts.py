@@ -1,0 +1,69 @@
+"""A list page costs the page, not the table: the same number of queries for 10 rows as for 100
+(CONVENTIONS habit 17). Speed itself is measured in bench/, never asserted here."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from minsheng.people.models import ApiToken
+from tests import states
+
+pytestmark = pytest.mark.django_db
+
+
+def handling(cast, n, start=0):
+    """n suggestions being handled by unit A (with unit B joint in every third), led by the
+    demo deputy: rows for every list at once."""
+    made = []
+    for i in range(start, start + n):
+        made.append(states.handling(cast, title=f"建议{i}", joint=i % 3 == 0))
+    return made
+
+
+def queries(client, user, url, **params):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def api_queries(client, user, path):
+    _token, raw = ApiToken.issue(user, "test")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    return len(captured), response.json()
+
+
+PAGES = [
+    ("staff", "suggestions:workbench"),
+    ("clerk_a", "suggestions:workbench"),
+    ("clerk_a", "suggestions:inbox"),
+    ("deputy", "suggestions:mine"),
+    ("staff", "home"),
+    ("clerk_a", "home"),
+    ("deputy", "home"),
+]
+
+
+def test_list_pages_take_the_same_queries_for_10_and_100_rows(client, cast):
+    handling(cast, 10)
+    few = {
+        (who, page): queries(client, getattr(cast, who), reverse(page))[0] for who, page in PAGES
+    }
+    handling(cast, 90, start=10)
+    for who, page in PAGES:
+        count, _response = queries(client, getattr(cast, who), reverse(page))
+        assert count == few[(who, page)], (who, page, few[(who, page)], count)
+
+
+def test_the_api_list_takes_the_same_queries_for_10_and_100_rows(client, cast):
+    handling(cast, 10)
+    few, body = api_queries(client, cast.staff, "/api/v1/suggestions?page_size=200")
+    assert body["count"] == 10
+    handling(cast, 90, start=10)
+    many, body = api_queries(client, cast.staff, "/api/v1/suggestions?page_size=200")
+    assert body["count"] == 100 and len(body["items"]) == 100
+    assert many == few
