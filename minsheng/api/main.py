@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
+from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
 from minsheng.engine.errors import WorkflowError
 from minsheng.people import permissions
@@ -78,6 +79,8 @@ def on_workflow_error(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
 
 
 api.add_router("/suggestions", suggestions_router)
+# Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
+api.add_router("", reference_router)
 
 
 class RoleOut(Schema):

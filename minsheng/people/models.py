@@ -205,6 +205,18 @@ class Organisation(models.Model):
         return self.name
 
 
+class TermQuerySet(models.QuerySet["Term"]):
+    def visible_to(self, user: User) -> TermQuerySet:
+        """Terms of the jurisdictions this person may see (reference data, like deputies)."""
+        from minsheng.people import permissions
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(jurisdiction_id__in=permissions.jurisdiction_ids(user))
+
+
 class Term(models.Model):
     """A congress term (届), e.g. the 14th provincial people's congress."""
 
@@ -216,6 +228,8 @@ class Term(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_current = models.BooleanField(_("current term"), default=False)
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("term")
@@ -234,6 +248,17 @@ class Term(models.Model):
         return self.name
 
 
+class SessionQuerySet(models.QuerySet["Session"]):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        from minsheng.people import permissions
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(term__jurisdiction_id__in=permissions.jurisdiction_ids(user))
+
+
 class Session(models.Model):
     """A session (次会议) of a term. Suggestions are numbered per session; those made after a
     session closes and before the next one opens are 'between sessions' (闭会期间)."""
@@ -243,6 +268,8 @@ class Session(models.Model):
     name = models.CharField(_("name"), max_length=100)
     start_date = models.DateField(_("opening date"))
     end_date = models.DateField(_("closing date"))
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")

@@ -148,6 +148,18 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def visible_to(self, user: Any) -> CategoryQuerySet:
+        """The category trees of the jurisdictions this person may see."""
+        from minsheng.people import permissions
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(jurisdiction_id__in=permissions.jurisdiction_ids(user))
+
+
 class Category(models.Model):
     """The editable category tree of suggestions (e.g. 交通运输 › 农村公路)."""
 
@@ -165,6 +177,8 @@ class Category(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
