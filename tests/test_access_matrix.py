@@ -1,0 +1,696 @@
+"""The access matrix: every URL pattern and every API operation, against every persona.
+
+ONE table (`TABLE` below) declares, for every URL pattern of the root URLconf (pages, files, the
+admin, i18n, the API's own pages) and every operation of the OpenAPI schema, what each persona of
+`tests/conftest.py` and an anonymous visitor gets. The suite fails when
+
+- a URL pattern or API operation has no entry (a new page or endpoint must say who may use it),
+- an entry names a route or operation that no longer exists,
+- a request answers anything else than its row declares.
+
+## Adding a row for your new page or endpoint
+
+Key: the route exactly as the URLconf prints it (`suggestions/<int:pk>/act/<str:action>/`), or
+`METHOD /api/v1/path/{param}` as in `/api/v1/openapi.json`. Value: a list of cases `C(request,
+row)`; a request is `METHOD /url` with `{placeholders}` from `World` (e.g. `{handling}` is the
+id of a suggestion in handling); `json=` gives an API body, `data=` a form body. A row has one
+code per column, in the order of `COLUMNS` (anonymous first, then the personas):
+
+    ok     200                      login  302 to /login/?next=…   (signed-out page visitors)
+    admin  302 to /admin/login/     302    a redirect anywhere else
+    201 400 401 403 404 405 409 422        that status exactly
+
+Run `ACCESS_MATRIX_PRINT=1 pytest tests/test_access_matrix.py -k print -s` to print what every
+case answers today as rows, but **read each cell before you paste it**: the table is the rule, not
+a recording. Every case runs inside a rolled-back transaction, so a POST changes nothing for the
+next one. The workflow's finer rules (which state, which window) are tested elsewhere; a `409`
+or `422` here says "past the access checks, refused by the workflow".
+
+Mounted on purpose in no URLconf: the benchmark-only views of `bench/` (they must never appear in
+the resolver; if they do, this test fails as for any unlisted route).
+"""
+
+from __future__ import annotations
+
+import io
+import json as jsonlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from minsheng.people.models import ApiToken
+from minsheng.suggestions import attachments as files
+from minsheng.suggestions.models import JointOpinion, Reply
+from tests import states
+from tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ("anonymous", *PERSONAS)
+HEADER = "anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd"
+
+# --- the table --------
+
+
+@dataclass(frozen=True)
+class C:
+    """What each column gets (`row`: one code per column, see COLUMNS) for one request."""
+
+    row: str
+    request: str
+    json: Any = None
+    data: dict[str, Any] | None = None
+
+    @property
+    def method(self) -> str:
+        return self.request.split(" ", 1)[0]
+
+    @property
+    def url(self) -> str:
+        return self.request.split(" ", 1)[1]
+
+
+# Everyone but the superuser is sent to the admin's login (only `admin` has is_staff).
+NOT_ADMIN = "admin admin admin admin admin admin admin admin admin admin {} admin"
+
+
+def admin_model(
+    model: str,
+    *,
+    obj: str = "missing",
+    changelist: str = "ok",
+    add: str = "ok",
+    change: str = "ok",
+    delete: str = "ok",
+    history: str = "ok",
+) -> dict[str, list[C]]:
+    """The six admin pages of one registered model; the arguments are the superuser's codes.
+    `obj` names the World placeholder of an object of that model (or "missing")."""
+    base = f"admin/{model}/"
+    url = f"/{base}"
+    if obj == "missing":  # the admin sends you back to its index with "does not exist"
+        change = "302" if change == "ok" else change
+        history = "302" if history == "ok" else history
+        delete = "302" if delete == "ok" else delete
+    pages = {
+        "": (changelist, url),
+        "add/": (add, url + "add/"),
+        "<path:object_id>/": ("302", url + f"{{{obj}}}/"),
+        "<path:object_id>/change/": (change, url + f"{{{obj}}}/change/"),
+        "<path:object_id>/delete/": (delete, url + f"{{{obj}}}/delete/"),
+        "<path:object_id>/history/": (history, url + f"{{{obj}}}/history/"),
+    }
+    return {
+        base + tail: [C(NOT_ADMIN.format(code), f"GET {u}")] for tail, (code, u) in pages.items()
+    }
+
+
+# The body of every workflow action (valid for its schema; the ids come from World).
+REPLY = {
+    "category": "A",
+    "text": "经研究，已安排专项资金。",
+    "contact_leader": "孙立新",
+    "contact_leader_phone": "0871-1234567",
+    "case_officer": "赵敏",
+    "case_officer_phone": "0871-7654321",
+}
+ACT = "POST /api/v1/suggestions/{suggestion_id}/actions/"
+
+
+# fmt: off
+TABLE: dict[str, list[C]] = {
+    # ---- pages: people and accounts --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /"),
+    ],
+    "healthz": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /healthz"),
+    ],
+    "login/": [
+        C("ok    302   302   302   302   302   302   302   302   302   302   302", "GET /login/"),
+    ],
+    "logout/": [
+        C("405   405   405   405   405   405   405   405   405   405   405   405", "GET /logout/"),
+    ],
+    "account/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /account/"),
+    ],
+    "account/password/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /account/password/"),
+    ],
+    "account/password/done/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /account/password/done/"),
+    ],
+    # Only the token's owner (the deputy) can revoke it; anyone else's token id is not found.
+    "account/tokens/<int:pk>/revoke/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /account/tokens/{token}/revoke/"),
+        C("login 302   404   404   404   404   404   404   404   404   404   404", "POST /account/tokens/{token}/revoke/"),
+    ],
+    "i18n/setlang/": [
+        C("302   302   302   302   302   302   302   302   302   302   302   302", "POST /i18n/setlang/", data={"language": "en"}),
+    ],
+    # ---- pages: one suggestion --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # {handling} is visible to all the cast but the outsider; {draft} to its deputy only;
+    # {submitted} and {confidential} (registered, 涉密) to the deputy and the congress office.
+    "suggestions/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /suggestions/{handling}/"),
+        C("login ok    404   404   404   404   404   404   404   404   404   404", "GET /suggestions/{draft}/"),
+        C("login ok    404   ok    404   404   404   404   404   404   ok    404", "GET /suggestions/{submitted}/"),
+        C("login ok    404   ok    404   404   404   404   404   404   ok    404", "GET /suggestions/{confidential}/"),
+    ],
+    "suggestions/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /suggestions/{handling}/act/sign/"),
+        C("login 403   404   302   404   404   404   404   404   404   302   404", "POST /suggestions/{submitted}/act/register/"),
+        C("login 403   403   403   422   422   422   422   403   403   403   404", "POST /suggestions/{handling}/act/log_contact/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /suggestions/{handling}/act/nonsense/"),
+    ],
+    "suggestions/<int:pk>/attachments/<int:attachment_pk>/": [
+        C("login ok    404   404   404   404   404   404   404   404   404   404", "GET /suggestions/{draft}/attachments/{attachment}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /suggestions/{handling}/attachments/{attachment}/"),
+    ],
+    "suggestions/<int:pk>/replies/<int:reply_pk>/letter.docx": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /suggestions/{answered}/replies/{reply}/letter.docx"),
+    ],
+    "suggestions/<int:pk>/opinions/<int:opinion_pk>/letter.docx": [
+        C("login 404   404   ok    ok    ok    ok    ok    404   404   ok    404", "GET /suggestions/{answered}/opinions/{opinion}/letter.docx"),
+    ],
+    "suggestions/<int:pk>/edit/": [
+        C("login ok    404   404   404   404   404   404   404   404   404   404", "GET /suggestions/{draft}/edit/"),
+        C("login 302   403   403   403   403   403   403   403   403   403   404", "GET /suggestions/{handling}/edit/"),
+    ],
+    # ---- pages: deputies --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "suggestions/mine/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /suggestions/mine/"),
+    ],
+    "suggestions/new/": [
+        C("login ok    ok    403   403   403   403   403   403   403   403   403", "GET /suggestions/new/"),
+    ],
+    # ---- pages: the congress office --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # The workbench and its export list what visible_to() gives each person.
+    "suggestions/list/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /suggestions/list/"),
+    ],
+    "suggestions/export.xlsx": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /suggestions/export.xlsx"),
+    ],
+    "suggestions/register/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /suggestions/register/"),
+        C("login 403   403   302   403   403   403   403   403   403   302   302", "POST /suggestions/register/", data={"ids": ["{submitted}"]}),
+    ],
+    "suggestions/assign/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/assign/"),
+    ],
+    "suggestions/import/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/"),
+    ],
+    "suggestions/import/confirm/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /suggestions/import/confirm/"),
+        C("login 403   403   302   403   403   403   403   403   403   302   302", "POST /suggestions/import/confirm/"),
+    ],
+    "suggestions/import/template.xlsx": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/template.xlsx"),
+    ],
+    # ---- pages: handling units --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "suggestions/inbox/": [
+        C("login 403   403   403   ok    ok    ok    ok    403   403   403   403", "GET /suggestions/inbox/"),
+    ],
+    "suggestions/inbox/<int:pk>/sign/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /suggestions/inbox/{new_assignment}/sign/"),
+        C("login 403   403   403   302   302   403   403   403   403   403   403", "POST /suggestions/inbox/{new_assignment}/sign/"),
+    ],
+    # ---- the API's own pages (not operations of the schema) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "api/v1/openapi.json": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/openapi.json"),
+    ],
+    "api/v1/docs": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/docs"),
+    ],
+    "api/v1/": [
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/"),
+    ],
+    # The catch-all for unknown action names (hidden from the schema on purpose).
+    "api/v1/suggestions/<int:suggestion_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{handling}/actions/nonsense"),
+    ],
+    # ---- API operations (keys as in /api/v1/openapi.json) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "GET /api/v1/me": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/me"),
+    ],
+    "GET /api/v1/suggestions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/suggestions"),
+    ],
+    "POST /api/v1/suggestions": [
+        C("401   201   201   422   403   403   403   403   403   403   422   422", "POST /api/v1/suggestions", json={"title": "关于增设公交站的建议", "body": "建议增设。"}),
+    ],
+    "GET /api/v1/suggestions/{suggestion_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}"),
+        C("401   ok    404   404   404   404   404   404   404   404   404   404", "GET /api/v1/suggestions/{draft}"),
+        C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{confidential}"),
+    ],
+    "GET /api/v1/suggestions/{suggestion_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/actions"),
+        C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/actions"),
+    ],
+    # The workflow actions: 404 not visible, 403 visible but not your role, otherwise the
+    # workflow answers (200, or 409/422 for its own rules). The bodies are valid for the schema.
+    ACT + "submit": [
+        C("401   ok    404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{draft}/actions/submit", json={}),
+    ],
+    ACT + "confirm_cosign": [
+        C("401   403   409   403   403   403   403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/confirm_cosign", json={"accept": True}),
+    ],
+    ACT + "withdraw": [
+        C("401   ok    403   403   403   403   403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/withdraw", json={"reason": "书面撤回。"}),
+    ],
+    ACT + "register": [
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/suggestions/{submitted}/actions/register", json={}),
+    ],
+    ACT + "decline": [
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/suggestions/{submitted}/actions/decline", json={"reason": "personal", "note": "个人事项。"}),
+    ],
+    ACT + "return_for_revision": [
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/suggestions/{submitted}/actions/return_for_revision", json={"note": "请补充。"}),
+    ],
+    ACT + "merge": [
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/suggestions/{submitted}/actions/merge", json={"into": "{confidential}"}),
+    ],
+    ACT + "assign": [
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/suggestions/{confidential}/actions/assign", json={"plan": [{"unit": "{unit_a}", "mode": "lead"}]}),
+    ],
+    ACT + "sign": [
+        C("401   403   404   403   ok    ok    404   404   403   403   403   404", "POST /api/v1/suggestions/{assigned}/actions/sign", json={}),
+    ],
+    ACT + "request_adjustment": [
+        C("401   403   404   403   ok    ok    404   404   403   403   403   404", "POST /api/v1/suggestions/{assigned}/actions/request_adjustment", json={"reason": "不属于本单位职责。"}),
+    ],
+    ACT + "decide_adjustment": [
+        C("401   403   403   422   403   403   403   403   403   403   422   404", "POST /api/v1/suggestions/{handling}/actions/decide_adjustment", json={"request_id": 1}),
+    ],
+    ACT + "log_contact": [
+        C("401   403   403   403   ok    ok    ok    ok    403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/log_contact", json={"method": "phone", "contacted_on": "{today}", "people": "赵敏", "summary": "电话沟通。"}),
+    ],
+    ACT + "submit_joint_opinion": [
+        C("401   403   403   403   403   403   ok    ok    403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/submit_joint_opinion", json={"text": "同意主办单位意见。"}),
+    ],
+    ACT + "explain_overdue": [
+        C("401   403   403   403   409   409   403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/explain_overdue", json={"text": "因资金未到位。"}),
+    ],
+    ACT + "request_extension": [
+        C("401   403   403   403   ok    ok    403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/request_extension", json={"until": "{later}", "reason": "情况复杂。", "deputy_told": True}),
+    ],
+    ACT + "decide_extension": [
+        C("401   403   403   422   403   403   403   403   403   403   422   404", "POST /api/v1/suggestions/{handling}/actions/decide_extension", json={"request_id": 1, "approve": True}),
+    ],
+    ACT + "draft_reply": [
+        C("401   403   403   403   ok    ok    403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/draft_reply", json=REPLY),
+    ],
+    ACT + "sign_reply": [
+        C("401   403   403   403   403   409   403   403   403   403   403   404", "POST /api/v1/suggestions/{handling}/actions/sign_reply", json={}),
+    ],
+    ACT + "rate": [
+        C("401   ok    403   403   403   403   403   403   403   403   403   404", "POST /api/v1/suggestions/{answered}/actions/rate", json={"overall": "satisfied"}),
+    ],
+    ACT + "rehandle": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{answered}/actions/rehandle", json={"note": "重新办理。"}),
+    ],
+    ACT + "close": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/suggestions/{answered}/actions/close", json={"note": "办结。"}),
+    ],
+    ACT + "end_of_term": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{handling}/actions/end_of_term", json={"rule": "carry_over", "note": "届末结转。"}),
+    ],
+    # Reference data: everyone signed in, their own congresses' records (another's is a 404).
+    "GET /api/v1/deputies": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/deputies"),
+    ],
+    "GET /api/v1/deputies/{deputy_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/deputies/{deputy_profile}"),
+    ],
+    "GET /api/v1/organisations": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/organisations"),
+    ],
+    "GET /api/v1/organisations/{organisation_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/organisations/{unit_a}"),
+    ],
+    "GET /api/v1/categories": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/categories"),
+    ],
+    "GET /api/v1/categories/{category_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/categories/{category}"),
+    ],
+    "GET /api/v1/terms": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/terms"),
+    ],
+    "GET /api/v1/terms/{term_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/terms/{term}"),
+    ],
+    "GET /api/v1/sessions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/sessions"),
+    ],
+    "GET /api/v1/sessions/{session_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/sessions/{session}"),
+    ],
+    # ---- the admin site: the superuser only --------
+    "admin/": [C(NOT_ADMIN.format("ok"), "GET /admin/")],
+    "admin/login/": [C("ok ok ok ok ok ok ok ok ok ok 302 ok", "GET /admin/login/")],
+    "admin/logout/": [C("302 302 302 302 302 302 302 302 302 302 405 302", "GET /admin/logout/")],
+    "admin/password_change/": [C(NOT_ADMIN.format("ok"), "GET /admin/password_change/")],
+    "admin/password_change/done/": [C(NOT_ADMIN.format("ok"), "GET /admin/password_change/done/")],
+    "admin/autocomplete/": [C(NOT_ADMIN.format("403"), "GET /admin/autocomplete/")],
+    "admin/jsi18n/": [C(NOT_ADMIN.format("ok"), "GET /admin/jsi18n/")],
+    "admin/r/<path:content_type_id>/<path:object_id>/": [
+        C(NOT_ADMIN.format("404"), "GET /admin/r/{suggestion_type}/{handling}/")
+    ],
+    "admin/<app_label>/$": [C(NOT_ADMIN.format("ok"), "GET /admin/people/")],
+    "admin/(?P<url>.*)$": [C(NOT_ADMIN.format("404"), "GET /admin/nonsense/")],
+    "admin/people/user/<id>/password/": [
+        C(NOT_ADMIN.format("ok"), "GET /admin/people/user/{user}/password/")
+    ],
+    **admin_model("auth/group"),
+    # django-axes' records are read-only (no add); only existing ones open.
+    **admin_model("axes/accessattempt", add="403"),
+    **admin_model("axes/accesslog", add="403"),
+    **admin_model("axes/accessfailurelog", add="403"),
+    **admin_model("people/user", obj="user"),
+    **admin_model("people/jurisdiction", obj="jurisdiction"),
+    **admin_model("people/organisation", obj="unit_a"),
+    **admin_model("people/term", obj="term"),
+    **admin_model("people/session", obj="session"),
+    **admin_model("people/deputy", obj="deputy_profile"),
+    **admin_model("people/role", obj="role"),
+    # Tokens are issued on the account page (shown once), never typed into the admin.
+    **admin_model("people/apitoken", obj="token", add="403"),
+    **admin_model("suggestions/ruleset"),
+    **admin_model("suggestions/calendarday"),
+    **admin_model("suggestions/calendaryear"),
+    **admin_model("suggestions/category", obj="category"),
+    **admin_model("suggestions/routingrule"),
+    # What happens to a suggestion goes through the workflow: the admin only reads it.
+    **admin_model("suggestions/routingrulechange", add="403", delete="403"),
+    **admin_model("suggestions/suggestion", obj="handling", add="403", delete="403"),
+    **admin_model("suggestions/event", obj="event", add="403", delete="403"),
+    **admin_model("suggestions/assignment", obj="assignment", add="403", delete="403"),
+    **admin_model("suggestions/reply", obj="reply", add="403", delete="403"),
+    **admin_model("suggestions/rating", add="403", delete="403"),
+    **admin_model("suggestions/contactlog", obj="contact", add="403", delete="403"),
+    **admin_model("suggestions/jointopinion", obj="opinion", add="403", delete="403"),
+    **admin_model("suggestions/extensionrequest", add="403", delete="403"),
+    **admin_model("suggestions/adjustmentrequest", add="403", delete="403"),
+}
+# fmt: on
+
+
+# --- the world the URLs are filled from --------
+
+
+@dataclass
+class World:
+    """Ids for the {placeholders} of the table, built through the real workflow."""
+
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def fill(self, text: str) -> str:
+        try:
+            return text.format(**self.ids)
+        except KeyError as missing:
+            raise AssertionError(
+                f"{text!r} uses the placeholder {missing}, which World does not define: "
+                f"use one of {', '.join(sorted(self.ids))} or add it in the `world` fixture."
+            ) from None
+
+    def fill_body(self, body: Any) -> Any:
+        if isinstance(body, dict):
+            return {k: self.fill_body(v) for k, v in body.items()}
+        if isinstance(body, list):
+            return [self.fill_body(v) for v in body]
+        if isinstance(body, str) and re.fullmatch(r"\{\w+\}", body):
+            value = self.ids[body[1:-1]]
+            return int(value) if str(value).isdigit() else value
+        return body
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path) -> World:
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from minsheng.people.models import Deputy, Role
+    from minsheng.suggestions.models import Assignment, ContactLog, Event, Suggestion
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    handling = states.handling(cast, joint=True, cosign=True, title="办理中的建议")
+    answered = states.answered(cast, joint=True, cosign=True, title="已答复的建议")
+    draft = states.draft(cast, title="草稿")
+    assigned = states.assigned(cast, title="刚交办的建议")
+    pdf = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    kind = files.sniff(io.BytesIO(pdf.read()), pdf.name)
+    assert kind is not None
+    attachment = files.store(draft, [(pdf, kind)], by=cast.deputy)[0]
+    token, _raw = ApiToken.issue(cast.deputy, "matrix")
+    today = timezone.localdate()
+    ids = {
+        "handling": handling.pk,
+        "answered": answered.pk,
+        "draft": draft.pk,
+        "submitted": states.submitted(cast, title="已提交的建议").pk,
+        "confidential": states.registered(cast, title="涉密建议", is_confidential=True).pk,
+        "assigned": assigned.pk,
+        "new_assignment": assigned.assignments.get().pk,
+        "reply": Reply.objects.filter(suggestion=answered).first().pk,
+        "opinion": JointOpinion.objects.filter(assignment__suggestion=answered).first().pk,
+        "attachment": attachment.pk,
+        "token": token.pk,
+        "unit_a": cast.unit_a.pk,
+        "category": states.category(cast).pk,
+        "term": cast.term.pk,
+        "session": cast.term.sessions.first().pk,
+        "deputy_profile": Deputy.objects.get(user=cast.deputy).pk,
+        "user": cast.deputy.pk,
+        "jurisdiction": cast.jurisdiction.pk,
+        "role": Role.objects.filter(user=cast.staff).first().pk,
+        "event": Event.objects.filter(suggestion=handling).first().pk,
+        "assignment": Assignment.objects.filter(suggestion=handling).first().pk,
+        "contact": ContactLog.objects.filter(suggestion=answered).first().pk,
+        "suggestion_type": ContentType.objects.get_for_model(Suggestion).pk,
+        "missing": 999_999,
+        "today": today.isoformat(),
+        "later": (today + datetime.timedelta(days=120)).isoformat(),
+    }
+    return World(ids)
+
+
+# --- walking the URLconf and the schema --------
+
+
+def normal(route: str) -> str:
+    """A route as a TABLE key: the admin's app index lists the registered apps in its regex;
+    the key names the parameter only, so registering a new app does not rename it."""
+    return re.sub(r"\(\?P<app_label>[^)]*\)", "<app_label>", route)
+
+
+def url_patterns() -> Iterator[tuple[str, str]]:
+    """(route, where) for every URL pattern of the root URLconf, included ones too, spelt as
+    `resolve(url).route` spells them."""
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
+        for p in patterns:
+            part = str(p.pattern).removeprefix("^") if prefix else str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + part)
+            elif isinstance(p, URLPattern):
+                callback = p.callback
+                where = (
+                    f"{getattr(callback, '__module__', '?')}.{getattr(callback, '__name__', '?')}"
+                )
+                yield normal(prefix + part), where
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def _route_to_openapi(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def api_operations(client: Client) -> set[str]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+@pytest.fixture
+def operations(client) -> set[str]:
+    return api_operations(client)
+
+
+def _where_to_add(key: str) -> str:
+    return (
+        f"Add an entry for {key!r} to TABLE in tests/test_access_matrix.py: who may use it, one "
+        "code per column (anonymous, then every persona of tests/conftest.py). "
+        "ACCESS_MATRIX_PRINT=1 pytest tests/test_access_matrix.py -k print -s shows what it "
+        "answers today."
+    )
+
+
+def test_every_url_pattern_has_an_entry(operations):
+    api_paths = {op.split(" ", 1)[1] for op in operations}
+    missing = []
+    for route, where in url_patterns():
+        if route in TABLE:
+            continue
+        # Routes of API operations are covered by the operations' entries (checked below).
+        if route.startswith("api/") and _route_to_openapi(route) in api_paths:
+            continue
+        missing.append(f"- URL pattern {route!r} (view {where}). {_where_to_add(route)}")
+    assert not missing, "URL patterns with no entry in the access matrix:\n" + "\n".join(missing)
+
+
+def test_every_api_operation_has_an_entry(operations):
+    missing = [
+        f"- API operation {op!r}. {_where_to_add(op)}" for op in sorted(operations - set(TABLE))
+    ]
+    assert not missing, "API operations with no entry in the access matrix:\n" + "\n".join(missing)
+
+
+def test_no_entry_is_left_over(operations):
+    routes = {route for route, _where in url_patterns()}
+    stale = [key for key in TABLE if key not in routes and key not in operations]
+    assert not stale, (
+        "TABLE entries for URL patterns or API operations that no longer exist (rename or "
+        f"remove them in tests/test_access_matrix.py): {stale}"
+    )
+
+
+def test_rows_are_well_formed_and_each_case_reaches_its_route(world):
+    problems = []
+    for key, cases in TABLE.items():
+        assert cases, f"{key!r} has no case"
+        for case in cases:
+            codes = case.row.split()
+            if len(codes) != len(COLUMNS):
+                problems.append(
+                    f"{key!r} {case.request!r}: {len(codes)} codes, want {len(COLUMNS)}"
+                )
+            unknown = [code for code in codes if code not in CODES]
+            if unknown:
+                problems.append(f"{key!r} {case.request!r}: unknown codes {unknown}")
+            url = world.fill(case.url)
+            route = normal(resolve(url.split("?")[0]).route)
+            expected_route = key.split(" ", 1)[1] if " " in key else key
+            if " " in key:
+                ok = _route_to_openapi(route) == expected_route and case.method == key.split()[0]
+            else:
+                ok = route == expected_route
+            if not ok:
+                problems.append(f"{key!r}: the case {case.request!r} resolves to {route!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- running the matrix --------
+
+LOGIN = "/login/"
+ADMIN_LOGIN = "/admin/login/"
+STATUSES = ("201", "302", "400", "401", "403", "404", "405", "409", "422")
+CODES = {"ok", "login", "admin", *STATUSES}
+
+
+def classify(response: Any) -> str:
+    status = response.status_code
+    if status == 200:
+        return "ok"
+    if status in (301, 302, 303):
+        target = response.headers.get("Location", "")
+        if target.startswith(LOGIN + "?next="):
+            return "login"
+        if target.startswith(ADMIN_LOGIN + "?next="):
+            return "admin"
+        return "302"
+    return str(status)
+
+
+def run_case(client: Client, world: World, case: C, token: str | None) -> str:
+    url = world.fill(case.url)
+    headers = {}
+    if token and url.startswith("/api/"):
+        headers["Authorization"] = f"Bearer {token}"
+    with transaction.atomic():
+        if case.method == "GET":
+            response = client.get(url, headers=headers)
+        elif case.json is not None:
+            response = client.post(
+                url,
+                jsonlib.dumps(world.fill_body(case.json)),
+                content_type="application/json",
+                headers=headers,
+            )
+        else:
+            response = client.post(url, world.fill_body(case.data or {}), headers=headers)
+        code = classify(response)
+        transaction.set_rollback(True)
+    return code
+
+
+def observe(client: Client, world: World, cast: Any, column: str) -> dict[tuple[str, str], str]:
+    token = None
+    if column != "anonymous":
+        user = getattr(cast, column)
+        client.force_login(user)
+        token = ApiToken.issue(user, "matrix")[1]
+    seen = {}
+    for key, cases in TABLE.items():
+        for case in cases:
+            seen[key, case.request] = run_case(client, world, case, token)
+            if case.method == "POST" and column != "anonymous":
+                client.force_login(getattr(cast, column))  # a POST may have ended the session
+    return seen
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_matrix(client, cast, world, column):
+    index = COLUMNS.index(column)
+    wrong = []
+    for (key, request), got in observe(client, world, cast, column).items():
+        case = next(c for c in TABLE[key] if c.request == request)
+        codes = case.row.split()
+        want = codes[index]
+        if got != want:
+            wrong.append(
+                f"- {world.fill(request)}  [{request}, entry {key!r}]: expected {want}, got {got}"
+            )
+    assert not wrong, f"As {column!r} ({len(wrong)} cases differ from TABLE):\n" + "\n".join(wrong)
+
+
+@pytest.mark.skipif(not os.environ.get("ACCESS_MATRIX_PRINT"), reason="ACCESS_MATRIX_PRINT=1")
+def test_print_what_every_case_answers(client, cast, world):  # pragma: no cover - a tool
+    """Print every case as a row of codes (what it answers today), to help write new rows."""
+    columns = {}
+    for column in COLUMNS:
+        client.logout()
+        columns[column] = observe(client, world, cast, column)
+    print("\n#" + " " * 40 + HEADER)
+    for key, cases in TABLE.items():
+        for case in cases:
+            row = " ".join(columns[col][key, case.request] for col in COLUMNS)
+            mark = "" if row == " ".join(case.row.split()) else "   # differs from TABLE"
+            print(f"{case.request:<70} {row!r}{mark}")
+    assert columns
