@@ -489,9 +489,19 @@ class Suggestion(models.Model):
             # Behind the lists' sorts (filters.SORTS; every order ends on the primary key).
             models.Index(fields=["created_at", "id"], name="sugg_created_idx"),
             models.Index(fields=["series", "number", "id"], name="sugg_series_number_idx"),
-            # The staff banner's count of due dates in a year whose calendar is not entered.
+            # The staff banner's count of due dates in a year whose calendar is not entered: a
+            # partial index (a boolean filter is written as the bare column, which no index
+            # can seek), covering so that SQLite prefers it to sugg_visible_idx.
             models.Index(
-                fields=["reply_due_uncertain", "jurisdiction", "state"], name="sugg_uncertain_idx"
+                fields=["jurisdiction", "state", "reply_due_uncertain"],
+                condition=Q(reply_due_uncertain=True),
+                name="sugg_uncertain_idx",
+            ),
+            # Every column visible_filter reads for staff and deputies: a count of what someone
+            # may see reads this index, not the wide rows (the body).
+            models.Index(
+                fields=["jurisdiction", "state", "lead_deputy", "created_by"],
+                name="sugg_visible_idx",
             ),
         ]
 

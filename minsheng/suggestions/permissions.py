@@ -45,7 +45,10 @@ def visible_filter(user: Any) -> Q:
     jurisdictions = people.jurisdiction_ids(user)
     staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
     here = OuterRef("pk")
-    q = (
+    # The broad, cheap terms first: the database stops at the first true one, so a staff
+    # member's rows never run the deputies' subqueries.
+    q = Q(jurisdiction_id__in=staff_j) & ~Q(state__in=_PRE_OFFICE) if staff_j else Q(pk__in=[])
+    q |= (
         led
         # An invited co-signer keeps seeing what they were shown, even after refusing.
         | Q(Exists(CoSigner.objects.filter(suggestion=here, deputy__user=user)))
@@ -53,8 +56,6 @@ def visible_filter(user: Any) -> Q:
         # 并案: the deputy of a merged suggestion is answered through the one it was merged into.
         | Q(Exists(Suggestion.objects.filter(merged_into=here, lead_deputy__user=user)))
     )
-    if staff_j:
-        q |= Q(jurisdiction_id__in=staff_j) & ~Q(state__in=_PRE_OFFICE)
     active = Assignment.objects.filter(suggestion=here).exclude(state="cancelled")
     units = people.unit_ids(user)
     if units:

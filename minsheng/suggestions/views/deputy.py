@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -53,10 +54,16 @@ def my_suggestions(user: User) -> QuerySet[Suggestion]:
     invited = CoSigner.objects.filter(
         suggestion=OuterRef("pk"), deputy__user=user, state=CoSigner.State.INVITED
     )
-    mine = Q(lead_deputy__user=user) | Q(cosigners__deputy__user=user) | Q(created_by=user)
-    ids = Suggestion.objects.visible_to(user).filter(mine).values("pk")
+    # Each term is an indexed look-up, so the database reads the person's rows only.
+    mine = (
+        Q(lead_deputy_id__in=Deputy.objects.filter(user=user).values("pk"))
+        | Q(pk__in=CoSigner.objects.filter(deputy__user=user).values("suggestion_id"))
+        | Q(created_by=user)
+    )
     return (
-        Suggestion.objects.filter(pk__in=ids)
+        Suggestion.objects.visible_to(user)
+        .filter(mine)
+        .defer("body", "state_note")
         .select_related("session", "lead_deputy__user", "category")
         .annotate(
             awaiting_rating=ExpressionWrapper(
@@ -79,18 +86,35 @@ def mine(request: HttpRequest) -> HttpResponse:
     todo = list(qs.filter(Q(awaiting_rating=True) | Q(invited=True)))
     returned = list(qs.filter(state=S.RETURNED, lead_deputy__user=user))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_states = set(Suggestion.IN_HANDLING)
     for s in [*todo, *returned, *page.object_list]:
-        s.light = s.warning(today)  # type: ignore[attr-defined]
-        s.light_label = s.light.label  # type: ignore[attr-defined]
+        # What a card shows, prepared once (the template's card is plain markup).
+        light = s.warning(today)
+        s.light = light  # type: ignore[attr-defined]
+        s.light_label = str(light.label)  # type: ignore[attr-defined]
+        s.led_by = "" if s.lead_deputy.user_id == user.pk else s.lead_deputy.user.display_name  # type: ignore[attr-defined]
+        s.shows_due = bool(s.reply_due) and s.state in open_states  # type: ignore[attr-defined]
+    total = page.paginator.count
+    sections: list[dict[str, Any]] = [
+        {"key": "todo", "title": _("Waiting for you"), "items": todo, "testid": "todo"},
+        {"key": "returned", "title": _("Returned to you for revision"), "items": returned},
+        {
+            "key": "all",
+            "title": _("All (%(total)s)") % {"total": intcomma(total)},
+            "items": page.object_list,
+            "testid": "all",
+        },
+    ]
     return render(
         request,
         "suggestions/deputy/mine.html",
         {
             "page": page,
+            "sections": [x for x in sections if x["items"] or x["key"] == "all"],
             "todo": todo,
             "returned": returned,
             "today": today,
-            "total": page.paginator.count,
+            "total": total,
             "deputy": current_deputy(user),
             "open_states": Suggestion.IN_HANDLING,
         },

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,20 +84,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied(_("Only clerks and heads of handling units have an inbox."))
     today = timezone.localdate()
-    form, visible = filters.filtered(request.user, request.GET)
+    form = filters.SuggestionFilterForm(request.GET or None, user=request.user)
+    criteria = form.criteria()
     extra = InboxFilterForm(request.GET or None)
     values = extra.values()
-    qs = (
-        Assignment.objects.filter(unit_id__in=units)
-        .exclude(state=A.CANCELLED)
-        .filter(suggestion_id__in=visible.order_by().values("pk"))
-        .select_related(
-            "unit",
-            "suggestion__lead_deputy__user",
-            "suggestion__category__parent",
-            "suggestion__session",
-        )
-    )
+    # An active assignment of one of the person's units is exactly what makes its suggestion
+    # visible to them (permissions.visible_filter's unit term, same unit_ids), so the rows need
+    # no visibility subquery; the list filter, when one is set, is a look-up per row.
+    qs = Assignment.objects.filter(unit_id__in=units).exclude(state=A.CANCELLED)
+    if criteria != filters.Criteria(sort=criteria.sort):
+        matching = filters.apply(Suggestion.objects.all(), criteria, today).order_by()
+        qs = qs.filter(Exists(matching.filter(pk=OuterRef("suggestion_id"))))
+    qs = qs.select_related(
+        "unit",
+        "suggestion__lead_deputy__user",
+        "suggestion__category__parent",
+        "suggestion__session",
+    ).defer("suggestion__body", "suggestion__state_note")
     if values.get("astate"):
         qs = qs.filter(state=values["astate"])
     qs = _inbox_due(qs, values.get("due") or "", today)
@@ -105,11 +108,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "urgency", F("suggestion__reply_due").asc(nulls_last=True), "sign_due", "pk"
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    lights = {c.value: str(c.label) for c in WarningColour}
+    detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
     rows = [
         {
             "a": a,
             "s": a.suggestion,
-            "warning": a.suggestion.warning(today),
+            "url": f"{detail}{a.suggestion_id}/",
+            "warning": (light := a.suggestion.warning(today)),
+            "warning_label": lights[light],
             "can_sign": a.state == A.AWAITING_SIGNATURE
             and a.suggestion.state in Suggestion.IN_HANDLING,
             "sign_late": a.state == A.AWAITING_SIGNATURE and today > a.sign_due,
@@ -147,7 +154,7 @@ def _replies_to_sign(user: Any, today: datetime.date) -> list[dict[str, Any]]:
             round=F("suggestion__round"),
             suggestion__state__in=[S.HANDLING, S.REHANDLING],
         )
-        .filter(suggestion_id__in=Suggestion.objects.visible_to(user).order_by().values("pk"))
+        .filter(Exists(Suggestion.objects.visible_to(user).filter(pk=OuterRef("suggestion_id"))))
         .select_related("suggestion", "assignment__unit", "drafted_by")
         .order_by(F("suggestion__reply_due").asc(nulls_last=True), "pk")[:PER_PAGE]
     )
