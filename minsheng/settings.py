@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",
     "minsheng.people",
     "minsheng.suggestions",
+    "minsheng.insight",
 ]
 
 MIDDLEWARE = [

@@ -399,9 +399,9 @@ TABLE: dict[str, list[C]] = {
     **admin_model("suggestions/calendarday"),
     **admin_model("suggestions/calendaryear"),
     **admin_model("suggestions/category", obj="category"),
-    **admin_model("suggestions/routingrule"),
+    **admin_model("insight/routingrule"),
     # What happens to a suggestion goes through the workflow: the admin only reads it.
-    **admin_model("suggestions/routingrulechange", add="403", delete="403"),
+    **admin_model("insight/routingrulechange", add="403", delete="403"),
     **admin_model("suggestions/suggestion", obj="handling", add="403", delete="403"),
     **admin_model("suggestions/event", obj="event", add="403", delete="403"),
     **admin_model("suggestions/assignment", obj="assignment", add="403", delete="403"),

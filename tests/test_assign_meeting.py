@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from minsheng.insight.models import RoutingRule
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Assignment, RoutingRule, Suggestion
+from minsheng.suggestions.models import Assignment, Suggestion
 from tests import states
 from tests.factories import OrganisationFactory
 

@@ -7,6 +7,7 @@ from unittest.mock import patch
 import pytest
 from django.urls import reverse
 
+from minsheng.insight.models import RoutingRule
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import (
     AdjustmentRequest,
@@ -15,7 +16,6 @@ from minsheng.suggestions.models import (
     ExtensionRequest,
     Rating,
     Reply,
-    RoutingRule,
     Suggestion,
 )
 from tests import states

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.people.demo import DemoContext
 from minsheng.people.models import Jurisdiction, User
 from minsheng.suggestions import demo
@@ -23,8 +24,6 @@ from minsheng.suggestions.models import (
     ExtensionRequest,
     Rating,
     Reply,
-    RoutingRule,
-    RoutingRuleChange,
     Suggestion,
 )
 

@@ -10,7 +10,8 @@ Writing. Every string cell goes through `fill_cell`, which does three things ope
   LibreOffice never evaluate), and a cell that *looks* like a formula to a spreadsheet
   (``= + - @``, or a leading tab or line break, as OWASP's CSV-injection guidance lists them)
   also gets the cell style's ``quotePrefix``: Excel shows the text without an apostrophe and keeps
-  it text when someone edits the cell or saves the sheet as CSV. The text itself is not changed,
+  it text when someone edits the cell (a CSV saved from it is another file: a spreadsheet program
+  writes the bare text there). The text itself is not changed,
   so reading the file back gives exactly what was written;
 - text longer than Excel's limit of 32,767 characters per cell is cut there (Excel would repair
   the file and drop the cell).

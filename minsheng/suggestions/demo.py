@@ -28,6 +28,7 @@ from unittest import mock
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.lib.workdays import add_months
 from minsheng.people.demo import DELEGATIONS, DemoContext, generated_name
 from minsheng.people.models import Deputy, Organisation, Role, Session, User
@@ -39,8 +40,6 @@ from minsheng.suggestions.models import (
     ContactLog,
     DeclineReason,
     Reply,
-    RoutingRule,
-    RoutingRuleChange,
     RuleSet,
     Suggestion,
 )

@@ -307,9 +307,9 @@ class AssignForm(ActionForm):
     note = forms.CharField(label=gettext_lazy("Note"), widget=textarea(2), required=False)
 
     def initial_values(self) -> dict[str, Any]:
-        from minsheng.suggestions import routing
+        from minsheng.insight import proposals
 
-        plan = routing.propose(self.suggestion)
+        plan = proposals.propose(self.suggestion)
         self.proposed = bool(plan)
         lead = [p.unit.pk for p in plan if p.mode == M.LEAD]
         return {

@@ -30,12 +30,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from minsheng.insight import proposals
+from minsheng.insight.models import RoutingRule
 from minsheng.lib import spreadsheets
 from minsheng.lib.downloads import attachment
 from minsheng.lib.spreadsheets import DryRun
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Organisation, Session, User
-from minsheng.suggestions import excel, filters, routing, workflow
+from minsheng.suggestions import excel, filters, workflow
 from minsheng.suggestions.forms_office import (
     UNIT_LIST_ID,
     AssignMeetingForm,
@@ -44,7 +46,7 @@ from minsheng.suggestions.forms_office import (
     ImportUploadForm,
 )
 from minsheng.suggestions.forms_office import UnitNames as AssignUnitNames
-from minsheng.suggestions.models import Assignment, RoutingRule, Suggestion, WarningColour
+from minsheng.suggestions.models import Assignment, Suggestion, WarningColour
 
 S = Suggestion.State
 A = Assignment.State
@@ -250,12 +252,12 @@ def _meeting_jurisdiction(request: HttpRequest, staff_ids: list[int]) -> Jurisdi
 
 
 def _proposals(
-    suggestions: list[Suggestion], rules: list[RoutingRule]
+    jurisdiction: Jurisdiction, suggestions: list[Suggestion], rules: list[RoutingRule]
 ) -> dict[int, list[workflow.UnitPlan]]:
     """The routing table's proposal per suggestion, from the rules the page loads anyway
-    (routing.propose's rule, without a query per row)."""
-    propose = routing.proposer(rules)
-    return {s.pk: propose(s) for s in suggestions}
+    (minsheng.insight.proposals, without a query per row)."""
+    proposer = proposals.Proposer(jurisdiction.pk, rules=rules)
+    return {s.pk: proposer.plan(s) for s in suggestions}
 
 
 def _row_initial(s: Suggestion, plan: list[workflow.UnitPlan]) -> dict[str, Any]:
@@ -327,17 +329,17 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
             "category__parent__sort_order", "category__sort_order", "category__name", "region"
         )
     )
-    proposals = _proposals(suggestions, rules)
+    proposed = _proposals(jurisdiction, suggestions, rules)
     meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
     rows = [
         {
             "s": s,
-            "proposal": proposals[s.pk],
+            "proposal": proposed[s.pk],
             "form": AssignRowForm(
                 post,
                 prefix=f"s{s.pk}",
                 names=names,
-                initial=_row_initial(s, proposals[s.pk]),
+                initial=_row_initial(s, proposed[s.pk]),
             ),
             "error": "",
         }
