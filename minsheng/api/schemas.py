@@ -19,6 +19,7 @@ from minsheng.suggestions.models import (
     ContactLog,
     DeclineReason,
     Suggestion,
+    WarningColour,
 )
 
 # Ids beyond a 64-bit integer would crash the database driver rather than simply not match.
@@ -272,7 +273,7 @@ class SuggestionItem(Schema):
     is_confidential: bool
     reply_due: datetime.date | None
     reply_due_uncertain: bool
-    warning: str
+    warning: WarningColour
     units: list[UnitBrief]
     created_at: datetime.datetime
     submitted_at: datetime.datetime | None
