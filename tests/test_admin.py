@@ -8,13 +8,13 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from minsheng.audit.models import Event
 from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.people.models import Organisation
 from minsheng.suggestions.models import (
     CalendarDay,
     CalendarYear,
     Category,
-    Event,
     RuleSet,
     Suggestion,
 )

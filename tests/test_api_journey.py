@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from minsheng.audit.models import Event
 from minsheng.people.models import ApiToken
-from minsheng.suggestions.models import Category, Event, Suggestion
+from minsheng.suggestions.models import Category, Suggestion
 from tests.states import REPLY
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,6 @@ def test_deputy_to_closed_with_rehandling_through_the_api_alone(client, cast):
     assert [r["round"] for r in s["replies"]] == [1, 2]
     actions = [e["action"] for e in s["events"]]
     assert actions[0] == "create" and actions[-1] == "close" and "rehandle" in actions
-    assert s["version"] == Event.objects.filter(suggestion_id=pk).count()
+    assert s["version"] == Event.objects.filter(suggestion=pk).count()
     assert Suggestion.objects.get(pk=pk).state == "closed"
     assert deputy.get("/suggestions", state="closed").json()["count"] == 1

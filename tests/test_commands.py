@@ -12,10 +12,11 @@ from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from minsheng.audit.models import Event
 from minsheng.lib.workdays import add_months
 from minsheng.people.models import Deputy, Session
 from minsheng.suggestions import signals, workflow
-from minsheng.suggestions.models import Event, Rating, RuleSet, Suggestion
+from minsheng.suggestions.models import Rating, RuleSet, Suggestion
 from tests import states
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ from unittest.mock import patch
 import pytest
 from django.urls import reverse
 
+from minsheng.audit.models import Event
 from minsheng.people.models import Deputy
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Event, Suggestion
+from minsheng.suggestions.models import Suggestion
 from tests import states
 from tests.factories import DeputyFactory, RoleFactory, TermFactory, UserFactory
 

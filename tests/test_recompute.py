@@ -7,9 +7,10 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from minsheng.audit.models import Event
 from minsheng.lib.workdays import PACKAGE_YEARS, add_months
 from minsheng.suggestions import signals, workflow
-from minsheng.suggestions.models import CalendarDay, CalendarYear, Event, RuleSet
+from minsheng.suggestions.models import CalendarDay, CalendarYear, RuleSet
 from tests import states
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from minsheng.audit.models import Event
 from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.people.demo import DemoContext
 from minsheng.people.models import Jurisdiction, User
@@ -20,7 +21,6 @@ from minsheng.suggestions.models import (
     Assignment,
     Category,
     CoSigner,
-    Event,
     ExtensionRequest,
     Rating,
     Reply,

@@ -32,7 +32,7 @@ def test_a_unit_asks_for_adjustment_with_reasons_and_a_proposed_unit(cast):
         cast.clerk_a,
     )
     event = s.events.get(action="request_adjustment")
-    assert event.assignment == a and event.note == "该事项属于教育厅职责。"
+    assert event.part == a and event.note == "该事项属于教育厅职责。"
     assert event.data["previous"] == AS.AWAITING_SIGNATURE
     s.refresh_from_db()
     assert s.state == S.ASSIGNED  # the suggestion's state does not change

@@ -130,7 +130,7 @@ def test_signing_for_it_starts_handling(cast):
     assert s.state == S.HANDLING
     assert a.state == Assignment.State.SIGNED and a.signed_by == cast.clerk_a and a.signed_at
     event = s.events.get(action="sign")
-    assert (event.from_state, event.to_state, event.assignment_id) == (S.ASSIGNED, S.HANDLING, a.pk)
+    assert (event.from_state, event.to_state, event.part_id) == (S.ASSIGNED, S.HANDLING, a.pk)
     assert event.data["late"] is False
 
 

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from minsheng.audit.models import Event
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Event, Suggestion
+from minsheng.suggestions.models import Suggestion
 from minsheng.suggestions.workflow import UnitPlan
 from tests import states
 

@@ -30,7 +30,7 @@ def test_the_joint_unit_sends_its_opinion_to_the_lead(cast):
     assert opinion.assignment == joint and opinion.submitted_by == cast.clerk_b
     assert joint.state == AS.REPLIED and joint.replied_at is not None
     event = s.events.get(action="submit_joint_opinion")
-    assert event.assignment == joint and event.note == "同意主办单位意见。"
+    assert event.part == joint and event.note == "同意主办单位意见。"
     s.refresh_from_db()
     assert s.state == S.HANDLING  # a joint opinion does not answer the deputy
 

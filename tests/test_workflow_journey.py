@@ -2,8 +2,9 @@
 
 import pytest
 
+from minsheng.audit.models import Event
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Event, Suggestion
+from minsheng.suggestions.models import Suggestion
 from tests import states
 
 pytestmark = pytest.mark.django_db

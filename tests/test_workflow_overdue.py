@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from minsheng.audit.models import Event
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Assignment, Event, Suggestion
+from minsheng.suggestions.models import Assignment, Suggestion
 from tests import states
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_the_lead_units_clerk_explains_after_the_due_date(cast):
         event = workflow.explain_overdue(s, by=cast.clerk_a, text=f"  {TEXT}  ")
     lead = s.assignments.get(mode=Assignment.Mode.LEAD)
     assert list(s.events.filter(action="explain_overdue")) == [event]
-    assert event.note == TEXT and event.actor == cast.clerk_a and event.assignment == lead
+    assert event.note == TEXT and event.actor == cast.clerk_a and event.part == lead
     assert event.data == {"reply_due": s.reply_due.isoformat(), "days_late": 10}
     assert event.from_state == event.to_state == S.HANDLING
     s.refresh_from_db()
@@ -101,7 +102,7 @@ def test_a_separate_unit_that_already_replied_has_nothing_to_explain(cast):
         with pytest.raises(workflow.Conflict):
             workflow.explain_overdue(s, by=cast.clerk_a, text=TEXT)
         event = workflow.explain_overdue(s, by=cast.clerk_b, text=TEXT)
-    assert event.assignment.unit == cast.unit_b
+    assert event.part.unit == cast.unit_b
 
 
 def test_offered_only_once_overdue(cast):

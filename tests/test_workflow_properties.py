@@ -11,12 +11,12 @@ from django.db.models import Count, Exists, OuterRef
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from minsheng.audit.models import Event
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import (
     AdjustmentRequest,
     Assignment,
     ContactLog,
-    Event,
     ExtensionRequest,
     NumberSeries,
     Rating,
@@ -144,10 +144,8 @@ def _check_invariants():
     """Each invariant over every suggestion, in a handful of queries."""
     suggestions = list(Suggestion.objects.all())
     events, assignments = defaultdict(list), defaultdict(list)
-    for e in Event.objects.order_by("id").values(
-        "suggestion_id", "action", "from_state", "to_state"
-    ):
-        events[e["suggestion_id"]].append(e)
+    for e in Event.objects.order_by("id").values("subject_id", "action", "from_state", "to_state"):
+        events[e["subject_id"]].append(e)
     for a in Assignment.objects.exclude(state=AS.CANCELLED).values(
         "suggestion_id", "mode", "state"
     ):

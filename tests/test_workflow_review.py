@@ -3,8 +3,9 @@ revision (DOMAIN §2.2)."""
 
 import pytest
 
+from minsheng.audit.models import Event
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import DeclineReason, Event, NumberSeries, Suggestion
+from minsheng.suggestions.models import DeclineReason, NumberSeries, Suggestion
 from tests import states
 from tests.factories import SessionFactory
 

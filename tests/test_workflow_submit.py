@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
+from minsheng.audit.models import Event
 from minsheng.people.models import Deputy
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Category, CoSigner, Event, Suggestion
+from minsheng.suggestions.models import Category, CoSigner, Suggestion
 from tests import states
 from tests.factories import DeputyFactory, SessionFactory, TermFactory, UserFactory
 

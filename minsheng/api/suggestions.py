@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -52,6 +53,7 @@ from minsheng.api.schemas import (
     SuggestionItem,
     WithdrawIn,
 )
+from minsheng.audit.models import Event
 from minsheng.people import permissions as people
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import filters as list_filter
@@ -62,7 +64,6 @@ from minsheng.suggestions.models import (
     Assignment,
     Category,
     ContactLog,
-    Event,
     ExtensionRequest,
     Reply,
     Suggestion,
@@ -427,7 +428,11 @@ def _event(e: Event, units: dict[int, str]) -> dict[str, Any]:
         "action": e.action,
         "from_state": e.from_state,
         "to_state": e.to_state,
-        "unit": units.get(e.assignment_id) if e.assignment_id else None,
+        "unit": (
+            units.get(e.part_id or 0)
+            if e.part_type_id == ContentType.objects.get_for_model(Assignment).pk
+            else None
+        ),
         "note": e.note,
     }
 

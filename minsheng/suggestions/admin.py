@@ -12,11 +12,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.audit.models import Event
 from minsheng.lib.workdays import PACKAGE_YEARS
 from minsheng.people.models import User
 from minsheng.suggestions import signals, workflow
@@ -27,7 +29,6 @@ from minsheng.suggestions.models import (
     CalendarYear,
     Category,
     ContactLog,
-    Event,
     ExtensionRequest,
     JointOpinion,
     Rating,
@@ -376,12 +377,26 @@ class ReplyInline(ReadOnlyInline):
     readonly_fields = ("round", "assignment", "category", "state", "sent_at", "rating_due")
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(GenericTabularInline):
     model = Event
+    ct_field = "subject_type"
+    ct_fk_field = "subject_id"
+    extra = 0
+    can_delete = False
+    show_change_link = False
     fields = ["at", "action", "from_state", "to_state", "actor", "note"]
     readonly_fields = ("at", "action", "from_state", "to_state", "actor", "note")
     ordering = ["at", "id"]
     verbose_name_plural = _("timeline")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Suggestion)
@@ -415,15 +430,6 @@ class SuggestionAdmin(ScopedReadOnlyAdmin):
     @admin.display(description=_("number"), ordering="number")
     def number_label(self, obj: Suggestion) -> str:
         return obj.display_number or "—"
-
-
-@admin.register(Event)
-class EventAdmin(ScopedReadOnlyAdmin):
-    list_display = ["at", "suggestion", "action", "from_state", "to_state", "actor"]
-    list_filter = ["action", "to_state", "suggestion__jurisdiction"]
-    search_fields = ["suggestion__title", "note", "actor__real_name", "actor__username"]
-    list_select_related = ["suggestion", "actor"]
-    date_hierarchy = "at"
 
 
 @admin.register(Assignment)

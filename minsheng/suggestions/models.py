@@ -1,6 +1,7 @@
 """Deputies' suggestions (代表建议) and everything that happens to them.
 
-State fields here are a summary of the append-only Event log; only `workflow.py` changes them.
+State fields here are a summary of the append-only event log (`minsheng.audit`, read here as
+`suggestion.events`); only `workflow.py` changes them.
 Deadline results are stored on the rows (and indexed) so "what is due" is one query.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -393,6 +394,13 @@ class Suggestion(models.Model):
     )
     warn_from = models.DateField(_("yellow warning from"), null=True, blank=True)
     extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    # The suggestion's timeline; `Event.objects.filter(suggestion=…)` works through it too.
+    events = GenericRelation(
+        "audit.Event",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="suggestion",
+    )
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -519,6 +527,13 @@ class Assignment(models.Model):
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
     replaced_by = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Events acted on this assignment (`s.events.filter(assignment=a)`).
+    events = GenericRelation(
+        "audit.Event",
+        content_type_field="part_type",
+        object_id_field="part_id",
+        related_query_name="assignment",
     )
 
     class Meta:
@@ -774,48 +789,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class EventQuerySet(models.QuerySet["Event"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The event log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The event log is append-only.")
-
-
-class Event(models.Model):
-    """The append-only log: every state change and every recorded act on a suggestion."""
-
-    suggestion = models.ForeignKey(Suggestion, models.PROTECT, related_name="events")
-    assignment = models.ForeignKey(
-        Assignment, models.PROTECT, null=True, blank=True, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(db_index=True)
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=22, blank=True)
-    to_state = models.CharField(max_length=22, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["suggestion", "at"], name="event_timeline_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("The event log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("The event log is append-only.")

@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.audit import log
+from minsheng.audit.models import Event
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed, WorkflowError
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import deadlines
@@ -31,7 +33,6 @@ from minsheng.suggestions.models import (
     ContactLog,
     CoSigner,
     DeclineReason,
-    Event,
     ExtensionRequest,
     JointOpinion,
     NumberSeries,
@@ -172,16 +173,15 @@ def _record(
 ) -> Event:
     suggestion.version += 1
     suggestion.save(update_fields=["version", *update_fields])
-    event = Event.objects.create(
-        suggestion=suggestion,
-        assignment=assignment,
+    event = log.append(
+        suggestion,
+        part=assignment,
         actor=by,
-        at=timezone.now(),
         action=action,
         from_state=from_state,
         to_state=to_state,
         note=note,
-        data=data or {},
+        data=data,
     )
     transaction.on_commit(
         lambda: suggestion_changed.send(sender=Suggestion, suggestion=suggestion, event=event)

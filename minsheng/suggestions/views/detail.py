@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from minsheng.audit.models import Event
 from minsheng.people import permissions as people
 from minsheng.people.models import User
 from minsheng.suggestions import attachments as files
@@ -33,7 +35,6 @@ from minsheng.suggestions.models import (
     Assignment,
     Attachment,
     DeclineReason,
-    Event,
     Rating,
     Reply,
     Suggestion,
@@ -256,8 +257,12 @@ def _detail_context(request: HttpRequest, s: Suggestion) -> dict[str, Any]:
     rounds: dict[int, list[Reply]] = {}
     for reply in replies:
         rounds.setdefault(reply.round, []).append(reply)
-    events = list(s.events.select_related("actor", "assignment__unit"))
+    events = list(s.events.select_related("actor"))
+    assignment_type = ContentType.objects.get_for_model(Assignment).pk
+    unit_of = {a.pk: a.unit for a in assignments}
     for event in events:
+        if event.part_type_id == assignment_type:
+            event.unit = unit_of.get(event.part_id)  # type: ignore[attr-defined]
         event.label = event_label(event)  # type: ignore[attr-defined]
         event.detail = event_detail(event)  # type: ignore[attr-defined]
         event.from_label = state_label(event.from_state)  # type: ignore[attr-defined]

@@ -8,10 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from minsheng.audit.models import Event
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Term, User
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import Event, Suggestion
+from minsheng.suggestions.models import Suggestion
 
 
 class Command(BaseCommand):
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                     action="end_of_term",
                     data__term=term.pk,
                     data__rule=rule,
-                ).values_list("suggestion_id", flat=True)
+                ).values_list("subject_id", flat=True)
             )
         by_state: Counter[str] = Counter()
         applied = skipped = failed = 0
