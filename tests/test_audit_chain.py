@@ -11,7 +11,14 @@ from django.utils import translation
 
 from minsheng.audit import hashing, log
 from minsheng.audit.models import ChainHead, Event
-from minsheng.audit.verify import CONTENT_CHANGED, HEAD_MISMATCH, LINK_BROKEN, ROW_MISSING, verify
+from minsheng.audit.verify import (
+    ANCHOR_MISMATCH,
+    CONTENT_CHANGED,
+    HEAD_MISMATCH,
+    LINK_BROKEN,
+    ROW_MISSING,
+    verify,
+)
 from minsheng.suggestions import workflow
 from tests import states
 
@@ -230,3 +237,34 @@ def test_the_database_itself_refuses_to_rewrite_a_sealed_event(journey):
             cursor.execute("DELETE FROM audit_event WHERE id = %s", [target.pk])
     assert Event.objects.get(pk=target.pk).note == target.note
     assert verify().ok
+
+
+def test_a_rewritten_chain_is_caught_by_a_head_kept_elsewhere(journey, capsys):
+    """Someone who recomputes every hash after an edit passes the walk, not the kept head."""
+    call_command("audit", "head")
+    kept = capsys.readouterr().out.split()
+    call_command("audit", "verify", "--anchor", *kept)
+    target = seq_row(3)
+    tamper("UPDATE audit_event SET note = %s WHERE id = %s", ["改写", target.pk])
+    rewrite_chain_from(3)
+    assert verify().ok  # the forgery is self-consistent...
+    problem = verify(anchor=(int(kept[0]), kept[1])).problem
+    assert problem.kind == ANCHOR_MISMATCH  # ...but not with the head kept elsewhere
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--anchor", *kept)
+
+
+def rewrite_chain_from(seq):
+    rows = list(Event.objects.filter(seq__gte=seq).order_by("seq"))
+    prev = Event.objects.get(seq=seq - 1).hash
+    for row in rows:
+        content = log.content_hash_of(row)
+        chained = hashing.link_hash(
+            prev_hash=prev, seq=row.seq, event_id=row.pk, content_hash=content
+        )
+        tamper(
+            "UPDATE audit_event SET content_hash = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [content, prev, chained, row.pk],
+        )
+        prev = chained
+    tamper("UPDATE audit_chainhead SET hash = %s", [prev])

@@ -19,6 +19,7 @@ CONTENT_CHANGED = "content changed"
 LINK_BROKEN = "link broken"
 ROW_MISSING = "row missing"
 HEAD_MISMATCH = "head mismatch"
+ANCHOR_MISMATCH = "anchor mismatch"
 
 FIELDS = (
     "id",
@@ -79,6 +80,10 @@ class Problem:
                 "Head mismatch: the head says seq %(head)s, the last row is seq %(last)s: the "
                 "%(missing)s newest row(s) are missing."
             ),
+            "anchor": _(
+                "Anchor mismatch: the chain was rewritten since the head was kept: the row at "
+                "seq %(seq)s is %(found)s, the kept head says %(anchor)s."
+            ),
             "head": _(
                 "Head mismatch: the head (seq %(head)s) does not match the last row (seq %(last)s)."
             ),
@@ -137,7 +142,9 @@ def _content(row: dict[str, Any], types: dict[int, tuple[str, str]]) -> str:
     )
 
 
-def verify() -> Report:
+def verify(anchor: tuple[int, str] | None = None) -> Report:
+    """Walk the chain; with `anchor` (a head kept elsewhere: seq and hash), also check that
+    the row at that seq still has that hash."""
     types = _labels()
     seq, prev, count = 0, hashing.GENESIS, 0
     problem: Problem | None = None
@@ -149,6 +156,8 @@ def verify() -> Report:
     head = ChainHead.objects.filter(pk=1).first()
     if problem is None:
         problem = _check_head(head, seq, prev)
+    if problem is None and anchor is not None:
+        problem = _check_anchor(*anchor)
     unsealed = 0
     for row in _rows(Event.objects.filter(seq__isnull=True), "id"):
         unsealed += 1
@@ -193,3 +202,17 @@ def _check_head(head: ChainHead | None, seq: int, prev: str) -> Problem | None:
             HEAD_MISMATCH, None, head.seq, "head_ahead" if head.seq > seq else "head", info
         )
     return None
+
+
+def _check_anchor(seq: int, expected: str) -> Problem | None:
+    row = Event.objects.filter(seq=seq).values_list("id", "hash").first()
+    found = row[1] if row else "—"
+    if found == expected:
+        return None
+    return Problem(
+        ANCHOR_MISMATCH,
+        row[0] if row else None,
+        seq,
+        "anchor",
+        {"found": found, "anchor": expected},
+    )

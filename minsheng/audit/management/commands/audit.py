@@ -20,15 +20,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="Walk the chain; exit 1 naming the first broken link.")
+        check = sub.add_parser(
+            "verify", help="Walk the chain; exit 1 naming the first broken link."
+        )
+        check.add_argument(
+            "--anchor",
+            nargs=2,
+            metavar=("SEQ", "HASH"),
+            help="A head kept elsewhere (the output of `audit head`): its row must still match.",
+        )
         sub.add_parser("seal", help="Chain the committed events that are not sealed yet.")
         sub.add_parser("head", help="Print the chain head (seq and hash) to keep elsewhere.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"do_{options['subcommand']}")()
+        if options["subcommand"] == "verify":
+            self.do_verify(options.get("anchor"))
+        else:
+            getattr(self, f"do_{options['subcommand']}")()
 
-    def do_verify(self) -> None:
-        report = verify()
+    def do_verify(self, anchor: list[str] | None) -> None:
+        kept = None
+        if anchor:
+            if not anchor[0].isdigit():
+                raise CommandError(_("--anchor takes the seq and hash printed by `audit head`."))
+            kept = (int(anchor[0]), anchor[1])
+        report = verify(kept)
         if report.problem is not None:
             raise CommandError(_("Chain broken. %(problem)s") % {"problem": report.problem})
         self.stdout.write(
