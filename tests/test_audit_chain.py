@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import translation
 
 from minsheng.audit import hashing, log
@@ -19,6 +20,7 @@ from minsheng.audit.verify import (
     ROW_MISSING,
     verify,
 )
+from minsheng.people.models import ApiToken
 from minsheng.suggestions import workflow
 from tests import states
 
@@ -268,3 +270,27 @@ def rewrite_chain_from(seq):
         )
         prev = chained
     tamper("UPDATE audit_chainhead SET hash = %s", [prev])
+
+
+def test_what_the_database_gives_back_hashes_as_it_was_written(cast):
+    """JSON numbers, newlines, Chinese text and microseconds survive both backends' columns."""
+    s = states.submitted(cast)
+    data = {"big": 1e20, "ratio": 0.1, "whole": 2.0, "text": "说明\r\n第二行", "n": [1, None, True]}
+    event = log.append(s, action="note", actor=cast.staff, note="备注\r\n", data=data, part=None)
+    log.seal()
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.at == event.at and stored.note == "备注\r\n"
+    assert log.content_hash_of(stored) == event.content_hash
+    assert verify().ok
+
+
+def test_the_timeline_and_the_api_still_name_the_unit_of_an_event(client, cast):
+    s = states.handling(cast)
+    client.force_login(cast.staff)
+    html = client.get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    sign = html[html.index('data-event="sign"') :]
+    assert str(cast.unit_a) in sign[: sign.index("</li>")]
+    _token, raw = ApiToken.issue(cast.staff, "test")
+    body = client.get(f"/api/v1/suggestions/{s.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    units = {e["action"]: e["unit"] for e in body["events"]}
+    assert units["sign"] == str(cast.unit_a) and units["create"] is None

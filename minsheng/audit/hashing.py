@@ -23,6 +23,17 @@ def json_data(data: dict[str, Any] | None) -> dict[str, Any]:
     return loaded
 
 
+def _numbers(value: Any) -> Any:
+    """A whole float hashes as an int: jsonb gives 1e20 back as 100000000000000000000."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
+
+
 def utc_iso(moment: datetime.datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("An event's time must be timezone-aware.")
@@ -54,7 +65,7 @@ def content_hash(
             from_state,
             to_state,
             note,
-            data,
+            _numbers(data),
         ],
         sort_keys=True,
         ensure_ascii=False,
