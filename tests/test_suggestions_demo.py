@@ -215,3 +215,13 @@ def test_plans_are_deterministic_for_a_seed():
     assert len(first) == demo.SIZES["small"]
     assert [p[:4] for p in first] == [p[:4] for p in second]
     assert all(at <= now for p in first for at in p[4])
+
+
+def test_the_demo_log_verifies_once_sealed():
+    from minsheng.audit import log
+    from minsheng.audit.verify import verify
+
+    log.seal()  # in production the commit seals; here the module's transaction never commits
+    report = verify()
+    assert report.ok, report.problem
+    assert report.sealed == Event.objects.count() > demo.SIZES["small"] and report.unsealed == 0
