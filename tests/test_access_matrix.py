@@ -403,7 +403,7 @@ TABLE: dict[str, list[C]] = {
     # What happens to a suggestion goes through the workflow: the admin only reads it.
     **admin_model("insight/routingrulechange", add="403", delete="403"),
     **admin_model("suggestions/suggestion", obj="handling", add="403", delete="403"),
-    **admin_model("suggestions/event", obj="event", add="403", delete="403"),
+    **admin_model("audit/event", obj="event", add="403", delete="403"),
     **admin_model("suggestions/assignment", obj="assignment", add="403", delete="403"),
     **admin_model("suggestions/reply", obj="reply", add="403", delete="403"),
     **admin_model("suggestions/rating", add="403", delete="403"),
@@ -451,8 +451,9 @@ def world(cast, settings, tmp_path) -> World:
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
+    from minsheng.audit.models import Event
     from minsheng.people.models import Deputy, Role
-    from minsheng.suggestions.models import Assignment, ContactLog, Event, Suggestion
+    from minsheng.suggestions.models import Assignment, ContactLog, Suggestion
 
     settings.MEDIA_ROOT = tmp_path / "media"
     handling = states.handling(cast, joint=True, cosign=True, title="办理中的建议")
