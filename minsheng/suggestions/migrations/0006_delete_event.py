@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0004_move_events_to_audit'),
+        ('suggestions', '0005_move_events_to_audit'),
     ]
 
     operations = [

@@ -106,7 +106,7 @@ def move_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suggestions", "0003_visibility_and_partial_uncertain_indexes"),
+        ("suggestions", "0004_move_routing_to_insight"),
         ("audit", "0002_genesis_head"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
