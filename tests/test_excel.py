@@ -36,7 +36,7 @@ def staff_may_submit(monkeypatch):
     monkeypatch.setitem(
         workflow.TRANSITIONS,
         "submit",
-        workflow.Transition(rule.sources, rule.target, rule.who | {STAFF}, rule.label),
+        rule.replace(who=rule.who | {STAFF}),
     )
 
 
@@ -46,7 +46,7 @@ def only_the_deputy_submits(monkeypatch):
     monkeypatch.setitem(
         workflow.TRANSITIONS,
         "submit",
-        workflow.Transition(rule.sources, rule.target, frozenset({LEAD_DEPUTY}), rule.label),
+        rule.replace(who=frozenset({LEAD_DEPUTY})),
     )
 
 

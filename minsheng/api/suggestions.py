@@ -22,36 +22,20 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from minsheng.api import schemas
 from minsheng.api.schemas import (
     ERRORS,
     ActionBody,
     ActionsOut,
     AssignIn,
-    CloseIn,
-    ConfirmCosignIn,
     DecideAdjustmentIn,
-    DecideExtensionIn,
-    DeclineIn,
     DraftIn,
-    DraftReplyIn,
-    EndOfTermIn,
-    ExplainOverdueIn,
     Id,
-    LogContactIn,
     MergeIn,
-    RateIn,
     RegisterIn,
-    RehandleIn,
     RequestAdjustmentIn,
-    RequestExtensionIn,
-    ReturnForRevisionIn,
-    SignIn,
-    SignReplyIn,
-    SubmitIn,
-    SubmitJointOpinionIn,
     SuggestionDetail,
     SuggestionItem,
-    WithdrawIn,
 )
 from minsheng.audit.models import Event
 from minsheng.people import permissions as people
@@ -59,6 +43,7 @@ from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import filters as list_filter
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
+from minsheng.suggestions.actions import REGISTRY
 from minsheng.suggestions.models import (
     AdjustmentRequest,
     Assignment,
@@ -596,35 +581,26 @@ class ActionSpec:
     resolve: Resolve = _as_kwargs
 
 
+# Each declared action's body is `<Name>In` in schemas.py; references given by id are turned
+# into objects by its resolver. The summary and the rest of the description come from the
+# declaration (suggestions/actions.py).
+RESOLVERS: dict[str, Resolve] = {
+    "register": _register,
+    "merge": _merge,
+    "assign": _assign,
+    "request_adjustment": _request_adjustment,
+    "decide_adjustment": _decide_adjustment,
+}
+
+
+def _body(name: str) -> type[ActionBody]:
+    found: type[ActionBody] = getattr(schemas, "".join(p.title() for p in name.split("_")) + "In")
+    return found
+
+
 ACTION_SPECS: dict[str, ActionSpec] = {
-    "submit": ActionSpec(SubmitIn, "Submit the draft (every co-signer has confirmed)"),
-    "confirm_cosign": ActionSpec(ConfirmCosignIn, "Confirm or decline co-signing"),
-    "withdraw": ActionSpec(WithdrawIn, "Withdraw the suggestion in writing"),
-    "register": ActionSpec(RegisterIn, "Register the suggestion and give it its number", _register),
-    "decline": ActionSpec(DeclineIn, "Decline it with a reason from the list"),
-    "return_for_revision": ActionSpec(ReturnForRevisionIn, "Return it to the deputy for revision"),
-    "merge": ActionSpec(MergeIn, "Merge it into another suggestion (并案)", _merge),
-    "assign": ActionSpec(AssignIn, "Assign it to handling units", _assign),
-    "sign": ActionSpec(SignIn, "Sign for the assignment (签收)"),
-    "request_adjustment": ActionSpec(
-        RequestAdjustmentIn, "Ask for the assignment to be adjusted", _request_adjustment
-    ),
-    "decide_adjustment": ActionSpec(
-        DecideAdjustmentIn, "Keep or move an assignment", _decide_adjustment
-    ),
-    "log_contact": ActionSpec(LogContactIn, "Log a contact with the deputy"),
-    "submit_joint_opinion": ActionSpec(
-        SubmitJointOpinionIn, "Send the joint unit's opinion to the lead unit"
-    ),
-    "explain_overdue": ActionSpec(ExplainOverdueIn, "Explain in writing why the reply is late"),
-    "request_extension": ActionSpec(RequestExtensionIn, "Ask for a later reply date"),
-    "decide_extension": ActionSpec(DecideExtensionIn, "Approve or reject an extension"),
-    "draft_reply": ActionSpec(DraftReplyIn, "Write or revise this round's draft reply"),
-    "sign_reply": ActionSpec(SignReplyIn, "Sign and send the reply (unit head)"),
-    "rate": ActionSpec(RateIn, "Rate the reply (lead deputy)"),
-    "rehandle": ActionSpec(RehandleIn, "Open re-handling"),
-    "close": ActionSpec(CloseIn, "Close the suggestion with a note"),
-    "end_of_term": ActionSpec(EndOfTermIn, "Carry it over or close it at the end of the term"),
+    name: ActionSpec(_body(name), action.summary, RESOLVERS.get(name, _as_kwargs))
+    for name, action in REGISTRY.actions.items()
 }
 assert set(ACTION_SPECS) == set(workflow.ACTIONS)
 
@@ -633,7 +609,7 @@ def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -
     s = _get(user, suggestion_id)
     # The role comes before the body's references: someone who may not act at all learns
     # nothing from being told which unit ids are wrong.
-    if not perms.capacities(user, s) & workflow.TRANSITIONS[name].who:
+    if not perms.capacities(user, s) & REGISTRY[name].who:
         raise workflow.NotAllowed(_("You may not do this on this suggestion."))
     spec = ACTION_SPECS[name]
     workflow.ACTIONS[name](s, by=user, **spec.resolve(payload, s, user))
@@ -644,7 +620,7 @@ ACTION_RESPONSES = {200: SuggestionDetail, **ERRORS}
 
 
 def _describe(name: str) -> str:
-    rule = workflow.TRANSITIONS[name]
+    rule = REGISTRY[name]
     who = ", ".join(sorted(rule.who))
     sources = ", ".join(sorted(rule.sources))
     target = rule.target or "unchanged (or decided by the action)"
@@ -736,13 +712,7 @@ def _field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]
 
 
 def _problems(user: User, s: Suggestion, name: str) -> list[str]:
-    if name != "sign_reply":
-        return []
-    found: list[str] = []
-    for a in perms.user_assignments(user, s, ("head",)):
-        if a.state == Assignment.State.SIGNED and a.mode != Assignment.Mode.JOINT:
-            found += workflow.reply_problems(s, a)
-    return found
+    return REGISTRY.problems(name, user, s)
 
 
 @router.get(
@@ -765,7 +735,7 @@ def suggestion_actions(request: HttpRequest, suggestion_id: int) -> dict[str, An
         "actions": [
             {
                 "name": name,
-                "label": str(workflow.TRANSITIONS[name].label),
+                "label": str(REGISTRY[name].label),
                 "method": "POST",
                 "path": f"/api/v1/suggestions/{s.pk}/actions/{name}",
                 "fields": action_fields(name),

@@ -17,16 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.people.models import Deputy, Organisation, User
-from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
+from minsheng.suggestions.actions import REGISTRY
 from minsheng.suggestions.attachments import AttachmentsField
 from minsheng.suggestions.models import (
-    AdjustmentRequest,
     Assignment,
     Category,
     ContactLog,
     DeclineReason,
-    ExtensionRequest,
     Rating,
     Reply,
     Suggestion,
@@ -59,32 +57,39 @@ def active_categories(jurisdiction_id: int) -> QuerySet[Category]:
 
 
 class ActionForm(forms.Form):
-    """Base of the action forms. Subclasses that act for a unit name the assignment states
-    (and modes) they act on; when the person acts for several such assignments on one
-    suggestion (rare), the form asks which one."""
+    """Base of the action forms. The sub-object the action acts on (which of the person's
+    units, which reply, which request) is chosen as the action's declaration chooses it
+    (`actions.py`): when more than one may be chosen (or the declaration always asks), the form
+    asks which, with the declaration's choices; otherwise the workflow takes the same first
+    one."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    assignment_states: tuple[str, ...] = ()
-    assignment_modes: tuple[str, ...] | None = None
-    assignment_kinds: tuple[str, ...] = ("clerk", "head")
 
     def __init__(
         self, *args: Any, suggestion: Suggestion, user: User, action: str, **kwargs: Any
     ) -> None:
         self.suggestion, self.user, self.action = suggestion, user, action
+        self.declaration = REGISTRY[action]
         kwargs.setdefault("auto_id", f"id_{action}_%s")
+        subject = self.declaration.subject
+        self.options: list[Any] = (
+            subject.options(REGISTRY.attempt(action, suggestion, user)) if subject else []
+        )
+        self.assignments: list[Assignment] = (
+            self.options if subject is not None and subject.name == "assignment" else []
+        )
         initial = {"expected_version": suggestion.version, **self.initial_values()}
         kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.assignments = self.my_assignments()
-        if len(self.assignments) > 1:
-            self.fields["assignment"] = forms.TypedChoiceField(
-                label=gettext_lazy("For which of your units"),
+        if subject is not None and (subject.required or len(self.options) > 1):
+            self.fields[subject.name] = forms.TypedChoiceField(
+                label=subject.label,
                 coerce=int,
-                choices=[(a.pk, f"{a.unit} · {a.get_mode_display()}") for a in self.assignments],
+                choices=[(obj.pk, subject.describe(obj)) for obj in self.options],
             )
-            self.order_fields(["assignment"])
+            if self.options:
+                self.initial.setdefault(subject.name, self.options[0].pk)
+            self.order_fields([subject.name])
         self.setup()
 
     def initial_values(self) -> dict[str, Any]:
@@ -93,35 +98,39 @@ class ActionForm(forms.Form):
     def setup(self) -> None:
         """Per-suggestion choices and prefills."""
 
-    def my_assignments(self) -> list[Assignment]:
-        if not self.assignment_states:
-            return []
-        return [
-            a
-            for a in perms.user_assignments(self.user, self.suggestion, self.assignment_kinds)
-            if a.state in self.assignment_states
-            and (self.assignment_modes is None or a.mode in self.assignment_modes)
-        ]
+    def subject_kwargs(self) -> dict[str, Any]:
+        """The chosen sub-object, as the workflow function's keyword (`assignment_id`…)."""
+        subject = self.declaration.subject
+        if subject is None:
+            return {}
+        chosen = self.cleaned_data.get(subject.name)
+        return {subject.field: chosen} if chosen else {}
 
-    def assignment_kwargs(self) -> dict[str, Any]:
-        chosen = self.cleaned_data.get("assignment")
-        return {"assignment_id": chosen} if chosen else {}
+    assignment_kwargs = subject_kwargs
+
+    def chosen(self) -> Any:
+        """The sub-object the person chose (or the first one offered)."""
+        subject = self.declaration.subject
+        if subject is None:
+            return None
+        picked = self.cleaned_data.get(subject.name) if hasattr(self, "cleaned_data") else None
+        if picked is None and self.is_bound:
+            try:
+                picked = int(self.data.get(subject.name, ""))
+            except (TypeError, ValueError):
+                picked = None
+        for obj in self.options:
+            if obj.pk == picked:
+                return obj
+        return self.options[0] if self.options else None
 
     def chosen_assignment(self) -> Assignment | None:
-        chosen = self.cleaned_data.get("assignment") if hasattr(self, "cleaned_data") else None
-        if chosen is None and self.is_bound:
-            try:
-                chosen = int(self.data.get("assignment", ""))
-            except (TypeError, ValueError):
-                chosen = None
-        for a in self.assignments:
-            if a.pk == chosen:
-                return a
-        return self.assignments[0] if self.assignments else None
+        found = self.chosen()
+        return found if isinstance(found, Assignment) else None
 
     def workflow_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for the workflow function, besides `by` and `expected_version`."""
-        return self.assignment_kwargs()
+        return self.subject_kwargs()
 
     @property
     def needs_input(self) -> bool:
@@ -364,11 +373,10 @@ class AssignForm(ActionForm):
 
 
 class SignForm(ActionForm):
-    assignment_states = (A.AWAITING_SIGNATURE,)
+    pass
 
 
 class RequestAdjustmentForm(ActionForm):
-    assignment_states = (A.AWAITING_SIGNATURE, A.SIGNED)
     reason = forms.CharField(
         label=gettext_lazy("Why your unit should not handle it"), widget=textarea(3)
     )
@@ -392,24 +400,8 @@ class RequestAdjustmentForm(ActionForm):
         }
 
 
-class PendingRequestChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        if isinstance(obj, AdjustmentRequest):
-            return _("%(unit)s: %(reason)s") % {
-                "unit": obj.assignment.unit,
-                "reason": obj.reason[:40],
-            }
-        return _("%(unit)s: until %(date)s") % {
-            "unit": obj.assignment.unit,
-            "date": obj.requested_until.strftime("%Y-%m-%d"),
-        }
-
-
 class DecideAdjustmentForm(ActionForm):
     KEEP, MOVE = "keep", "move"
-    request = PendingRequestChoice(
-        label=gettext_lazy("Request"), queryset=AdjustmentRequest.objects.none()
-    )
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         widget=forms.RadioSelect,
@@ -423,29 +415,14 @@ class DecideAdjustmentForm(ActionForm):
     )
     note = forms.CharField(label=gettext_lazy("Note"), widget=textarea(2), required=False)
 
-    def pending(self) -> QuerySet[AdjustmentRequest]:
-        return (
-            AdjustmentRequest.objects.filter(
-                assignment__suggestion=self.suggestion, decision=AdjustmentRequest.Decision.PENDING
-            )
-            .select_related("assignment__unit", "proposed_unit")
-            .order_by("id")
-        )
-
     def initial_values(self) -> dict[str, Any]:
-        first = self.pending().first()
-        if first is None:
-            return {}
-        return {"request": first.pk, "move_to": first.proposed_unit_id}
+        first = self.options[0] if self.options else None
+        return {"move_to": first.proposed_unit_id} if first is not None else {}
 
     def setup(self) -> None:
-        for name, queryset in (
-            ("request", self.pending()),
-            ("move_to", handling_units(self.suggestion)),
-        ):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
+        field = self.fields["move_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = handling_units(self.suggestion)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -456,14 +433,13 @@ class DecideAdjustmentForm(ActionForm):
     def workflow_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "request_id": data["request"].pk,
+            **self.subject_kwargs(),
             "note": data["note"],
             "move_to": data["move_to"] if data["decision"] == self.MOVE else None,
         }
 
 
 class LogContactForm(ActionForm):
-    assignment_states = (A.SIGNED, A.REPLIED)
     method = forms.ChoiceField(label=gettext_lazy("How"), choices=ContactLog.Method.choices)
     stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=ContactLog.Stage.choices)
     contacted_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
@@ -492,8 +468,6 @@ class LogContactForm(ActionForm):
 
 
 class JointOpinionForm(ActionForm):
-    assignment_states = (A.SIGNED,)
-    assignment_modes = (M.JOINT,)
     text = forms.CharField(label=gettext_lazy("Joint opinion"), widget=textarea(6))
 
     def workflow_kwargs(self) -> dict[str, Any]:
@@ -501,8 +475,6 @@ class JointOpinionForm(ActionForm):
 
 
 class ExplainOverdueForm(ActionForm):
-    assignment_states = (A.AWAITING_SIGNATURE, A.SIGNED)
-    assignment_modes = (M.LEAD, M.SEPARATE)
     text = forms.CharField(
         label=gettext_lazy("Why the reply is late"),
         widget=textarea(4),
@@ -516,8 +488,6 @@ class ExplainOverdueForm(ActionForm):
 
 
 class RequestExtensionForm(ActionForm):
-    assignment_states = (A.SIGNED,)
-    assignment_modes = (M.LEAD, M.SEPARATE)
     until = forms.DateField(label=gettext_lazy("Extend to"), widget=DateInput())
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=textarea(3))
     deputy_told = forms.BooleanField(
@@ -540,9 +510,6 @@ class RequestExtensionForm(ActionForm):
 
 
 class DecideExtensionForm(ActionForm):
-    request = PendingRequestChoice(
-        label=gettext_lazy("Request"), queryset=ExtensionRequest.objects.none()
-    )
     approve = forms.TypedChoiceField(
         label=gettext_lazy("Decision"),
         widget=forms.RadioSelect,
@@ -551,24 +518,12 @@ class DecideExtensionForm(ActionForm):
     )
     note = forms.CharField(label=gettext_lazy("Note"), widget=textarea(2), required=False)
 
-    def setup(self) -> None:
-        field = self.fields["request"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = self.suggestion.extension_requests.filter(
-            decision=ExtensionRequest.Decision.PENDING
-        ).select_related("assignment__unit")
-        first = field.queryset.first()
-        if first is not None:
-            self.initial.setdefault("request", first.pk)
-
     def workflow_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"request_id": data["request"].pk, "approve": data["approve"], "note": data["note"]}
+        return {**self.subject_kwargs(), "approve": data["approve"], "note": data["note"]}
 
 
 class DraftReplyForm(ActionForm):
-    assignment_states = (A.SIGNED,)
-    assignment_modes = (M.LEAD, M.SEPARATE)
     category = forms.ChoiceField(
         label=gettext_lazy("Result category"),
         choices=Reply.Category.choices,
@@ -627,9 +582,7 @@ class DraftReplyForm(ActionForm):
 
 
 class SignReplyForm(ActionForm):
-    assignment_states = (A.SIGNED,)
-    assignment_modes = (M.LEAD, M.SEPARATE)
-    assignment_kinds = ("head",)
+    pass
 
 
 class RateForm(ActionForm):
@@ -652,20 +605,6 @@ class RateForm(ActionForm):
         ),
     )
 
-    def setup(self) -> None:
-        pending = list(
-            self.suggestion.replies.filter(
-                round=self.suggestion.round, state=Reply.State.SENT, rating__isnull=True
-            ).select_related("assignment__unit")
-        )
-        if len(pending) > 1:
-            self.fields["reply"] = forms.TypedChoiceField(
-                label=gettext_lazy("Which unit's reply"),
-                coerce=int,
-                choices=[(r.pk, str(r.assignment.unit)) for r in pending],
-            )
-            self.order_fields(["reply"])
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (
@@ -684,9 +623,8 @@ class RateForm(ActionForm):
             "process": data["process"],
             "result": data["result"],
             "reasons": data["reasons"],
+            **self.subject_kwargs(),
         }
-        if data.get("reply"):
-            kwargs["reply_id"] = data["reply"]
         return kwargs
 
 

@@ -1,9 +1,10 @@
 """The suggestion state machine (DOMAIN.md §2). Every state change goes through one function here.
 
-The transition table at the top is data: action → allowed suggestion states, target state, and
-the capacities (permissions.py) that may act. Views, the API, admin actions, imports and
-commands all call these functions; each one runs the same steps: lock the row, check the table
-and the action's own rule, change, save, append one Event, notify on commit.
+Each action is declared once in `actions.py` (states, target, who, availability rules with their
+refusal messages, the sub-object it acts on, its words); the functions here are the typed calls
+that views, the API, admin actions, imports and commands use. Each holds only its action's own
+change and hands it to the one runner (`minsheng.engine.actions.run`), which locks the row,
+checks the declaration, applies the change, saves, appends one Event and notifies on commit.
 """
 
 from __future__ import annotations
@@ -14,18 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from minsheng.audit import log
 from minsheng.audit.models import Event
+from minsheng.engine import actions as engine
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed, WorkflowError
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions import permissions as perms
+from minsheng.suggestions.actions import (
+    REGISTRY,
+    display_date,
+    is_overdue,
+    not_overdue_message,
+    rateable_replies,
+    reply_problems,
+    suggestion_changed,
+    unrated_replies,
+)
 from minsheng.suggestions.calendar import work_calendar
 from minsheng.suggestions.models import (
     AdjustmentRequest,
@@ -42,80 +50,26 @@ from minsheng.suggestions.models import (
     Suggestion,
 )
 
+__all__ = [
+    "Conflict",
+    "Invalid",
+    "NotAllowed",
+    "WorkflowError",
+    "reply_problems",
+    "suggestion_changed",
+]
+
 S = Suggestion.State
 A = Assignment.State
-
-# Sent after a transition commits: receivers (notifications) get the suggestion and the event.
-suggestion_changed = Signal()
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the suggestion's state is unchanged or decided by the action
-    who: frozenset[str]
-    label: Any  # lazy translated label for buttons
-
-
-def _t(sources: Iterable[str], target: str | None, who: Iterable[str], label: Any) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(who), label)
-
+Try = engine.Attempt[Suggestion]
 
 LEAD, COSIGNER, STAFF = perms.LEAD_DEPUTY, perms.COSIGNER, perms.STAFF
 CLERK, HEAD = perms.CLERK, perms.HEAD
-UNIT = (CLERK, HEAD)
 IN_HANDLING = Suggestion.IN_HANDLING
 
-TRANSITIONS: dict[str, Transition] = {
-    # Staff submit only the paper entries they typed in themselves (imports).
-    "submit": _t([S.DRAFT, S.RETURNED], S.SUBMITTED, [LEAD, STAFF], gettext_lazy("Submit")),
-    "confirm_cosign": _t(
-        [S.DRAFT, S.RETURNED], None, [COSIGNER], gettext_lazy("Confirm co-signing")
-    ),
-    "withdraw": _t(
-        [S.DRAFT, S.SUBMITTED, S.RETURNED, S.REGISTERED, S.ASSIGNED, S.HANDLING],
-        S.WITHDRAWN,
-        [LEAD],
-        gettext_lazy("Withdraw"),
-    ),
-    "register": _t([S.SUBMITTED], S.REGISTERED, [STAFF], gettext_lazy("Register")),
-    "decline": _t([S.SUBMITTED], S.DECLINED, [STAFF], gettext_lazy("Decline")),
-    "return_for_revision": _t(
-        [S.SUBMITTED], S.RETURNED, [STAFF], gettext_lazy("Return for revision")
-    ),
-    "merge": _t([S.SUBMITTED, S.REGISTERED], S.MERGED, [STAFF], gettext_lazy("Merge into another")),
-    "assign": _t([S.REGISTERED], S.ASSIGNED, [STAFF], gettext_lazy("Assign")),
-    "sign": _t(IN_HANDLING, None, UNIT, gettext_lazy("Sign for")),
-    "request_adjustment": _t(
-        [S.ASSIGNED, S.HANDLING], None, UNIT, gettext_lazy("Request adjustment")
-    ),
-    "decide_adjustment": _t(
-        [S.ASSIGNED, S.HANDLING], None, [STAFF], gettext_lazy("Decide adjustment")
-    ),
-    # 办后问效: a unit may also log the follow-up talk after answering.
-    "log_contact": _t(
-        [S.HANDLING, S.REHANDLING, S.ANSWERED], None, UNIT, gettext_lazy("Log contact")
-    ),
-    "submit_joint_opinion": _t(
-        [S.HANDLING, S.REHANDLING], None, UNIT, gettext_lazy("Submit joint opinion")
-    ),
-    # DOMAIN §4: overdue items need a written explanation from the unit that is late.
-    "explain_overdue": _t(IN_HANDLING, None, UNIT, gettext_lazy("Explain the delay")),
-    "request_extension": _t([S.HANDLING], None, UNIT, gettext_lazy("Request extension")),
-    "decide_extension": _t([S.HANDLING], None, [STAFF], gettext_lazy("Decide extension")),
-    "draft_reply": _t([S.HANDLING, S.REHANDLING], None, UNIT, gettext_lazy("Draft reply")),
-    "sign_reply": _t([S.HANDLING, S.REHANDLING], None, [HEAD], gettext_lazy("Sign and send reply")),
-    # Rating stays open in re-handling for the other units' replies (分办).
-    "rate": _t([S.ANSWERED, S.REHANDLING], None, [LEAD], gettext_lazy("Rate the reply")),
-    "rehandle": _t([S.ANSWERED], S.REHANDLING, [STAFF], gettext_lazy("Re-handle")),
-    "close": _t([S.ANSWERED, S.REHANDLING], S.CLOSED, [STAFF], gettext_lazy("Close")),
-    "end_of_term": _t(
-        [S.SUBMITTED, S.REGISTERED, *IN_HANDLING, S.ANSWERED],
-        None,
-        [STAFF],
-        gettext_lazy("Carry over or close at the end of the term"),
-    ),
-}
+# The declarations, by name (read-only views for code that asks the table: commands, tests).
+TRANSITIONS: dict[str, engine.Action] = REGISTRY.actions
+Transition = engine.Action
 
 # --- the common steps --------------------------------------------------------------------------
 
@@ -124,39 +78,34 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _d(day: datetime.date) -> str:
-    """A date in the reader's language (2026年12月26日 in Chinese)."""
-    return str(date_format(day, "DATE_FORMAT"))
+_d = display_date
+_is_overdue = is_overdue
+_not_overdue_message = not_overdue_message
+_unrated_replies = unrated_replies
+_rateable_replies = rateable_replies
 
 
 def _lock(suggestion: Suggestion | int) -> Suggestion:
-    pk = suggestion if isinstance(suggestion, int) else suggestion.pk
-    return (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("lead_deputy", "jurisdiction", "session__term")
-        .get(pk=pk)
+    return REGISTRY.lock(suggestion)
+
+
+def _run(
+    action: str,
+    suggestion: Suggestion | int,
+    by: User,
+    change: Callable[[Try], Any],
+    expected_version: int | None = None,
+    pick: int | None = None,
+) -> Any:
+    return engine.run(
+        REGISTRY,
+        action,
+        suggestion,
+        by=by,
+        change=change,
+        expected_version=expected_version,
+        pick=pick,
     )
-
-
-def _check(action: str, suggestion: Suggestion, by: User, expected_version: int | None) -> set[str]:
-    """The table's checks; returns the actor's capacities."""
-    rule = TRANSITIONS[action]
-    caps = perms.capacities(by, suggestion)
-    if not caps & rule.who:
-        raise NotAllowed(_("You may not do this on this suggestion."))
-    if expected_version is not None and expected_version != suggestion.version:
-        raise Conflict(
-            _(
-                "Someone else changed this suggestion while you were looking at it. "
-                "Reload the page and try again."
-            )
-        )
-    if suggestion.state not in rule.sources:
-        raise Conflict(
-            _("This cannot be done while the suggestion is “%(state)s”.")
-            % {"state": suggestion.get_state_display()}
-        )
-    return caps
 
 
 def _record(
@@ -171,123 +120,39 @@ def _record(
     assignment: Assignment | None = None,
     update_fields: Sequence[str] = (),
 ) -> Event:
-    suggestion.version += 1
-    suggestion.save(update_fields=["version", *update_fields])
-    event = log.append(
+    """An event outside an action's main one (creation, edits, a second event of an action)."""
+    event: Event = REGISTRY.record(
         suggestion,
-        part=assignment,
-        actor=by,
-        action=action,
+        action,
+        by,
         from_state=from_state,
         to_state=to_state,
         note=note,
         data=data,
-    )
-    transaction.on_commit(
-        lambda: suggestion_changed.send(sender=Suggestion, suggestion=suggestion, event=event)
+        part=assignment,
+        update_fields=update_fields,
     )
     return event
 
 
-def _set_state(suggestion: Suggestion, state: str) -> tuple[str, str]:
-    before = suggestion.state
-    suggestion.state = state
-    return before, state
-
-
 def allowed_actions(user: User, suggestion: Suggestion) -> list[str]:
-    """Actions the table lets this person take now (the buttons a page shows). The action's own
-    finer rules (windows, contact logged…) are checked when it runs."""
-    caps = perms.capacities(user, suggestion)
-    return [
-        name
-        for name, rule in TRANSITIONS.items()
-        if suggestion.state in rule.sources
-        and caps & rule.who
-        and _applicable(name, user, suggestion)
-    ]
-
-
-def _applicable(action: str, user: User, suggestion: Suggestion) -> bool:
-    """Cheap per-object conditions so pages do not offer buttons that would certainly fail."""
-    mine = perms.user_assignments(user, suggestion)
-    if action == "submit":
-        return suggestion.lead_deputy.user_id == user.pk or suggestion.created_by_id == user.pk
-    if action == "confirm_cosign":
-        return suggestion.cosigners.filter(deputy__user_id=user.pk, state="invited").exists()
-    if action == "sign":
-        return any(a.state == A.AWAITING_SIGNATURE for a in mine)
-    if action == "request_adjustment":
-        return any(
-            a.state in (A.AWAITING_SIGNATURE, A.SIGNED)
-            and not deadlines.is_late(_today(), a.adjustment_until)
-            for a in mine
-        )
-    if action == "close":
-        return not (
-            suggestion.state == S.ANSWERED
-            and _rateable_replies(suggestion).filter(rating_due__gte=_today()).exists()
-        )
-    if action == "decide_adjustment":
-        return AdjustmentRequest.objects.filter(
-            assignment__suggestion=suggestion, decision="pending"
-        ).exists()
-    if action in ("log_contact",):
-        return any(a.state in (A.SIGNED, A.REPLIED) for a in mine)
-    if action == "submit_joint_opinion":
-        return any(
-            a.mode == Assignment.Mode.JOINT
-            and a.state == A.SIGNED
-            and not JointOpinion.objects.filter(assignment=a).exists()
-            for a in mine
-        )
-    if action == "explain_overdue":
-        return _is_overdue(suggestion) and any(
-            a.mode in (Assignment.Mode.LEAD, Assignment.Mode.SEPARATE)
-            and a.state in (A.SIGNED, A.AWAITING_SIGNATURE)
-            for a in mine
-        )
-    if action in ("draft_reply", "request_extension"):
-        return any(a.mode != Assignment.Mode.JOINT and a.state == A.SIGNED for a in mine)
-    if action == "sign_reply":
-        return Reply.objects.filter(
-            assignment__in=[a for a in mine if a.state == A.SIGNED],
-            round=suggestion.round,
-            state=Reply.State.DRAFT,
-        ).exists()
-    if action == "decide_extension":
-        return suggestion.extension_requests.filter(decision="pending").exists()
-    if action == "rate":
-        return bool(_rateable_replies(suggestion).exists())
-    return True
+    """The actions this person may take now (the buttons a page shows): the same checks the
+    action runs, read from its declaration."""
+    return REGISTRY.offered(user, suggestion)
 
 
 def why_not(action: str, user: User, suggestion: Suggestion) -> str | None:
-    """The reason the table allows an action here but this object's own rule does not (None
-    when it is offered), in the same words the action itself would use."""
-    if _applicable(action, user, suggestion):
-        return None
-    if action == "request_adjustment":
-        late = [
-            a
-            for a in perms.user_assignments(user, suggestion)
-            if a.state in (A.AWAITING_SIGNATURE, A.SIGNED)
-        ]
-        if late:
-            return str(
-                _("The adjustment window ended on %(date)s; a late request is not adjusted.")
-                % {"date": _d(late[0].adjustment_until)}
-            )
-    if action == "explain_overdue" and not _is_overdue(suggestion):
-        return _not_overdue_message(suggestion)
-    if action == "close":
-        return str(
-            _(
-                "The deputy can still rate the reply; close it after the rating or when the "
-                "rating window has passed."
-            )
-        )
-    return str(_("This cannot be done on this suggestion now."))
+    """Why this person may not take the action now (None when it is offered), in the words the
+    action itself refuses with."""
+    refused = REGISTRY.refusal(action, user, suggestion)
+    return refused.message if refused else None
+
+
+def refusal(
+    action: str, user: User, suggestion: Suggestion, expected_version: int | None = None
+) -> WorkflowError | None:
+    """The error the action would raise now, before its input is looked at."""
+    return REGISTRY.refusal(action, user, suggestion, expected_version)
 
 
 # --- deputy actions ---------------------------------------------------------------------------
@@ -396,47 +261,32 @@ def edit_draft(
 
 
 def submit(suggestion: Suggestion, *, by: User, expected_version: int | None = None) -> Suggestion:
-    with transaction.atomic():
-        s = _lock(suggestion)
-        caps = _check("submit", s, by, expected_version)
-        if LEAD not in caps and s.created_by_id != by.pk:
-            raise NotAllowed(_("Only the lead deputy can submit this suggestion."))
-        pending = s.cosigners.filter(state=CoSigner.State.INVITED)
-        if pending.exists():
-            names = "、".join(str(c.deputy) for c in pending.select_related("deputy__user"))
-            raise Conflict(
-                _("Every co-signer must confirm first. Still waiting for: %(names)s")
-                % {"names": names}
-            )
-        today = _today()
-        s.submitted_at = timezone.now()
-        update = ["state", "submitted_at"]
+    def change(t: Try) -> Suggestion:
+        s = t.obj
+        t.set(submitted_at=timezone.now())
         if s.source == Suggestion.Source.BETWEEN_SESSIONS:
             rules = RuleSet.rules_for(s.jurisdiction_id)
-            due = deadlines.between_session_assign_due(today, rules, work_calendar())
-            s.assign_due, s.assign_due_uncertain = due.date, due.uncertain
-            update += ["assign_due", "assign_due_uncertain"]
-        before, after = _set_state(s, S.SUBMITTED)
-        _record(s, "submit", by, from_state=before, to_state=after, update_fields=update)
-    return s
+            due = deadlines.between_session_assign_due(_today(), rules, work_calendar())
+            t.set(assign_due=due.date, assign_due_uncertain=due.uncertain)
+        return s
+
+    result: Suggestion = _run("submit", suggestion, by, change, expected_version)
+    return result
 
 
 def confirm_cosign(
     suggestion: Suggestion, *, by: User, accept: bool = True, expected_version: int | None = None
 ) -> Suggestion:
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("confirm_cosign", s, by, expected_version)
-        row = s.cosigners.filter(deputy__user_id=by.pk).first()
-        if row is None or row.state != CoSigner.State.INVITED:
-            raise Conflict(_("You have already answered this invitation."))
+    def change(t: Try) -> Suggestion:
+        row: CoSigner = t.subject
         row.state = CoSigner.State.CONFIRMED if accept else CoSigner.State.REFUSED
         row.answered_at = timezone.now()
         row.save(update_fields=["state", "answered_at"])
-        _record(
-            s, "confirm_cosign", by, from_state=s.state, to_state=s.state, data={"accepted": accept}
-        )
-    return s
+        t.log(data={"accepted": accept})
+        return t.obj
+
+    result: Suggestion = _run("confirm_cosign", suggestion, by, change, expected_version)
+    return result
 
 
 def withdraw(
@@ -444,22 +294,14 @@ def withdraw(
 ) -> Suggestion:
     if not reason.strip():
         raise Invalid(_("A withdrawal must be made in writing: give the reason."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("withdraw", s, by, expected_version)
-        before, after = _set_state(s, S.WITHDRAWN)
-        s.closed_at = timezone.now()
-        s.state_note = reason.strip()
-        _record(
-            s,
-            "withdraw",
-            by,
-            from_state=before,
-            to_state=after,
-            note=reason.strip(),
-            update_fields=["state", "closed_at", "state_note"],
-        )
-    return s
+
+    def change(t: Try) -> Suggestion:
+        t.set(closed_at=timezone.now(), state_note=reason.strip())
+        t.log(note=reason.strip())
+        return t.obj
+
+    result: Suggestion = _run("withdraw", suggestion, by, change, expected_version)
+    return result
 
 
 def record_attachments(
@@ -544,30 +386,19 @@ def register(
     category: Any = None,
     expected_version: int | None = None,
 ) -> Suggestion:
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("register", s, by, expected_version)
-        s.number = _next_number(s)
-        s.registered_at = timezone.now()
-        update = ["state", "number", "registered_at"]
+    def change(t: Try) -> Suggestion:
+        s = t.obj
+        t.set(number=_next_number(s), registered_at=timezone.now())
         if is_complex is not None:
-            s.is_complex = is_complex
-            update.append("is_complex")
+            t.set(is_complex=is_complex)
         if category is not None:
             _check_category(s.jurisdiction_id, category)
-            s.category = category
-            update.append("category")
-        before, after = _set_state(s, S.REGISTERED)
-        _record(
-            s,
-            "register",
-            by,
-            from_state=before,
-            to_state=after,
-            data={"number": s.number, "series": s.series},
-            update_fields=update,
-        )
-    return s
+            t.set(category=category)
+        t.log(data={"number": s.number, "series": s.series})
+        return s
+
+    result: Suggestion = _run("register", suggestion, by, change, expected_version)
+    return result
 
 
 def decline(
@@ -582,22 +413,14 @@ def decline(
         raise Invalid(_("Choose a reason from the list."))
     if reason == DeclineReason.OTHER and not note.strip():
         raise Invalid(_("Explain the reason in the note."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("decline", s, by, expected_version)
-        s.decline_reason, s.state_note, s.closed_at = reason, note.strip(), timezone.now()
-        before, after = _set_state(s, S.DECLINED)
-        _record(
-            s,
-            "decline",
-            by,
-            from_state=before,
-            to_state=after,
-            note=note.strip(),
-            data={"reason": reason},
-            update_fields=["state", "decline_reason", "state_note", "closed_at"],
-        )
-    return s
+
+    def change(t: Try) -> Suggestion:
+        t.set(decline_reason=reason, state_note=note.strip(), closed_at=timezone.now())
+        t.log(note=note.strip(), data={"reason": reason})
+        return t.obj
+
+    result: Suggestion = _run("decline", suggestion, by, change, expected_version)
+    return result
 
 
 def return_for_revision(
@@ -605,21 +428,14 @@ def return_for_revision(
 ) -> Suggestion:
     if not note.strip():
         raise Invalid(_("Tell the deputy what to revise."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("return_for_revision", s, by, expected_version)
-        s.state_note = note.strip()
-        before, after = _set_state(s, S.RETURNED)
-        _record(
-            s,
-            "return_for_revision",
-            by,
-            from_state=before,
-            to_state=after,
-            note=note.strip(),
-            update_fields=["state", "state_note"],
-        )
-    return s
+
+    def change(t: Try) -> Suggestion:
+        t.set(state_note=note.strip())
+        t.log(note=note.strip())
+        return t.obj
+
+    result: Suggestion = _run("return_for_revision", suggestion, by, change, expected_version)
+    return result
 
 
 def merge(
@@ -634,42 +450,38 @@ def merge(
     if into.pk == suggestion.pk:
         raise Invalid(_("Choose another suggestion of the same congress."))
     with transaction.atomic():
-        # Both rows are locked in one query in id order, so crossed merges cannot deadlock.
-        locked = {
-            row.pk: row
-            for row in Suggestion.objects.select_for_update(of=("self",))
-            .select_related("lead_deputy", "jurisdiction", "session__term")
+        # Both rows are locked in id order before the runner reads either, so crossed merges
+        # cannot deadlock.
+        list(
+            Suggestion.objects.select_for_update()
             .filter(pk__in=[suggestion.pk, into.pk])
             .order_by("pk")
-        }
-        s, target = locked[suggestion.pk], locked[into.pk]
-        _check("merge", s, by, expected_version)
-        if target.jurisdiction_id != s.jurisdiction_id:
-            raise Invalid(_("Choose another suggestion of the same congress."))
-        if target.state not in (S.REGISTERED, *IN_HANDLING):
-            raise Conflict(_("The suggestion merged into must be registered and still open."))
-        s.merged_into = target
-        s.state_note = note.strip()
-        before, after = _set_state(s, S.MERGED)
-        _record(
-            s,
-            "merge",
-            by,
-            from_state=before,
-            to_state=after,
-            note=note.strip(),
-            data={"into": target.pk},
-            update_fields=["state", "merged_into", "state_note"],
+            .values_list("pk", flat=True)
         )
-        _record(
-            target,
-            "merged_in",
-            by,
-            from_state=target.state,
-            to_state=target.state,
-            data={"from": s.pk},
-        )
-    return s
+
+        def change(t: Try) -> Suggestion:
+            s = t.obj
+            target = _lock(into)
+            if target.jurisdiction_id != s.jurisdiction_id:
+                raise Invalid(_("Choose another suggestion of the same congress."))
+            if target.state not in (S.REGISTERED, *IN_HANDLING):
+                raise Conflict(_("The suggestion merged into must be registered and still open."))
+            t.set(merged_into=target, state_note=note.strip())
+            t.log(note=note.strip(), data={"into": target.pk})
+            t.after(
+                lambda: _record(
+                    target,
+                    "merged_in",
+                    by,
+                    from_state=target.state,
+                    to_state=target.state,
+                    data={"from": s.pk},
+                )
+            )
+            return s
+
+        result: Suggestion = _run("merge", suggestion, by, change, expected_version)
+    return result
 
 
 # --- assignment -------------------------------------------------------------------------------
@@ -761,30 +573,23 @@ def assign(
     expected_version: int | None = None,
 ) -> Suggestion:
     _validate_plan(plan)
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("assign", s, by, expected_version)
-        on = on or _today()
+
+    def change(t: Try) -> Suggestion:
+        s = t.obj
+        day = on or _today()
         # A meeting may be entered afterwards (a past date), never ahead of time.
-        if on > _today() or on < s.session.term.start_date:
+        if day > _today() or day < s.session.term.start_date:
             raise Invalid(_("The assignment date must be within the term and not in the future."))
         rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
         for item in plan:
-            _new_assignment(s, item.unit, item.mode, by, on, rules, cal)
-        s.assigned_on = on
-        update = ["state", "assigned_on", *_set_reply_due(s, on)]
-        before, after = _set_state(s, S.ASSIGNED)
-        _record(
-            s,
-            "assign",
-            by,
-            from_state=before,
-            to_state=after,
-            note=note,
-            data={"units": [[p.unit.pk, str(p.unit), p.mode] for p in plan]},
-            update_fields=update,
-        )
-    return s
+            _new_assignment(s, item.unit, item.mode, by, day, rules, cal)
+        t.set(assigned_on=day)
+        t.update_fields.extend(_set_reply_due(s, day))
+        t.log(note=note, data={"units": [[p.unit.pk, str(p.unit), p.mode] for p in plan]})
+        return s
+
+    result: Suggestion = _run("assign", suggestion, by, change, expected_version)
+    return result
 
 
 class BatchInvalid(Invalid):
@@ -824,32 +629,6 @@ def assign_batch(
     return done
 
 
-def _my_assignment(
-    s: Suggestion,
-    by: User,
-    states: Iterable[str],
-    *,
-    assignment_id: int | None = None,
-    modes: Iterable[str] | None = None,
-    kinds: tuple[str, ...] = ("clerk", "head"),
-) -> Assignment:
-    candidates = [
-        a
-        for a in perms.user_assignments(by, s, kinds)
-        if (assignment_id is None or a.pk == assignment_id) and (modes is None or a.mode in modes)
-    ]
-    if not candidates:
-        raise NotAllowed(_("Your unit has no part in this suggestion."))
-    wanted = set(states)
-    for a in candidates:
-        if a.state in wanted:
-            return Assignment.objects.select_for_update().get(pk=a.pk)
-    raise Conflict(
-        _("Your unit's assignment is “%(state)s”; this cannot be done now.")
-        % {"state": candidates[0].get_state_display()}
-    )
-
-
 def sign(
     suggestion: Suggestion,
     *,
@@ -857,29 +636,17 @@ def sign(
     assignment_id: int | None = None,
     expected_version: int | None = None,
 ) -> Suggestion:
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("sign", s, by, expected_version)
-        a = _my_assignment(s, by, [A.AWAITING_SIGNATURE], assignment_id=assignment_id)
+    def change(t: Try) -> Suggestion:
+        s, a = t.obj, t.subject
         a.state, a.signed_at, a.signed_by = A.SIGNED, timezone.now(), by
         a.save(update_fields=["state", "signed_at", "signed_by"])
-        before = s.state
-        update = []
         if s.state == S.ASSIGNED:
-            s.state = S.HANDLING
-            update.append("state")
-        late = _today() > a.sign_due
-        _record(
-            s,
-            "sign",
-            by,
-            from_state=before,
-            to_state=s.state,
-            assignment=a,
-            data={"unit": str(a.unit), "late": late},
-            update_fields=update,
-        )
-    return s
+            t.set(state=S.HANDLING)
+        t.log(data={"unit": str(a.unit), "late": _today() > a.sign_due}, part=a)
+        return s
+
+    result: Suggestion = _run("sign", suggestion, by, change, expected_version, assignment_id)
+    return result
 
 
 def request_adjustment(
@@ -893,15 +660,9 @@ def request_adjustment(
 ) -> AdjustmentRequest:
     if not reason.strip():
         raise Invalid(_("Give the reasons for the adjustment."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("request_adjustment", s, by, expected_version)
-        a = _my_assignment(s, by, [A.AWAITING_SIGNATURE, A.SIGNED], assignment_id=assignment_id)
-        if deadlines.is_late(_today(), a.adjustment_until):
-            raise Conflict(
-                _("The adjustment window ended on %(date)s; a late request is not adjusted.")
-                % {"date": _d(a.adjustment_until)}
-            )
+
+    def change(t: Try) -> AdjustmentRequest:
+        s, a = t.obj, t.subject
         if proposed_unit is not None:
             _check_unit(s, proposed_unit)
             if proposed_unit.pk == a.unit_id:
@@ -909,20 +670,24 @@ def request_adjustment(
         request = AdjustmentRequest.objects.create(
             assignment=a, reason=reason.strip(), proposed_unit=proposed_unit, requested_by=by
         )
-        data = {"previous": a.state, "proposed_unit": str(proposed_unit or "")}
+        previous = a.state
         a.state = A.ADJUSTMENT_REQUESTED
         a.save(update_fields=["state"])
-        _record(
-            s,
-            "request_adjustment",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
+        t.log(
             note=reason.strip(),
-            data={**data, "request": request.pk},
+            data={
+                "previous": previous,
+                "proposed_unit": str(proposed_unit or ""),
+                "request": request.pk,
+            },
+            part=a,
         )
-    return request
+        return request
+
+    result: AdjustmentRequest = _run(
+        "request_adjustment", suggestion, by, change, expected_version, assignment_id
+    )
+    return result
 
 
 def decide_adjustment(
@@ -936,17 +701,9 @@ def decide_adjustment(
 ) -> Suggestion:
     """Staff keep the assignment with the unit, or move it: the old one is cancelled and a new
     one is made for `move_to` with fresh sign-for and adjustment windows."""
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("decide_adjustment", s, by, expected_version)
-        try:
-            request = AdjustmentRequest.objects.select_for_update().get(
-                pk=request_id, assignment__suggestion=s
-            )
-        except AdjustmentRequest.DoesNotExist:
-            raise Invalid(_("No such adjustment request.")) from None
-        if request.decision != AdjustmentRequest.Decision.PENDING:
-            raise Conflict(_("This request has already been decided."))
+
+    def change(t: Try) -> Suggestion:
+        s, request = t.obj, t.subject
         a = Assignment.objects.select_for_update().get(pk=request.assignment_id)
         previous = next(
             (
@@ -977,17 +734,13 @@ def decide_adjustment(
             a.save(update_fields=["replaced_by"])
             data.update({"moved_to": str(move_to), "new_assignment": new.pk})
         request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
-        _record(
-            s,
-            "decide_adjustment",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
-            note=note,
-            data={**data, "decision": request.decision},
-        )
-    return s
+        t.log(note=note, data={**data, "decision": request.decision}, part=a)
+        return s
+
+    result: Suggestion = _run(
+        "decide_adjustment", suggestion, by, change, expected_version, request_id
+    )
+    return result
 
 
 # --- handling ---------------------------------------------------------------------------------
@@ -1011,10 +764,9 @@ def log_contact(
         raise Invalid(_("Say who took part and what was discussed."))
     if contacted_on > _today():
         raise Invalid(_("The contact date cannot be in the future."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("log_contact", s, by, expected_version)
-        a = _my_assignment(s, by, [A.SIGNED, A.REPLIED], assignment_id=assignment_id)
+
+    def change(t: Try) -> ContactLog:
+        s, a = t.obj, t.subject
         if contacted_on < a.assigned_on:
             raise Invalid(_("The contact date is before the assignment."))
         round_opened = _round_opened_on(s)
@@ -1035,17 +787,17 @@ def log_contact(
             summary=summary.strip(),
             logged_by=by,
         )
-        _record(
-            s,
-            "log_contact",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
+        t.log(
             note=summary.strip(),
             data={"method": method, "date": contacted_on.isoformat(), "stage": stage},
+            part=a,
         )
-    return log
+        return log
+
+    result: ContactLog = _run(
+        "log_contact", suggestion, by, change, expected_version, assignment_id
+    )
+    return result
 
 
 def _round_opened_on(s: Suggestion) -> datetime.date | None:
@@ -1069,43 +821,19 @@ def submit_joint_opinion(
 ) -> JointOpinion:
     if not text.strip():
         raise Invalid(_("Write the joint opinion."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("submit_joint_opinion", s, by, expected_version)
-        a = _my_assignment(
-            s, by, [A.SIGNED], assignment_id=assignment_id, modes=[Assignment.Mode.JOINT]
-        )
-        if JointOpinion.objects.filter(assignment=a).exists():
-            raise Conflict(_("Your unit has already sent its joint opinion."))
+
+    def change(t: Try) -> JointOpinion:
+        a = t.subject
         opinion = JointOpinion.objects.create(assignment=a, text=text.strip(), submitted_by=by)
         a.state, a.replied_at = A.REPLIED, timezone.now()
         a.save(update_fields=["state", "replied_at"])
-        _record(
-            s,
-            "submit_joint_opinion",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
-            note=text.strip(),
-        )
-    return opinion
+        t.log(note=text.strip(), part=a)
+        return opinion
 
-
-def _is_overdue(s: Suggestion) -> bool:
-    return bool(s.reply_due and _today() > s.reply_due)
-
-
-def _not_overdue_message(s: Suggestion) -> str:
-    if s.reply_due is None:
-        return str(_("The suggestion has no reply due date yet; nothing is overdue."))
-    return str(
-        _(
-            "The reply is due on %(date)s and is not overdue; a written explanation is needed "
-            "only after that day."
-        )
-        % {"date": _d(s.reply_due)}
+    result: JointOpinion = _run(
+        "submit_joint_opinion", suggestion, by, change, expected_version, assignment_id
     )
+    return result
 
 
 def explain_overdue(
@@ -1120,32 +848,21 @@ def explain_overdue(
     is one event in the log (the latest one is the unit's current explanation)."""
     if not text.strip():
         raise Invalid(_("Write why the reply is late."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("explain_overdue", s, by, expected_version)
-        a = _my_assignment(
-            s,
-            by,
-            [A.AWAITING_SIGNATURE, A.SIGNED],
-            assignment_id=assignment_id,
-            modes=[Assignment.Mode.LEAD, Assignment.Mode.SEPARATE],
-        )
-        if not _is_overdue(s):
-            raise Conflict(_not_overdue_message(s))
+
+    def change(t: Try) -> Any:
+        s = t.obj
         assert s.reply_due is not None
-        event = _record(
-            s,
-            "explain_overdue",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
+        t.log(
             note=text.strip(),
             data={
                 "reply_due": s.reply_due.isoformat(),
                 "days_late": (_today() - s.reply_due).days,
             },
+            part=t.subject,
         )
+        return engine.THE_EVENT
+
+    event: Event = _run("explain_overdue", suggestion, by, change, expected_version, assignment_id)
     return event
 
 
@@ -1163,19 +880,10 @@ def request_extension(
         raise Invalid(_("Give the reason for the extension."))
     if not deputy_told:
         raise Invalid(_("Tell the deputy why before asking for an extension."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("request_extension", s, by, expected_version)
-        a = _my_assignment(
-            s,
-            by,
-            [A.SIGNED],
-            assignment_id=assignment_id,
-            modes=[Assignment.Mode.LEAD, Assignment.Mode.SEPARATE],
-        )
+
+    def change(t: Try) -> ExtensionRequest:
+        s, a = t.obj, t.subject
         _check_extension_date(s, until)
-        if s.extension_requests.filter(decision="pending").exists():
-            raise Conflict(_("An extension request is already waiting for a decision."))
         request = ExtensionRequest.objects.create(
             suggestion=s,
             assignment=a,
@@ -1184,17 +892,17 @@ def request_extension(
             deputy_told=deputy_told,
             requested_by=by,
         )
-        _record(
-            s,
-            "request_extension",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
+        t.log(
             note=reason.strip(),
             data={"until": until.isoformat(), "request": request.pk},
+            part=a,
         )
-    return request
+        return request
+
+    result: ExtensionRequest = _run(
+        "request_extension", suggestion, by, change, expected_version, assignment_id
+    )
+    return result
 
 
 def _check_extension_date(s: Suggestion, until: datetime.date) -> None:
@@ -1217,44 +925,38 @@ def decide_extension(
     note: str = "",
     expected_version: int | None = None,
 ) -> Suggestion:
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("decide_extension", s, by, expected_version)
-        try:
-            request = s.extension_requests.select_for_update().get(pk=request_id)
-        except ExtensionRequest.DoesNotExist:
-            raise Invalid(_("No such extension request.")) from None
-        if request.decision != ExtensionRequest.Decision.PENDING:
-            raise Conflict(_("This request has already been decided."))
+    def change(t: Try) -> Suggestion:
+        s, request = t.obj, t.subject
         request.decision = (
             ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
         )
         request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
         request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
-        update: list[str] = []
         if approve:
             _check_extension_date(s, request.requested_until)
             rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
-            s.extended_to = s.reply_due = request.requested_until
             yellow = deadlines.yellow_from(request.requested_until, rules, cal)
-            s.warn_from, s.reply_due_uncertain = yellow.date, yellow.uncertain
-            s.is_complex = True
-            update = ["extended_to", "reply_due", "warn_from", "reply_due_uncertain", "is_complex"]
-        _record(
-            s,
-            "decide_extension",
-            by,
-            from_state=s.state,
-            to_state=s.state,
+            t.set(
+                extended_to=request.requested_until,
+                reply_due=request.requested_until,
+                warn_from=yellow.date,
+                reply_due_uncertain=yellow.uncertain,
+                is_complex=True,
+            )
+        t.log(
             note=note,
             data={
                 "request": request.pk,
                 "approved": approve,
                 "until": request.requested_until.isoformat(),
             },
-            update_fields=update,
         )
-    return s
+        return s
+
+    result: Suggestion = _run(
+        "decide_extension", suggestion, by, change, expected_version, request_id
+    )
+    return result
 
 
 REPLY_FIELDS = (
@@ -1303,16 +1005,9 @@ def draft_reply(
         not str(fields.get("plan") or "").strip() or not fields.get("target_date")
     ):
         raise Invalid(_("A B reply must give the plan, its steps and a target date."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("draft_reply", s, by, expected_version)
-        a = _my_assignment(
-            s,
-            by,
-            [A.SIGNED],
-            assignment_id=assignment_id,
-            modes=[Assignment.Mode.LEAD, Assignment.Mode.SEPARATE],
-        )
+
+    def change(t: Try) -> Reply:
+        s, a = t.obj, t.subject
         values = {name: fields.get(name) for name in REPLY_FIELDS}
         values["plan"] = values["plan"] or ""
         reply, created = Reply.objects.update_or_create(
@@ -1322,33 +1017,11 @@ def draft_reply(
         )
         if reply.state != Reply.State.DRAFT:
             raise Conflict(_("This round's reply has already been sent."))
-        _record(
-            s,
-            "draft_reply",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=a,
-            data={"reply": reply.pk, "category": reply.category, "new": created},
-        )
-    return reply
+        t.log(data={"reply": reply.pk, "category": reply.category, "new": created}, part=a)
+        return reply
 
-
-def reply_problems(s: Suggestion, a: Assignment) -> list[str]:
-    """What stops this unit's reply from being sent now (empty when it may be sent)."""
-    problems = []
-    if not ContactLog.objects.filter(assignment=a, round=s.round).exists():
-        problems.append(_("No contact with the deputy has been logged in this round."))
-    if a.mode == Assignment.Mode.LEAD:
-        today = _today()
-        for joint in s.assignments.filter(mode=Assignment.Mode.JOINT).exclude(state=A.CANCELLED):
-            waiting = not JointOpinion.objects.filter(assignment=joint).exists()
-            if waiting and joint.joint_opinion_due and today <= joint.joint_opinion_due:
-                problems.append(
-                    _("Waiting for the joint opinion of %(unit)s (due %(date)s).")
-                    % {"unit": joint.unit, "date": _d(joint.joint_opinion_due)}
-                )
-    return problems
+    result: Reply = _run("draft_reply", suggestion, by, change, expected_version, assignment_id)
+    return result
 
 
 def sign_reply(
@@ -1360,23 +1033,10 @@ def sign_reply(
 ) -> Reply:
     """The unit head signs and sends this round's reply. When every lead/separate unit has
     replied in this round, the suggestion is answered and the rating window opens."""
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("sign_reply", s, by, expected_version)
-        a = _my_assignment(
-            s,
-            by,
-            [A.SIGNED],
-            assignment_id=assignment_id,
-            modes=[Assignment.Mode.LEAD, Assignment.Mode.SEPARATE],
-            kinds=("head",),
-        )
-        reply = Reply.objects.select_for_update().filter(assignment=a, round=s.round).first()
-        if reply is None or reply.state != Reply.State.DRAFT:
-            raise Conflict(_("There is no draft reply to sign."))
-        problems = reply_problems(s, a)
-        if problems:
-            raise Conflict(" ".join(problems))
+
+    def change(t: Try) -> Reply:
+        s, a = t.obj, t.subject
+        reply = Reply.objects.select_for_update().get(assignment=a, round=s.round)
         now, today = timezone.now(), _today()
         rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
         reply.state, reply.signed_by, reply.sent_at = Reply.State.SENT, by, now
@@ -1400,47 +1060,26 @@ def sign_reply(
         )
         a.state, a.replied_at = A.REPLIED, now
         a.save(update_fields=["state", "replied_at"])
-        before = s.state
-        update: list[str] = []
         answering = s.assignments.exclude(state=A.CANCELLED).exclude(mode=Assignment.Mode.JOINT)
         if not answering.exclude(state=A.REPLIED).exists():
-            s.state, s.answered_at = S.ANSWERED, now
-            update = ["state", "answered_at"]
+            t.set(state=S.ANSWERED, answered_at=now)
             # The deputy rates once the suggestion is answered: a unit that replied early must
             # not see its reply's rating window run out before the deputy could rate it.
             s.replies.filter(
                 state=Reply.State.SENT, rating__isnull=True, rating_due__lt=reply.rating_due
             ).update(rating_due=reply.rating_due, rating_due_uncertain=reply.rating_due_uncertain)
         late = bool(s.reply_due and today > s.reply_due)
-        _record(
-            s,
-            "sign_reply",
-            by,
-            from_state=before,
-            to_state=s.state,
-            assignment=a,
+        t.log(
             data={"reply": reply.pk, "category": reply.category, "round": s.round, "late": late},
-            update_fields=update,
+            part=a,
         )
-    return reply
+        return reply
+
+    result: Reply = _run("sign_reply", suggestion, by, change, expected_version, assignment_id)
+    return result
 
 
 # --- rating, re-handling, closing ---------------------------------------------------------------
-
-
-def _unrated_replies(s: Suggestion) -> Any:
-    """Sent replies still waiting for the deputy's rating (any round: in separate handling one
-    unit may be re-handling while another unit's reply is still to be rated)."""
-    return s.replies.filter(state=Reply.State.SENT, rating__isnull=True)
-
-
-def _rateable_replies(s: Suggestion) -> Any:
-    """What the deputy may rate now: in re-handling, only earlier rounds' replies (the current
-    round is rated once it is answered as a whole)."""
-    pending = _unrated_replies(s)
-    if s.state == S.REHANDLING:
-        pending = pending.filter(round__lt=s.round)
-    return pending
 
 
 def rate(
@@ -1454,6 +1093,8 @@ def rate(
     reply_id: int | None = None,
     expected_version: int | None = None,
 ) -> Rating:
+    """The lead deputy rates one sent reply: the one named by `reply_id`, else the first the
+    declaration's chooser offers (the page offers the same choice)."""
     if overall not in (
         Rating.Overall.SATISFIED,
         Rating.Overall.BASICALLY,
@@ -1465,20 +1106,9 @@ def rate(
         raise Invalid(_("Unknown rating value."))
     if overall == Rating.Overall.UNSATISFIED and not reasons.strip():
         raise Invalid(_("Say why you are not satisfied: the unit must handle it again."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("rate", s, by, expected_version)
-        pending = _rateable_replies(s)
-        if reply_id is not None:
-            pending = pending.filter(pk=reply_id)
-        reply = pending.select_related("assignment__unit").first()
-        if reply is None:
-            raise Conflict(_("There is no reply waiting for your rating."))
-        if reply.rating_due and _today() > reply.rating_due:
-            raise Conflict(
-                _("The rating window ended on %(date)s; the reply is recorded as not rated.")
-                % {"date": _d(reply.rating_due)}
-            )
+
+    def change(t: Try) -> Rating:
+        s, reply = t.obj, t.subject
         rating = Rating.objects.create(
             reply=reply,
             suggestion=s,
@@ -1489,18 +1119,20 @@ def rate(
             reasons=reasons.strip(),
             rated_by=by,
         )
-        _record(
-            s,
-            "rate",
-            by,
-            from_state=s.state,
-            to_state=s.state,
-            assignment=reply.assignment,
+        t.log(
             note=reasons.strip(),
             data={"overall": overall, "reply": reply.pk, "process": process, "result": result},
+            part=reply.assignment,
         )
         if overall == Rating.Overall.UNSATISFIED:
-            _open_rehandling(s, by, units=[reply.assignment], note=reasons.strip(), cause="rating")
+            t.after(
+                lambda: _open_rehandling(
+                    s, by, units=[reply.assignment], note=reasons.strip(), cause="rating"
+                )
+            )
+        return rating
+
+    rating: Rating = _run("rate", suggestion, by, change, expected_version, reply_id)
     return rating
 
 
@@ -1521,6 +1153,26 @@ def _reopen_unit(
     )
 
 
+def _next_round(
+    s: Suggestion, units: Sequence[Assignment], cause: str
+) -> tuple[list[str], dict[str, Any]]:
+    """Open the next round on `s` in memory: the fields to save and the event's data."""
+    today = _today()
+    s.round += 1
+    s.state = S.REHANDLING
+    s.answered_at = None
+    update = ["state", "round", "answered_at", *_set_reply_due(s, today, rehandling=True)]
+    for a in units:
+        Assignment.objects.filter(pk=a.pk).update(state=A.SIGNED, replied_at=None)
+    data = {
+        "round": s.round,
+        "units": [str(a.unit) for a in units],
+        "opened_on": today.isoformat(),
+        "cause": cause,
+    }
+    return update, data
+
+
 def _open_rehandling(
     s: Suggestion, by: User | None, *, units: Sequence[Assignment], note: str, cause: str = "staff"
 ) -> None:
@@ -1528,14 +1180,8 @@ def _open_rehandling(
         for a in units:
             _reopen_unit(s, by, a, note, cause)
         return
-    today = _today()
     before = s.state
-    s.round += 1
-    s.state = S.REHANDLING
-    s.answered_at = None
-    update = ["state", "round", "answered_at", *_set_reply_due(s, today, rehandling=True)]
-    for a in units:
-        Assignment.objects.filter(pk=a.pk).update(state=A.SIGNED, replied_at=None)
+    update, data = _next_round(s, units, cause)
     _record(
         s,
         "rehandle",
@@ -1543,12 +1189,7 @@ def _open_rehandling(
         from_state=before,
         to_state=s.state,
         note=note,
-        data={
-            "round": s.round,
-            "units": [str(a.unit) for a in units],
-            "opened_on": today.isoformat(),
-            "cause": cause,
-        },
+        data=data,
         update_fields=update,
     )
 
@@ -1559,12 +1200,17 @@ def rehandle(
     """Staff re-open handling (e.g. on a look-back); normally an unsatisfied rating does it."""
     if not note.strip():
         raise Invalid(_("Say why the suggestion is handled again."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("rehandle", s, by, expected_version)
+
+    def change(t: Try) -> Suggestion:
+        s = t.obj
         units = list(s.assignments.filter(state=A.REPLIED).exclude(mode=Assignment.Mode.JOINT))
-        _open_rehandling(s, by, units=units, note=note.strip())
-    return s
+        update, data = _next_round(s, units, "staff")
+        t.update_fields.extend(update)
+        t.log(note=note.strip(), data=data)
+        return s
+
+    result: Suggestion = _run("rehandle", suggestion, by, change, expected_version)
+    return result
 
 
 def close(
@@ -1574,34 +1220,19 @@ def close(
     or in re-handling when the deputy has come to understand."""
     if not note.strip():
         raise Invalid(_("Closing needs a note."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("close", s, by, expected_version)
-        # In re-handling staff may close with a note (the deputy understands); what is left
-        # unrated then is recorded as not rated below.
-        if s.state == S.ANSWERED and _rateable_replies(s).filter(rating_due__gte=_today()).exists():
-            raise Conflict(
-                _(
-                    "The deputy can still rate the reply; close it after the rating or when the "
-                    "rating window has passed."
-                )
-            )
+
+    def change(t: Try) -> Suggestion:
+        s = t.obj
         # Windows that passed before the daily job ran, and replies of a round closed before
         # it was answered, still end as "not rated", never silently.
         for reply in _unrated_replies(s):
             _record_not_rated(s, reply)
-        s.closed_at, s.state_note = timezone.now(), note.strip()
-        before, after = _set_state(s, S.CLOSED)
-        _record(
-            s,
-            "close",
-            by,
-            from_state=before,
-            to_state=after,
-            note=note.strip(),
-            update_fields=["state", "closed_at", "state_note"],
-        )
-    return s
+        t.set(closed_at=timezone.now(), state_note=note.strip())
+        t.log(note=note.strip())
+        return s
+
+    result: Suggestion = _run("close", suggestion, by, change, expected_version)
+    return result
 
 
 class TermEndRule:
@@ -1624,27 +1255,18 @@ def end_of_term(
         raise Invalid(_("Choose carry over or close."))
     if not note.strip():
         raise Invalid(_("Say under which rule the item is carried over or closed."))
-    with transaction.atomic():
-        s = _lock(suggestion)
-        _check("end_of_term", s, by, expected_version)
-        before = s.state
-        update: list[str] = []
+
+    def change(t: Try) -> Suggestion:
+        s = t.obj
         if rule == TermEndRule.CLOSE:
             for reply in _unrated_replies(s):
                 _record_not_rated(s, reply)
-            s.state, s.closed_at, s.state_note = S.CLOSED, timezone.now(), note.strip()
-            update = ["state", "closed_at", "state_note"]
-        _record(
-            s,
-            "end_of_term",
-            by,
-            from_state=before,
-            to_state=s.state,
-            note=note.strip(),
-            data={"rule": rule, "term": s.session.term_id},
-            update_fields=update,
-        )
-    return s
+            t.set(state=S.CLOSED, closed_at=timezone.now(), state_note=note.strip())
+        t.log(note=note.strip(), data={"rule": rule, "term": s.session.term_id})
+        return s
+
+    result: Suggestion = _run("end_of_term", suggestion, by, change, expected_version)
+    return result
 
 
 # --- system actions (commands) ------------------------------------------------------------------
@@ -1795,6 +1417,7 @@ def recompute_due_dates(jurisdiction_id: int | None = None, *, by: User | None =
 
 
 # The functions behind each action, for the API and generic views.
+# The functions behind each action, for the API and generic views.
 ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": submit,
     "confirm_cosign": confirm_cosign,
@@ -1819,4 +1442,4 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "close": close,
     "end_of_term": end_of_term,
 }
-assert set(ACTIONS) == set(TRANSITIONS)
+assert set(ACTIONS) == set(REGISTRY.actions)

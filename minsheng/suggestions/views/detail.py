@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.audit.models import Event
@@ -29,6 +28,7 @@ from minsheng.people.models import User
 from minsheng.suggestions import attachments as files
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
+from minsheng.suggestions.actions import REGISTRY
 from minsheng.suggestions.forms import ACTION_FORMS, ActionForm, DraftReplyForm
 from minsheng.suggestions.models import (
     AdjustmentRequest,
@@ -44,40 +44,13 @@ from minsheng.suggestions.numbers import format_number
 
 S = Suggestion.State
 
-# A human label for every action the event log records (DOMAIN.md §2), including the ones that
-# are not buttons: creation, edits, merges into this one, expired ratings, recomputed dates.
+# A human label for every event the log records (DOMAIN.md §2): the actions' timeline words
+# from their declarations, and the events that are not buttons (creation, edits, merges into
+# this one, expired ratings, recomputed dates).
 EVENT_LABELS: dict[str, Any] = {
-    "create": gettext_lazy("Created the draft"),
-    "edit": gettext_lazy("Edited the draft"),
-    "submit": gettext_lazy("Submitted"),
-    "confirm_cosign": gettext_lazy("Answered the co-signing invitation"),
-    "withdraw": gettext_lazy("Withdrew the suggestion"),
-    "register": gettext_lazy("Registered"),
-    "decline": gettext_lazy("Declined"),
-    "return_for_revision": gettext_lazy("Returned for revision"),
-    "merge": gettext_lazy("Merged into another suggestion"),
-    "merged_in": gettext_lazy("Another suggestion was merged into this one"),
-    "assign": gettext_lazy("Assigned"),
-    "sign": gettext_lazy("Signed for"),
-    "request_adjustment": gettext_lazy("Requested an adjustment"),
-    "decide_adjustment": gettext_lazy("Decided on the adjustment request"),
-    "log_contact": gettext_lazy("Logged contact with the deputy"),
-    "submit_joint_opinion": gettext_lazy("Sent the joint opinion"),
-    "explain_overdue": gettext_lazy("Explained the delay"),
-    "request_extension": gettext_lazy("Requested an extension"),
-    "decide_extension": gettext_lazy("Decided on the extension request"),
-    "draft_reply": gettext_lazy("Drafted the reply"),
-    "sign_reply": gettext_lazy("Signed and sent the reply"),
-    "rate": gettext_lazy("Rated the reply"),
-    "not_rated": gettext_lazy("Not rated: the rating window passed"),
-    "rehandle": gettext_lazy("Re-handling opened"),
-    "close": gettext_lazy("Closed"),
-    "end_of_term": gettext_lazy("Decided at the end of the term"),
-    "recompute_due": gettext_lazy("Due dates recomputed"),
-    "attachments": gettext_lazy("Changed the attachments"),
-    "set_flags": gettext_lazy("Changed the key / complex / confidential marks"),
+    **{name: action.done for name, action in REGISTRY.actions.items()},
+    **REGISTRY.other_events,
 }
-assert set(workflow.ACTIONS) <= set(EVENT_LABELS)
 
 # The lead unit first, as the reply norms list them; the joint units after it.
 MODE_ORDER: dict[str, int] = {
@@ -90,23 +63,6 @@ WARNING_LABELS: dict[str, Any] = {
     c.value: c.label for c in WarningColour if c != WarningColour.NONE
 }
 
-# Actions whose button changes things that cannot be undone: the page asks before sending.
-CONFIRM: dict[str, Any] = {
-    "submit": gettext_lazy("Submit this suggestion to the congress office?"),
-    "sign": gettext_lazy("Sign for this suggestion on behalf of your unit?"),
-    "sign_reply": gettext_lazy(
-        "Sign and send the reply to the deputy? It cannot be changed afterwards."
-    ),
-    "withdraw": gettext_lazy("Withdraw this suggestion? This cannot be undone."),
-    "decline": gettext_lazy("Decline this suggestion? The deputy will be told."),
-    "close": gettext_lazy("Close this suggestion?"),
-    "merge": gettext_lazy("Merge this suggestion into the other one?"),
-}
-
-
-# Actions that end the suggestion's life against the deputy's hope look different.
-DANGER = {"withdraw", "decline"}
-
 
 def state_label(value: str) -> str:
     for choices in (Suggestion.State, Assignment.State):
@@ -116,26 +72,7 @@ def state_label(value: str) -> str:
 
 
 def event_label(event: Event) -> str:
-    data = event.data or {}
-    if event.action == "confirm_cosign":
-        return _("Co-signed") if data.get("accepted") else _("Declined to co-sign")
-    if event.action == "decide_extension":
-        return _("Approved the extension") if data.get("approved") else _("Rejected the extension")
-    if event.action == "decide_adjustment":
-        return (
-            _("Moved the assignment to another unit")
-            if data.get("decision") == "moved"
-            else _("Kept the assignment with the unit")
-        )
-    if event.action == "rehandle" and data.get("cause") == "rating":
-        return _("Re-handling opened by the unsatisfied rating")
-    if event.action == "end_of_term":
-        return (
-            _("Carried over into the next term")
-            if data.get("rule") == "carry_over"
-            else _("Closed at the end of the term")
-        )
-    return str(EVENT_LABELS.get(event.action, event.action))
+    return REGISTRY.timeline_label(event.action, event.data or {})
 
 
 def event_detail(event: Event) -> str:
@@ -183,9 +120,11 @@ class ActionView:
 
 
 def _reply_warnings(user: User, s: Suggestion, action: str, form: ActionForm) -> list[str]:
-    """Why the head cannot sign yet: shown to the clerk drafting and to the head signing."""
-    if action not in ("draft_reply", "sign_reply"):
-        return []
+    """What still stops the action (its declaration's offered rules: the co-signers still to
+    confirm, the head's reply still missing a contact log); for the clerk drafting, what will
+    stop the head signing."""
+    if action != "draft_reply":
+        return REGISTRY.problems(action, user, s)
     found: list[str] = []
     for a in form.assignments:
         for problem in workflow.reply_problems(s, a):
@@ -203,13 +142,14 @@ def _action_views(
             form = failed
         else:
             form = ACTION_FORMS[name](suggestion=s, user=user, action=name)
+        declared = REGISTRY[name]
         view = ActionView(
             name=name,
-            label=str(workflow.TRANSITIONS[name].label),
+            label=str(declared.label),
             form=form,
             open=form is failed,
-            confirm=str(CONFIRM.get(name, "")),
-            danger=name in DANGER,
+            confirm=str(declared.confirm),
+            danger=declared.danger,
         )
         view.warnings = _reply_warnings(user, s, name, form)
         found.append(view)
@@ -342,29 +282,15 @@ def _keep_input_with_fresh_version(request: HttpRequest, s: Suggestion) -> Any:
 def _refusal(
     user: User, s: Suggestion, action: str, form: ActionForm
 ) -> workflow.WorkflowError | None:
-    """Why an action that is not offered now is refused, read from the transition table, so
-    that a form posted from a stale page says so instead of listing field errors."""
-    if action in workflow.allowed_actions(user, s):
-        return None
-    rule = workflow.TRANSITIONS[action]
-    if not perms.capacities(user, s) & rule.who:
-        return workflow.NotAllowed(_("You may not do this on this suggestion."))
+    """Why an action that is not offered now is refused, from its declaration (the same checks
+    the workflow runs), so that a form posted from a stale page says so instead of listing
+    field errors."""
     version = form.data.get("expected_version")
-    if version not in (None, "", str(s.version)):
-        return workflow.Conflict(
-            _(
-                "Someone else changed this suggestion while you were looking at it. "
-                "Reload the page and try again."
-            )
-        )
-    if s.state not in rule.sources:
-        return workflow.Conflict(
-            _("This cannot be done while the suggestion is “%(state)s”.")
-            % {"state": s.get_state_display()}
-        )
-    return workflow.Conflict(
-        workflow.why_not(action, user, s) or _("This cannot be done on this suggestion now.")
-    )
+    try:
+        seen = int(version) if version not in (None, "") else None
+    except (TypeError, ValueError):
+        seen = None
+    return workflow.refusal(action, user, s, seen)
 
 
 @login_required
@@ -403,9 +329,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_detail(request, s, failed=kept, error=error.message, status=error.status)
     if isinstance(form, DraftReplyForm) and isinstance(result, Reply):
         files.store(s, form.cleaned_data.get("attachments") or [], by=user, reply=result)
-    messages.success(
-        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
-    )
+    messages.success(request, _("Done: %(action)s.") % {"action": REGISTRY[action].label})
     if not Suggestion.objects.visible_to(user).filter(pk=s.pk).exists():
         # E.g. a unit whose assignment was just moved away no longer sees the suggestion.
         return redirect("home")
