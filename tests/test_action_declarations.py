@@ -206,10 +206,13 @@ def test_the_page_offers_exactly_what_the_workflow_accepts(client, cast, state):
                     wrong.append((name, action, "offered but refused", error.message))
             elif error is None:
                 wrong.append((name, action, "not offered but accepted", None))
-            elif REGISTRY[action].subject is None and not isinstance(error, workflow.Invalid):
+            elif (
                 # Without a sub-object to pick, the page's refusal is the workflow's, word for word.
-                if error.message != workflow.why_not(action, user, s):
-                    wrong.append((name, action, "refused in other words", error.message))
+                REGISTRY[action].subject is None
+                and not isinstance(error, workflow.Invalid)
+                and error.message != workflow.why_not(action, user, s)
+            ):
+                wrong.append((name, action, "refused in other words", error.message))
     assert wrong == []
     # Everything was rolled back.
     assert Suggestion.objects.get(pk=s.pk).version == s.version
@@ -266,9 +269,7 @@ def test_a_form_posted_without_a_choice_when_several_replies_wait_asks_for_one(c
         {"expected_version": s.version, "overall": "satisfied"},
     )
     assert response.status_code == 422
-    assert "reply" in response.context["actions"][0].form.errors or any(
-        "reply" in a.form.errors for a in response.context["actions"]
-    )
+    assert any("reply" in a.form.errors for a in response.context["actions"])
     assert (
         not Rating.objects.filter(suggestion=s, rated_by=cast.deputy)
         .exclude(overall="unsatisfied")
