@@ -29,6 +29,7 @@ from minsheng.audit import log as audit_log
 from minsheng.audit.models import Event
 from minsheng.engine.actions import Action, Attempt, EventRecord, Registry, Rule, Subject
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed, WorkflowError
+from minsheng.engine.states import StateTable
 from minsheng.suggestions import deadlines
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions.models import (
@@ -36,6 +37,7 @@ from minsheng.suggestions.models import (
     Assignment,
     ContactLog,
     CoSigner,
+    ExtensionRequest,
     JointOpinion,
     Reply,
     Suggestion,
@@ -108,6 +110,35 @@ REGISTRY: Registry[Suggestion] = Registry(
         "attachments": gettext_lazy("Changed the attachments"),
         "set_flags": gettext_lazy("Changed the key / complex / confidential marks"),
     },
+)
+
+
+# --- the sub-objects' own small state tables ------------------------------------------------------
+
+ASSIGNMENT_STATES = StateTable.of(
+    "assignment",
+    {
+        A.AWAITING_SIGNATURE: [A.SIGNED, A.ADJUSTMENT_REQUESTED],
+        A.SIGNED: [A.REPLIED, A.ADJUSTMENT_REQUESTED],
+        # Kept: back to where it was; moved: cancelled, and a new assignment for the other unit.
+        A.ADJUSTMENT_REQUESTED: [A.AWAITING_SIGNATURE, A.SIGNED, A.CANCELLED],
+        A.REPLIED: [A.SIGNED],  # re-handling opens the unit's next round
+        A.CANCELLED: [],
+    },
+)
+REPLY_STATES = StateTable.of("reply", {Reply.State.DRAFT: [Reply.State.SENT]})
+COSIGNER_STATES = StateTable.of(
+    "co-signer", {CoSigner.State.INVITED: [CoSigner.State.CONFIRMED, CoSigner.State.REFUSED]}
+)
+ADJUSTMENT_DECISIONS = StateTable.of(
+    "adjustment request",
+    {"pending": [AdjustmentRequest.Decision.KEPT, AdjustmentRequest.Decision.MOVED]},
+    field="decision",
+)
+EXTENSION_DECISIONS = StateTable.of(
+    "extension request",
+    {"pending": [ExtensionRequest.Decision.APPROVED, ExtensionRequest.Decision.REJECTED]},
+    field="decision",
 )
 
 

@@ -416,6 +416,19 @@ class Suggestion(models.Model):
                 condition=~Q(state="merged") | Q(merged_into__isnull=False),
                 name="suggestion_merged_has_target",
             ),
+            # Registering gives the number; only what was never registered (a merge or a term's
+            # end straight from submitted, a withdrawal, a decline) may be closed without one.
+            models.CheckConstraint(
+                condition=~Q(
+                    state__in=["registered", "assigned", "handling", "answered", "rehandling"]
+                )
+                | Q(number__isnull=False, registered_at__isnull=False),
+                name="suggestion_registered_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="suggestion_declined_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["jurisdiction", "state", "reply_due"], name="sugg_due_idx"),
@@ -480,6 +493,10 @@ class CoSigner(models.Model):
         verbose_name_plural = _("co-signers")
         constraints = [
             models.UniqueConstraint(fields=["suggestion", "deputy"], name="cosigner_once"),
+            models.CheckConstraint(
+                condition=Q(state="invited") | Q(answered_at__isnull=False),
+                name="cosigner_answer_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -551,6 +568,14 @@ class Assignment(models.Model):
                 condition=Q(mode="lead") & ~Q(state="cancelled"),
                 name="assignment_one_lead",
             ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["signed", "replied"]) | Q(signed_at__isnull=False),
+                name="assignment_signed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="replied") | Q(replied_at__isnull=False),
+                name="assignment_replied_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "state"], name="assignment_inbox_idx")]
 
@@ -595,6 +620,18 @@ class AdjustmentRequest(StaffDecidedRequest):
     class Meta:
         verbose_name = _("adjustment request")
         verbose_name_plural = _("adjustment requests")
+        constraints = [
+            # The assignment waits in "adjustment requested" until staff decide: one at a time.
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(decision="pending"),
+                name="adjustment_one_pending_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="adjustment_decided_has_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.get_decision_display()}"
@@ -668,6 +705,18 @@ class ExtensionRequest(StaffDecidedRequest):
     class Meta:
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
+        constraints = [
+            # One due date per suggestion, so one extension waits for a decision at a time.
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(decision="pending"),
+                name="extension_one_pending_per_suggestion",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="extension_decided_has_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} → {self.requested_until}"
@@ -723,6 +772,10 @@ class Reply(models.Model):
                 condition=~Q(category="B") | ~Q(plan="") | Q(state="draft"),
                 name="reply_b_has_plan",
             ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(sent_at__isnull=False, signed_by__isnull=False),
+                name="reply_sent_is_signed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -760,6 +813,10 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=~Q(overall="unsatisfied") | ~Q(reasons=""),
                 name="rating_unsatisfied_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall="not_rated") | Q(rated_by__isnull=False),
+                name="rating_rated_has_rater",
             ),
         ]
 

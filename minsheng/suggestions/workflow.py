@@ -25,7 +25,12 @@ from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions.actions import (
+    ADJUSTMENT_DECISIONS,
+    ASSIGNMENT_STATES,
+    COSIGNER_STATES,
+    EXTENSION_DECISIONS,
     REGISTRY,
+    REPLY_STATES,
     display_date,
     is_overdue,
     not_overdue_message,
@@ -203,7 +208,8 @@ def create_draft(
         )
         _invite(suggestion, lead_deputy, cosigners)
         if cosigned_on_paper:
-            suggestion.cosigners.update(state=CoSigner.State.CONFIRMED, answered_at=timezone.now())
+            for row in suggestion.cosigners.all():
+                COSIGNER_STATES.move(row, CoSigner.State.CONFIRMED, answered_at=timezone.now())
         _record(
             suggestion,
             "create",
@@ -279,9 +285,8 @@ def confirm_cosign(
 ) -> Suggestion:
     def change(t: Try) -> Suggestion:
         row: CoSigner = t.subject
-        row.state = CoSigner.State.CONFIRMED if accept else CoSigner.State.REFUSED
-        row.answered_at = timezone.now()
-        row.save(update_fields=["state", "answered_at"])
+        answer = CoSigner.State.CONFIRMED if accept else CoSigner.State.REFUSED
+        COSIGNER_STATES.move(row, answer, answered_at=timezone.now())
         t.log(data={"accepted": accept})
         return t.obj
 
@@ -638,8 +643,7 @@ def sign(
 ) -> Suggestion:
     def change(t: Try) -> Suggestion:
         s, a = t.obj, t.subject
-        a.state, a.signed_at, a.signed_by = A.SIGNED, timezone.now(), by
-        a.save(update_fields=["state", "signed_at", "signed_by"])
+        ASSIGNMENT_STATES.move(a, A.SIGNED, signed_at=timezone.now(), signed_by=by)
         if s.state == S.ASSIGNED:
             t.set(state=S.HANDLING)
         t.log(data={"unit": str(a.unit), "late": _today() > a.sign_due}, part=a)
@@ -671,8 +675,7 @@ def request_adjustment(
             assignment=a, reason=reason.strip(), proposed_unit=proposed_unit, requested_by=by
         )
         previous = a.state
-        a.state = A.ADJUSTMENT_REQUESTED
-        a.save(update_fields=["state"])
+        ASSIGNMENT_STATES.move(a, A.ADJUSTMENT_REQUESTED)
         t.log(
             note=reason.strip(),
             data={
@@ -714,26 +717,25 @@ def decide_adjustment(
             ),
             A.AWAITING_SIGNATURE,
         )
-        request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
         data: dict[str, Any] = {"request": request.pk}
         if move_to is None:
-            request.decision = AdjustmentRequest.Decision.KEPT
-            a.state = previous
-            a.save(update_fields=["state"])
+            decision = AdjustmentRequest.Decision.KEPT
+            ASSIGNMENT_STATES.move(a, previous)
         else:
             if move_to.pk == a.unit_id:
                 raise Invalid(_("Choose a different unit to move it to."))
             if s.assignments.filter(unit=move_to).exclude(state=A.CANCELLED).exists():
                 raise Invalid(_("That unit already has a part in this suggestion."))
-            request.decision = AdjustmentRequest.Decision.MOVED
+            decision = AdjustmentRequest.Decision.MOVED
             rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
-            a.state = A.CANCELLED
-            a.save(update_fields=["state"])
+            ASSIGNMENT_STATES.move(a, A.CANCELLED)
             new = _new_assignment(s, move_to, a.mode, by, _today(), rules, cal)
             a.replaced_by = new
             a.save(update_fields=["replaced_by"])
             data.update({"moved_to": str(move_to), "new_assignment": new.pk})
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        ADJUSTMENT_DECISIONS.move(
+            request, decision, decided_by=by, decided_at=timezone.now(), decision_note=note
+        )
         t.log(note=note, data={**data, "decision": request.decision}, part=a)
         return s
 
@@ -825,8 +827,7 @@ def submit_joint_opinion(
     def change(t: Try) -> JointOpinion:
         a = t.subject
         opinion = JointOpinion.objects.create(assignment=a, text=text.strip(), submitted_by=by)
-        a.state, a.replied_at = A.REPLIED, timezone.now()
-        a.save(update_fields=["state", "replied_at"])
+        ASSIGNMENT_STATES.move(a, A.REPLIED, replied_at=timezone.now())
         t.log(note=text.strip(), part=a)
         return opinion
 
@@ -927,11 +928,13 @@ def decide_extension(
 ) -> Suggestion:
     def change(t: Try) -> Suggestion:
         s, request = t.obj, t.subject
-        request.decision = (
-            ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
+        EXTENSION_DECISIONS.move(
+            request,
+            ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED,
+            decided_by=by,
+            decided_at=timezone.now(),
+            decision_note=note,
         )
-        request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
         if approve:
             _check_extension_date(s, request.requested_until)
             rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
@@ -1039,27 +1042,19 @@ def sign_reply(
         reply = Reply.objects.select_for_update().get(assignment=a, round=s.round)
         now, today = timezone.now(), _today()
         rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
-        reply.state, reply.signed_by, reply.sent_at = Reply.State.SENT, by, now
         window = deadlines.rating_window_end(today, rules, cal)
-        reply.rating_due, reply.rating_due_uncertain = window.date, window.uncertain
         publication = deadlines.publication_due(today, rules, cal)
-        reply.publication_due, reply.publication_due_uncertain = (
-            publication.date,
-            publication.uncertain,
+        REPLY_STATES.move(
+            reply,
+            Reply.State.SENT,
+            signed_by=by,
+            sent_at=now,
+            rating_due=window.date,
+            rating_due_uncertain=window.uncertain,
+            publication_due=publication.date,
+            publication_due_uncertain=publication.uncertain,
         )
-        reply.save(
-            update_fields=[
-                "state",
-                "signed_by",
-                "sent_at",
-                "rating_due",
-                "rating_due_uncertain",
-                "publication_due",
-                "publication_due_uncertain",
-            ]
-        )
-        a.state, a.replied_at = A.REPLIED, now
-        a.save(update_fields=["state", "replied_at"])
+        ASSIGNMENT_STATES.move(a, A.REPLIED, replied_at=now)
         answering = s.assignments.exclude(state=A.CANCELLED).exclude(mode=Assignment.Mode.JOINT)
         if not answering.exclude(state=A.REPLIED).exists():
             t.set(state=S.ANSWERED, answered_at=now)
@@ -1136,12 +1131,18 @@ def rate(
     return rating
 
 
+def _reopen(a: Assignment) -> None:
+    """The unit's reply is not the last word: its assignment is open again for a new round."""
+    fresh = Assignment.objects.select_for_update().get(pk=a.pk)
+    ASSIGNMENT_STATES.move(fresh, A.SIGNED, replied_at=None)
+
+
 def _reopen_unit(
     s: Suggestion, by: User | None, a: Assignment, note: str, cause: str = "staff"
 ) -> None:
     """Another unit's reply was found unsatisfying while re-handling is already under way: that
     unit joins the current round (same round number and due date)."""
-    Assignment.objects.filter(pk=a.pk).update(state=A.SIGNED, replied_at=None)
+    _reopen(a)
     _record(
         s,
         "rehandle",
@@ -1163,7 +1164,7 @@ def _next_round(
     s.answered_at = None
     update = ["state", "round", "answered_at", *_set_reply_due(s, today, rehandling=True)]
     for a in units:
-        Assignment.objects.filter(pk=a.pk).update(state=A.SIGNED, replied_at=None)
+        _reopen(a)
     data = {
         "round": s.round,
         "units": [str(a.unit) for a in units],
