@@ -8,8 +8,9 @@ chosen, and its words: button, confirm question, timeline line, API summary. The
 choices of sub-object, the API's summaries and its list of actions all read these. The typed
 functions in `workflow.py` hold each action's own change and call the one runner.
 
-Adding an action: declare it here, write its change in `workflow.py`; the page form and the
-API body for its inputs are in `forms.py` and `api/schemas.py`.
+Adding an action: declare it here and write its typed function (its change) in `workflow.py`;
+its inputs are the page form `<Action>Form` in `forms.py` and the API body `<Action>In` in
+`api/schemas.py`, both found by name. No other table lists actions.
 """
 
 from __future__ import annotations

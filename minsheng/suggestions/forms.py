@@ -467,7 +467,7 @@ class LogContactForm(ActionForm):
         }
 
 
-class JointOpinionForm(ActionForm):
+class SubmitJointOpinionForm(ActionForm):
     text = forms.CharField(label=gettext_lazy("Joint opinion"), widget=textarea(6))
 
     def workflow_kwargs(self) -> dict[str, Any]:
@@ -643,31 +643,13 @@ class EndOfTermForm(ActionForm):
         return {"rule": self.cleaned_data["rule"], "note": self.cleaned_data["note"]}
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "submit": SubmitForm,
-    "confirm_cosign": ConfirmCosignForm,
-    "withdraw": WithdrawForm,
-    "register": RegisterForm,
-    "decline": DeclineForm,
-    "return_for_revision": ReturnForRevisionForm,
-    "merge": MergeForm,
-    "assign": AssignForm,
-    "sign": SignForm,
-    "request_adjustment": RequestAdjustmentForm,
-    "decide_adjustment": DecideAdjustmentForm,
-    "log_contact": LogContactForm,
-    "submit_joint_opinion": JointOpinionForm,
-    "explain_overdue": ExplainOverdueForm,
-    "request_extension": RequestExtensionForm,
-    "decide_extension": DecideExtensionForm,
-    "draft_reply": DraftReplyForm,
-    "sign_reply": SignReplyForm,
-    "rate": RateForm,
-    "rehandle": RehandleForm,
-    "close": CloseForm,
-    "end_of_term": EndOfTermForm,
-}
-assert set(ACTION_FORMS) == set(workflow.ACTIONS)
+def _form_class(name: str) -> type[ActionForm]:
+    found: type[ActionForm] = globals()["".join(p.title() for p in name.split("_")) + "Form"]
+    return found
+
+
+# Each declared action's page form is `<Name>Form` above (a missing one fails at import).
+ACTION_FORMS: dict[str, type[ActionForm]] = {name: _form_class(name) for name in REGISTRY.actions}
 
 
 # --- the deputy's own form ------------------------------------------------------------------
