@@ -7,6 +7,7 @@ first, be refused with exactly that problem. An action the page does not offer m
 by the workflow, with the same words the page's refusal (`why_not`) gives."""
 
 import datetime
+import inspect
 import re
 
 import pytest
@@ -275,3 +276,25 @@ def test_a_form_posted_without_a_choice_when_several_replies_wait_asks_for_one(c
         .exclude(overall="unsatisfied")
         .exists()
     )
+
+
+# --- the inputs of each action name the declared sub-object the same way everywhere ------------
+
+
+def test_the_api_body_the_page_form_and_the_function_name_the_declared_sub_object(cast):
+    from minsheng.api.suggestions import ACTION_SPECS
+    from minsheng.suggestions.forms import ACTION_FORMS
+
+    s = _answered_round_two_separate(cast)
+    for name, action in REGISTRY.actions.items():
+        fields = ACTION_SPECS[name].body.model_fields
+        params = inspect.signature(workflow.ACTIONS[name]).parameters
+        subject = action.subject
+        picks = {"assignment_id", "reply_id", "request_id"}
+        if subject is None or not subject.api:
+            assert not picks & set(fields), name
+            continue
+        assert subject.field in fields and subject.field in params, name
+        assert fields[subject.field].is_required() == subject.required, name
+        form = ACTION_FORMS[name](suggestion=s, user=cast.deputy, action=name)
+        assert form.declaration is action

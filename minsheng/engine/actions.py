@@ -2,12 +2,12 @@
 
 An action is declared once (`Action`): the states it starts from, the state it leads to, the
 capacities that may take it, its availability rules *with* their refusal messages, the
-sub-object it acts on and how that is chosen, its inputs, and its words (label, confirm text,
+sub-object it acts on and how that is chosen, and its words (label, confirm text,
 timeline wording, API summary). Everything else is derived from the declaration:
 
 - `Registry.offered()` (the buttons) and `Registry.refusal()` (why not) run the same checks the
   runner runs, so a page cannot offer what the workflow refuses, nor refuse with other words;
-- the page forms and the API bodies read the inputs and the sub-object's choices from it;
+- the page forms read the sub-object's choices from it, the API its words;
 - `run()` performs the steps every action shares: lock the row (`select_for_update`), check
   capacity, expected version, state, sub-object and rules, apply the action's own change, save
   with `update_fields`, bump the version, append one event, notify on commit.
@@ -30,7 +30,6 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from minsheng.engine.errors import Conflict, NotAllowed, WorkflowError
-from minsheng.engine.inputs import Input
 
 M = TypeVar("M", bound=models.Model)
 R = TypeVar("R")
@@ -85,6 +84,7 @@ class Subject:
     required: bool = False  # the caller must always name it (staff deciding one request)
     lock: bool = True  # the runner re-reads the chosen one with select_for_update
     description: str = ""  # for the API body's field
+    api: bool = True  # named in the API body (a person's own invitation needs no naming)
 
     def options(self, attempt: Attempt[Any]) -> list[Any]:
         """What may be chosen now (the form's choices)."""
@@ -121,7 +121,6 @@ class Action:
     summary: str = ""  # the API operation's summary (English, like the rest of the API docs)
     rules: tuple[Rule, ...] = ()
     subject: Subject | None = None
-    inputs: tuple[Input, ...] = ()
     confirm: Label = ""  # asked before sending, for what cannot be undone
     danger: bool = False  # ends the record's life against its author's hope
     # A more exact timeline line read from the event's data (e.g. approved or rejected).

@@ -356,6 +356,7 @@ INVITATION = Subject(
     mine=_my_invitation,
     ready=_not_answered,
     missing=lambda attempt: Conflict(_("You have already answered this invitation.")),
+    api=False,
 )
 
 
