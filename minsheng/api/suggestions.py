@@ -26,6 +26,7 @@ from minsheng.api.schemas import (
     ActionBody,
     ActionsOut,
     AssignIn,
+    CleanStr,
     CloseIn,
     ConfirmCosignIn,
     DecideAdjustmentIn,
@@ -109,7 +110,7 @@ class SuggestionFilters(Schema):
     confidential: bool | None = Field(
         None, description="Confidential (涉密) suggestions only, or none of them."
     )
-    q: str | None = Field(
+    q: CleanStr | None = Field(
         None,
         max_length=100,
         description="Text in the title, content or lead deputy's name, or a number of either "

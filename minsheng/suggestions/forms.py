@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.lib.forms import clean_text_fields
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
@@ -86,6 +87,11 @@ class ActionForm(forms.Form):
             )
             self.order_fields(["assignment"])
         self.setup()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        clean_text_fields(self)  # control characters removed at the door (minsheng.lib.text)
+        return self.cleaned_data
 
     def initial_values(self) -> dict[str, Any]:
         return {}
@@ -784,3 +790,8 @@ class SuggestionForm(forms.Form):
         if editing:
             # The workflow's edit keeps the confidentiality chosen when the draft was made.
             del self.fields["is_confidential"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        clean_text_fields(self)  # control characters removed at the door (minsheng.lib.text)
+        return self.cleaned_data
