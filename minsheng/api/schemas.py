@@ -87,7 +87,10 @@ class DeputyOut(Schema):
     name: str
     delegation: str
     contact_phone: str | None = Field(
-        None, description="Only for staff, the deputy and the units handling the suggestion."
+        None,
+        description="Only for the deputy, congress staff and the clerks and heads of a unit "
+        "with an active assignment on the suggestion (they must contact the deputy); null for "
+        "everyone else (co-signers, supervisors, committee members).",
     )
 
 
