@@ -179,6 +179,74 @@ def _merge_crossed(cast: Any) -> dict[str, Any]:
     return {"rounds": rounds}
 
 
+def _race_returning(calls: list) -> list[Any]:
+    """Like _race, for calls that answer: each call's return value, or the error as text."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = ["not finished"] * len(calls)
+
+    def run(index: int, call: Any) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as err:  # noqa: BLE001 - reported back to the test as text
+            results[index] = repr(err)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    return results
+
+
+POSTS = 4
+NEW_SUGGESTION = {"title": "关于增设公交线路的建议", "body": "建议增设公交线路。"}
+
+
+def _double_post_page(cast: Any) -> dict[str, Any]:
+    from django.test import Client
+
+    from minsheng.suggestions.idempotency import new_form_token
+    from minsheng.suggestions.models import Suggestion
+
+    data = {**NEW_SUGGESTION, "intent": "submit", "form_token": new_form_token()}
+    clients = [Client(HTTP_HOST="localhost") for _ in range(POSTS)]
+    for client in clients:
+        client.force_login(cast.deputy)
+
+    def post(client: Any) -> tuple[int, str]:
+        response = client.post("/suggestions/new/", data)
+        return response.status_code, response.get("Location", "")
+
+    answers = _race_returning([lambda c=c: post(c) for c in clients])
+    return {
+        "answers": answers,
+        "states": list(Suggestion.objects.values_list("state", flat=True)),
+        "ids": list(Suggestion.objects.values_list("pk", flat=True)),
+    }
+
+
+def _double_post_api(cast: Any) -> dict[str, Any]:
+    from django.test import Client
+
+    from minsheng.people.models import ApiToken
+    from minsheng.suggestions.models import Suggestion
+
+    _token, raw = ApiToken.issue(cast.deputy, "race")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_IDEMPOTENCY_KEY": "race-key-1"}
+
+    def post() -> tuple[int, Any]:
+        response = Client(HTTP_HOST="localhost").post(
+            "/api/v1/suggestions", NEW_SUGGESTION, content_type="application/json", **headers
+        )
+        return response.status_code, response.json().get("id")
+
+    answers = _race_returning([post for _ in range(POSTS)])
+    return {"answers": answers, "ids": list(Suggestion.objects.values_list("pk", flat=True))}
+
+
 SCENARIOS = {
     "register_many": _register_many,
     "register_same": _register_same,
@@ -186,6 +254,8 @@ SCENARIOS = {
     "sign_twice": _sign_twice,
     "rate_twice": _rate_twice,
     "merge_crossed": _merge_crossed,
+    "double_post_page": _double_post_page,
+    "double_post_api": _double_post_api,
 }
 
 
@@ -273,6 +343,24 @@ def test_a_double_submitted_rating_counts_once(request):
         ("rehandling", 2) if unsatisfied else ("answered", 1)
     )
     assert result["version"] == result["event_count"]
+
+
+@concurrent
+def test_concurrent_posts_of_one_new_suggestion_form_create_one_suggestion(request):
+    result = _run(request, "double_post_page")
+    assert len(result["ids"]) == 1, result
+    detail = f"/suggestions/{result['ids'][0]}/"
+    assert (
+        result["answers"] == [[302, detail]] * POSTS or result["answers"] == [(302, detail)] * POSTS
+    )
+    assert result["states"] == ["submitted"]
+
+
+@concurrent
+def test_concurrent_api_posts_with_one_idempotency_key_create_one_suggestion(request):
+    result = _run(request, "double_post_api")
+    assert len(result["ids"]) == 1, result
+    assert [tuple(a) for a in result["answers"]] == [(201, result["ids"][0])] * POSTS
 
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]

@@ -88,3 +88,33 @@ def test_password_change_works(client, cast):
     assert response.status_code == 302
     cast.deputy.refresh_from_db()
     assert cast.deputy.check_password("a-new-long-pass-9")
+
+
+def test_failures_under_the_username_lock_the_mobile_number_too(client, cast, settings):
+    cast.deputy.mobile = "13811112222"
+    cast.deputy.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, "deputy", "wrong")
+    response = post_login(client, "13811112222", cast.password)
+    assert response.status_code == 429
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_failures_under_the_mobile_number_lock_the_username_too(client, cast, settings):
+    cast.deputy.mobile = "13811112222"
+    cast.deputy.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        post_login(client, "13811112222", "wrong")
+    post_login(client, " deputy ", "wrong")  # the fifth, typed with spaces around it
+    response = post_login(client, "deputy", cast.password)
+    assert response.status_code == 429
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_username_that_is_another_accounts_mobile_signs_in_to_its_own_account(client, cast):
+    cast.staff.mobile = "13811112222"
+    cast.staff.save()
+    cast.deputy.username = "13811112222"
+    cast.deputy.save()
+    assert post_login(client, "13811112222", cast.password).status_code == 302
+    assert client.get(reverse("home")).context["user"] == cast.deputy

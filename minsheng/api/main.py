@@ -39,13 +39,20 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def _field_path(loc: Any) -> list[Any]:
+    # ("body", "payload", "title") -> ["title"]: drop where django-ninja found the value and
+    # the handler's parameter name, keep the field's own name even when it is "body".
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    return parts
+
+
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
     for error in exc.errors:
-        where = ".".join(
-            str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
-        )
+        where = ".".join(str(part) for part in _field_path(error.get("loc", ())))
         problems.append(f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", "")))
     return api.create_response(
         request,

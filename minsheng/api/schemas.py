@@ -11,9 +11,12 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
+from minsheng.lib.text import clean_text, forbidden_characters
 from minsheng.suggestions.models import (
     Assignment,
     ContactLog,
@@ -24,8 +27,28 @@ from minsheng.suggestions.models import (
 
 # Ids beyond a 64-bit integer would crash the database driver rather than simply not match.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Text = Annotated[str, Field(max_length=20000)]
-Line = Annotated[str, Field(max_length=200)]
+
+
+def _acceptable_text(value: str) -> str:
+    """The API refuses control characters (a program sent them: it should hear about it, and
+    NUL would reach PostgreSQL); line breaks (CRLF, CR, Word's vertical tab) become LF."""
+    found = forbidden_characters(value)
+    if found:
+        raise PydanticCustomError(
+            "forbidden_characters",
+            gettext(
+                "The text contains control characters that are not allowed: {characters}. "
+                "Only tab and newline are accepted."
+            ),
+            {"characters": ", ".join(found)},
+        )
+    return clean_text(value)
+
+
+# Every text that comes in: see minsheng.lib.text and README "Security".
+CleanStr = Annotated[str, AfterValidator(_acceptable_text)]
+Text = Annotated[CleanStr, Field(max_length=20000)]
+Line = Annotated[CleanStr, Field(max_length=200)]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -64,7 +87,10 @@ class DeputyOut(Schema):
     name: str
     delegation: str
     contact_phone: str | None = Field(
-        None, description="Only for staff, the deputy and the units handling the suggestion."
+        None,
+        description="Only for the deputy, congress staff and the clerks and heads of a unit "
+        "with an active assignment on the suggestion (they must contact the deputy); null for "
+        "everyone else (co-signers, supervisors, committee members).",
     )
 
 
@@ -347,8 +373,8 @@ class ActionsOut(Schema):
 class DraftIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=50000)
+    title: CleanStr = Field(min_length=1, max_length=200)
+    body: CleanStr = Field(min_length=1, max_length=50000)
     category: Id | None = Field(None, description="A category id of the deputy's congress.")
     cosigners: list[Id] = Field(
         default_factory=list, description="Deputy ids of the co-signers; each must confirm."
@@ -484,10 +510,10 @@ class DraftReplyIn(AssignmentPick):
     text: Text
     plan: Text = Field("", description="Required for category B, with `target_date`.")
     target_date: datetime.date | None = None
-    contact_leader: Annotated[str, Field(max_length=50)]
-    contact_leader_phone: Annotated[str, Field(max_length=30)]
-    case_officer: Annotated[str, Field(max_length=50)]
-    case_officer_phone: Annotated[str, Field(max_length=30)]
+    contact_leader: Annotated[CleanStr, Field(max_length=50)]
+    contact_leader_phone: Annotated[CleanStr, Field(max_length=30)]
+    case_officer: Annotated[CleanStr, Field(max_length=50)]
+    case_officer_phone: Annotated[CleanStr, Field(max_length=30)]
 
 
 class SignReplyIn(AssignmentPick):

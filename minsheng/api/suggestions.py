@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -28,6 +29,7 @@ from minsheng.api.schemas import (
     ActionBody,
     ActionsOut,
     AssignIn,
+    CleanStr,
     DecideAdjustmentIn,
     DraftIn,
     Id,
@@ -41,8 +43,8 @@ from minsheng.audit.models import Event
 from minsheng.people import permissions as people
 from minsheng.people.models import Deputy, Organisation, User
 from minsheng.suggestions import filters as list_filter
+from minsheng.suggestions import idempotency, workflow
 from minsheng.suggestions import permissions as perms
-from minsheng.suggestions import workflow
 from minsheng.suggestions.actions import REGISTRY
 from minsheng.suggestions.models import (
     AdjustmentRequest,
@@ -95,7 +97,7 @@ class SuggestionFilters(Schema):
     confidential: bool | None = Field(
         None, description="Confidential (涉密) suggestions only, or none of them."
     )
-    q: str | None = Field(
+    q: CleanStr | None = Field(
         None,
         max_length=100,
         description="Text in the title, content or lead deputy's name, or a number of either "
@@ -471,8 +473,39 @@ def _lead_deputy(user: User, payload: DraftIn) -> Deputy:
     "invited and must confirm before the draft can be submitted.",
     operation_id="create_suggestion",
 )
-def create_suggestion(request: HttpRequest, payload: DraftIn) -> Status:
+def create_suggestion(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: DraftIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=idempotency.API_KEY_PATTERN,
+        description="Optional, 1-64 visible ASCII characters (a UUID will do). A retry with "
+        "the same key answers with the suggestion the first request created, never a second "
+        "one; the same key with a different body is refused (422).",
+    ),
+) -> Status:
     user = _user(request)
+    if idempotency_key is None:
+        return Status(201, suggestion_detail(user, _get(user, _create(user, payload).pk)))
+    sent = idempotency.fingerprint(payload.model_dump(mode="json"))
+    try:
+        with transaction.atomic():
+            claimed = idempotency.claim(user, idempotency.API_PREFIX + idempotency_key, sent)
+            s = _create(user, payload)
+            idempotency.record(claimed, s)
+    except idempotency.Replayed as replay:
+        if replay.earlier.fingerprint != sent or replay.earlier.suggestion_id is None:
+            raise workflow.Invalid(
+                _("This Idempotency-Key was already used for a different request.")
+            ) from None
+        response["Idempotent-Replayed"] = "true"
+        return Status(201, suggestion_detail(user, _get(user, replay.earlier.suggestion_id)))
+    return Status(201, suggestion_detail(user, _get(user, s.pk)))
+
+
+def _create(user: User, payload: DraftIn) -> Suggestion:
     lead = _lead_deputy(user, payload)
     session = lead.jurisdiction.current_session()
     # A deputy of an earlier term no longer serves: nothing to write into.
@@ -502,7 +535,7 @@ def create_suggestion(request: HttpRequest, payload: DraftIn) -> Status:
         is_confidential=payload.is_confidential,
         cosigned_on_paper=payload.cosigned_on_paper,
     )
-    return Status(201, suggestion_detail(user, _get(user, s.pk)))
+    return s
 
 
 # --- actions ----------------------------------------------------------------------------------

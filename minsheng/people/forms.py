@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from minsheng.lib.forms import clean_text_fields
 
 
 class LoginForm(AuthenticationForm):
@@ -24,3 +28,8 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. 'office spreadsheet sync'."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        clean_text_fields(self)  # control characters removed at the door (minsheng.lib.text)
+        return self.cleaned_data

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class ChineseFirstMiddleware:
@@ -15,3 +16,21 @@ class ChineseFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on everything served to a signed-in person (pages,
+    Excel exports, Word letters, attachments) and on every API answer: they carry deputies'
+    phones and unpublished suggestions, which no shared proxy and no browser cache on a shared
+    office computer should keep. Static files never get here (WhiteNoise answers them first,
+    with its own long-lived caching)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or getattr(user, "is_authenticated", False):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -430,7 +430,14 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
             .first()
         )
         if token is not None:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            # At most one write a minute per token: a conditional UPDATE that matches nothing
+            # while the stored time is recent, so busy readers do not each write a row.
+            now = timezone.now()
+            ApiToken.objects.filter(
+                models.Q(last_used_at__isnull=True)
+                | models.Q(last_used_at__lt=now - ApiToken.LAST_USED_GRANULARITY),
+                pk=token.pk,
+            ).update(last_used_at=now)
         return token
 
 
@@ -438,6 +445,7 @@ class ApiToken(models.Model):
     """A personal API token. Only a hash is stored; the token is shown once, when created."""
 
     PREFIX = "ms_"
+    LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 
     user = models.ForeignKey(
         User, models.CASCADE, related_name="api_tokens", verbose_name=_("user")

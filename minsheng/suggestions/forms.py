@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.lib.forms import clean_text_fields
 from minsheng.people.models import Deputy, Organisation, User
-from minsheng.suggestions import workflow
+from minsheng.suggestions import idempotency, workflow
 from minsheng.suggestions.actions import REGISTRY
 from minsheng.suggestions.attachments import AttachmentsField
 from minsheng.suggestions.models import (
@@ -91,6 +92,11 @@ class ActionForm(forms.Form):
                 self.initial.setdefault(subject.name, self.options[0].pk)
             self.order_fields([subject.name])
         self.setup()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        clean_text_fields(self)  # control characters removed at the door (minsheng.lib.text)
+        return self.cleaned_data
 
     def initial_values(self) -> dict[str, Any]:
         return {}
@@ -684,10 +690,17 @@ class SuggestionForm(forms.Form):
         label=gettext_lazy("Confidential (涉密): never published"), required=False
     )
     attachments = AttachmentsField()
+    # One submission per form: a one-time token issued with the new-suggestion form
+    # (minsheng/suggestions/idempotency.py).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, deputy: Deputy, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deputy = deputy
+        if editing:
+            del self.fields["form_token"]
+        elif not self.is_bound:
+            self.initial.setdefault("form_token", idempotency.new_form_token())
         category = self.fields["category"]
         assert isinstance(category, forms.ModelChoiceField)
         category.queryset = active_categories(deputy.jurisdiction_id)
@@ -704,3 +717,13 @@ class SuggestionForm(forms.Form):
         if editing:
             # The workflow's edit keeps the confidentiality chosen when the draft was made.
             del self.fields["is_confidential"]
+
+    def clean_form_token(self) -> str:
+        token = self.cleaned_data.get("form_token") or ""
+        # A token we did not issue (tampered) is no token: the post is simply not deduplicated.
+        return token if idempotency.FORM_TOKEN_RE.match(token) else ""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        clean_text_fields(self)  # control characters removed at the door (minsheng.lib.text)
+        return self.cleaned_data

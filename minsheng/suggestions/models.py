@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -846,3 +847,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SubmissionKey(models.Model):
+    """One creation per key: the one-time token of a new-suggestion form, or an API client's
+    `Idempotency-Key`. The unique constraint is the guarantee: a second post of the same key
+    waits for the first one's transaction and then fails to insert, so two concurrent posts
+    cannot both create (see `minsheng/suggestions/idempotency.py`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    # For the API: a hash of the request body, so a key reused for another body is refused.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    suggestion = models.ForeignKey(
+        Suggestion, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -122,6 +122,15 @@ def user_assignments(
 
 
 def can_see_contact_details(user: Any, suggestion: Suggestion) -> bool:
-    """The deputy's phone: staff, the deputy, and units handling the suggestion (they must
-    contact the deputy)."""
-    return bool(capacities(user, suggestion) & {LEAD_DEPUTY, STAFF, CLERK, HEAD})
+    """Who sees the lead deputy's phone, decided once for pages, API and exports (README,
+    "Security"): the deputy, congress staff of the suggestion's congress (administrators
+    included), and the clerks and heads of a unit with an active (not cancelled) assignment on
+    it, because a unit must contact the deputy before it replies (DOMAIN 2.4). Co-signers,
+    supervisors, committee members and other units do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if suggestion.lead_deputy.user_id == user.pk:
+        return True
+    if people.is_staff_of(user, suggestion.jurisdiction_id):
+        return True
+    return bool(user_assignments(user, suggestion))

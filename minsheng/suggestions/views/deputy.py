@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from minsheng.people.models import Deputy, Session, User
 from minsheng.suggestions import attachments as files
+from minsheng.suggestions import idempotency, workflow
 from minsheng.suggestions import permissions as perms
-from minsheng.suggestions import workflow
 from minsheng.suggestions.forms import SuggestionForm
 from minsheng.suggestions.models import CoSigner, Reply, Suggestion
 
@@ -178,8 +178,12 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            token = data.get("form_token")
             try:
                 with transaction.atomic():
+                    claimed = (
+                        idempotency.claim(user, idempotency.FORM_PREFIX + token) if token else None
+                    )
                     s = workflow.create_draft(
                         by=user,
                         lead_deputy=deputy,
@@ -192,6 +196,15 @@ def new(request: HttpRequest) -> HttpResponse:
                         is_confidential=data["is_confidential"],
                     )
                     files.store(s, data["attachments"], by=user)
+                    if claimed is not None:
+                        idempotency.record(claimed, s)
+            except idempotency.Replayed as replay:
+                # A double click, or back and resubmit: answer with what the first post made.
+                messages.info(
+                    request,
+                    _("This form had already been sent: here is the suggestion it made."),
+                )
+                return redirect("suggestions:detail", pk=replay.earlier.suggestion_id)
             except workflow.WorkflowError as error:
                 form.add_error(None, error.message)
                 status = error.status
