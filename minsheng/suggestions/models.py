@@ -7,7 +7,7 @@ Deadline results are stored on the rows (and indexed) so "what is due" is one qu
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.people.models import Deputy, Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions.numbers import format_number, parse_number
+
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
 
 
 def _positive() -> list[MinValueValidator]:
@@ -149,7 +152,7 @@ class CalendarYear(models.Model):
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
-    def visible_to(self, user: Any) -> CategoryQuerySet:
+    def visible_to(self, user: Person) -> CategoryQuerySet:
         """The category trees of the jurisdictions this person may see."""
         from minsheng.people import permissions
 
@@ -262,7 +265,7 @@ def warning_q(colour: str, today: datetime.date, prefix: str = "") -> Q:
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     """The query vocabulary of suggestions: every list, panel, export and the API speak it."""
 
-    def visible_to(self, user: Any) -> SuggestionQuerySet:
+    def visible_to(self, user: Person) -> SuggestionQuerySet:
         from minsheng.suggestions.permissions import visible_filter
 
         # visible_filter is made of EXISTS subqueries: no join repeats a row, so no DISTINCT.
