@@ -79,3 +79,24 @@ def test_action_bodies_are_in_the_components(schema):
 
 def test_the_catch_all_for_unknown_actions_is_not_documented(schema):
     assert f"{BASE}/{{suggestion_id}}/actions/{{action}}" not in schema["paths"]
+
+
+def test_a_body_that_is_not_json_is_a_documented_400(schema, client, cast):
+    """schemathesis found it: the 400 for a body that is not JSON was not in the schema."""
+    from minsheng.people.models import ApiToken
+
+    _token, raw = ApiToken.issue(cast.deputy, "t")
+    response = client.post(
+        BASE,
+        b"\xff\xfe{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert "400" in schema["paths"][BASE]["post"]["responses"]
+    for name in workflow.ACTIONS:
+        assert (
+            "400"
+            in schema["paths"][f"{BASE}/{{suggestion_id}}/actions/{name}"]["post"]["responses"]
+        )

@@ -8,9 +8,9 @@ never part of these answers: they belong to the suggestion a person handles, not
 """
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -22,6 +22,7 @@ from minsheng.people.models import Deputy, Organisation, Session, Term
 from minsheng.suggestions.models import Category
 
 router = Router(tags=["reference data"])
+M = TypeVar("M", bound=Model)
 
 LIST_ERRORS = {401: ERRORS[401], 422: ERRORS[422]}
 ONE_ERRORS = {401: ERRORS[401], 404: ERRORS[404]}
@@ -32,7 +33,7 @@ PAGED = (
 Search = Field(None, max_length=100, description="Text in the name (case-insensitive).")
 
 
-def _one(qs: QuerySet[Any], pk: int) -> Any:
+def _one(qs: QuerySet[M], pk: int) -> M:
     """One visible record, or 404 (also for ids the database could not even store)."""
     if not 0 < pk <= MAX_ID:
         raise Http404

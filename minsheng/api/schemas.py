@@ -66,6 +66,7 @@ class ValidationErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # the body is not JSON at all (operations that take a body)
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,

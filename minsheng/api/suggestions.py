@@ -466,7 +466,10 @@ def _lead_deputy(user: User, payload: DraftIn) -> Deputy:
 
 @router.post(
     "",
-    response={201: SuggestionDetail, **{code: ERRORS[code] for code in (401, 403, 409, 422)}},
+    response={
+        201: SuggestionDetail,
+        **{code: ERRORS[code] for code in (400, 401, 403, 409, 422)},
+    },
     summary="Write a new draft",
     description="A deputy writes for themself in the current session of their congress; "
     "congress staff may write on a deputy's behalf by giving `lead_deputy`. Co-signers are "

@@ -7,47 +7,60 @@ request (cached on the user object) from the person's active roles.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.http import Http404
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from minsheng.people.models import Deputy, Organisation, Role, User
+
+    # Whoever makes a request: a signed-in User, or AnonymousUser (the predicates say no).
+    Person: TypeAlias = User | AnonymousUser
 
 _CACHE = "_minsheng_roles"
 
 
-def active_roles(user: Any) -> list[Role]:
+def signed_in(user: Person) -> User | None:
+    """The signed-in User, or None for AnonymousUser: where a question needs a real person."""
+    from minsheng.people.models import User
+
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def active_roles(user: Person) -> list[Role]:
     """The user's active roles, loaded once per user object."""
     from minsheng.people.models import Role
 
-    if not getattr(user, "is_authenticated", False):
+    person = signed_in(user)
+    if person is None:
         return []
-    cached = getattr(user, _CACHE, None)
+    cached = getattr(person, _CACHE, None)
     if cached is None:
         cached = list(
-            Role.objects.filter(user=user, is_active=True).select_related(
+            Role.objects.filter(user=person, is_active=True).select_related(
                 "organisation", "jurisdiction"
             )
         )
-        setattr(user, _CACHE, cached)
+        setattr(person, _CACHE, cached)
     return cached
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: Person) -> None:
     """Drop the cached roles (after roles change in the same request or test)."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
 
 
-def role_kinds(user: Any) -> set[str]:
+def role_kinds(user: Person) -> set[str]:
     kinds = {role.kind for role in active_roles(user)}
     if getattr(user, "is_superuser", False):
         kinds.add("admin")
     return kinds
 
 
-def has_role(user: Any, kind: str, jurisdiction_id: int | None = None) -> bool:
+def has_role(user: Person, kind: str, jurisdiction_id: int | None = None) -> bool:
     if kind == "admin" and getattr(user, "is_superuser", False):
         return True
     for role in active_roles(user):
@@ -64,7 +77,7 @@ def _covered(role: Role) -> set[int]:
     return {role.jurisdiction_id}
 
 
-def jurisdiction_ids(user: Any) -> set[int]:
+def jurisdiction_ids(user: Person) -> set[int]:
     """Jurisdictions whose work this person may see: those of their roles (and, where a role
     says so, the jurisdictions below), plus their home jurisdiction."""
     ids: set[int] = set()
@@ -76,18 +89,18 @@ def jurisdiction_ids(user: Any) -> set[int]:
     return ids
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: Person) -> bool:
     return has_role(user, "admin")
 
 
-def is_staff_of(user: Any, jurisdiction_id: int) -> bool:
+def is_staff_of(user: Person, jurisdiction_id: int) -> bool:
     """Congress office staff (or an administrator) of that jurisdiction."""
     if getattr(user, "is_superuser", False):
         return True
     return has_role(user, "staff", jurisdiction_id) or has_role(user, "admin", jurisdiction_id)
 
 
-def unit_ids(user: Any, kinds: tuple[str, ...] = ("clerk", "head")) -> set[int]:
+def unit_ids(user: Person, kinds: tuple[str, ...] = ("clerk", "head")) -> set[int]:
     """Handling units this person acts for (as clerk and/or head)."""
     return {
         role.organisation_id
@@ -96,11 +109,11 @@ def unit_ids(user: Any, kinds: tuple[str, ...] = ("clerk", "head")) -> set[int]:
     }
 
 
-def committee_ids(user: Any) -> set[int]:
+def committee_ids(user: Person) -> set[int]:
     return unit_ids(user, kinds=("committee",))
 
 
-def supervisor_tiers(user: Any) -> set[int]:
+def supervisor_tiers(user: Person) -> set[int]:
     return {
         role.supervisor_tier
         for role in active_roles(user)
@@ -108,20 +121,21 @@ def supervisor_tiers(user: Any) -> set[int]:
     }
 
 
-def deputy_profiles(user: Any) -> list[Deputy]:
+def deputy_profiles(user: Person) -> list[Deputy]:
     from minsheng.people.models import Deputy
 
-    if not getattr(user, "is_authenticated", False):
+    person = signed_in(user)
+    if person is None:
         return []
-    return list(Deputy.objects.filter(user=user, is_active=True).select_related("term"))
+    return list(Deputy.objects.filter(user=person, is_active=True).select_related("term"))
 
 
-def can_see_contact(user: Any, deputy: Deputy) -> bool:
+def can_see_contact(user: Person, deputy: Deputy) -> bool:
     """A deputy's contact details: the deputy, congress staff and administrators only."""
     return deputy.user_id == getattr(user, "pk", None) or is_staff_of(user, deputy.jurisdiction_id)
 
 
-def can_use_admin_site(user: Any) -> bool:
+def can_use_admin_site(user: Person) -> bool:
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 

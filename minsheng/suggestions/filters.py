@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -31,6 +31,9 @@ from minsheng.suggestions.models import (
     warning_q,
 )
 from minsheng.suggestions.numbers import parse_number
+
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
 
 S = Suggestion.State
 OPEN = "open"
@@ -149,7 +152,7 @@ class SuggestionFilterForm(forms.Form):
         "date_to",
     )
 
-    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, user: Person, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.user = user
         jurisdictions = people.jurisdiction_ids(user)
@@ -246,7 +249,7 @@ class Criteria:
     sort: str = "-created"
 
 
-def base_queryset(user: Any) -> QuerySet[Suggestion]:
+def base_queryset(user: Person) -> QuerySet[Suggestion]:
     """What a list row needs, fetched in a fixed number of queries per page."""
     active = Assignment.objects.exclude(state=Assignment.State.CANCELLED).select_related("unit")
     return (
@@ -319,7 +322,7 @@ def apply(
     return qs.order_by(*SORTS.get(c.sort, SORTS["-created"]))
 
 
-def filtered(user: Any, data: Any) -> tuple[SuggestionFilterForm, QuerySet[Suggestion]]:
+def filtered(user: Person, data: Any) -> tuple[SuggestionFilterForm, QuerySet[Suggestion]]:
     """The bound form and the visible, filtered, sorted suggestions for a request's GET data."""
     form = SuggestionFilterForm(data or None, user=user)
     return form, apply(base_queryset(user), form.criteria())

@@ -8,7 +8,7 @@ Deadline results are stored on the rows (and indexed) so "what is due" is one qu
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.people.models import Deputy, Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions.numbers import format_number, parse_number
+
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
 
 
 def _positive() -> list[MinValueValidator]:
@@ -151,7 +154,7 @@ class CalendarYear(models.Model):
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
-    def visible_to(self, user: Any) -> CategoryQuerySet:
+    def visible_to(self, user: Person) -> CategoryQuerySet:
         """The category trees of the jurisdictions this person may see."""
         from minsheng.people import permissions
 
@@ -264,7 +267,7 @@ def warning_q(colour: str, today: datetime.date, prefix: str = "") -> Q:
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     """The query vocabulary of suggestions: every list, panel, export and the API speak it."""
 
-    def visible_to(self, user: Any) -> SuggestionQuerySet:
+    def visible_to(self, user: Person) -> SuggestionQuerySet:
         from minsheng.suggestions.permissions import visible_filter
 
         # visible_filter is made of EXISTS subqueries: no join repeats a row, so no DISTINCT.

@@ -13,6 +13,7 @@ from django.http import Http404
 from minsheng.people import permissions as people
 
 if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
     from minsheng.suggestions.models import Assignment, Suggestion
 
 # Capacities a person can have on one suggestion; the transition table speaks in these.
@@ -28,7 +29,7 @@ _PRE_OFFICE = ("draft",)
 _BEFORE_REGISTRATION = ("draft", "submitted", "returned", "declined", "withdrawn")
 
 
-def visible_filter(user: Any) -> Q:
+def visible_filter(user: Person) -> Q:
     """Who sees which suggestion, as one WHERE clause of indexed columns and EXISTS subqueries.
 
     Nothing here joins a to-many relation, so a visible suggestion comes back once without a
@@ -36,8 +37,10 @@ def visible_filter(user: Any) -> Q:
     from minsheng.people.models import Deputy
     from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
 
-    if not getattr(user, "is_authenticated", False):
+    person = people.signed_in(user)
+    if person is None:
         return Q(pk__in=[])
+    user = person
     led = Q(lead_deputy_id__in=Deputy.objects.filter(user=user).values("pk"))
     if getattr(user, "is_superuser", False):
         # Administrators see everything except other people's unsent drafts.
@@ -76,7 +79,7 @@ def visible_filter(user: Any) -> Q:
     return q
 
 
-def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
+def get_suggestion_for_user(user: Person, pk: Any) -> Suggestion:
     from minsheng.suggestions.models import Suggestion
 
     try:
@@ -89,11 +92,13 @@ def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
         raise Http404("No such suggestion.") from None
 
 
-def capacities(user: Any, suggestion: Suggestion) -> set[str]:
+def capacities(user: Person, suggestion: Suggestion) -> set[str]:
     """In which capacities this person acts on this suggestion."""
     found: set[str] = set()
-    if not getattr(user, "is_authenticated", False):
+    person = people.signed_in(user)
+    if person is None:
         return found
+    user = person
     if suggestion.lead_deputy.user_id == user.pk:
         found.add(LEAD_DEPUTY)
     if suggestion.cosigners.filter(deputy__user_id=user.pk).exclude(state="refused").exists():
@@ -110,7 +115,7 @@ def capacities(user: Any, suggestion: Suggestion) -> set[str]:
 
 
 def user_assignments(
-    user: Any, suggestion: Suggestion, kinds: tuple[str, ...] = ("clerk", "head")
+    user: Person, suggestion: Suggestion, kinds: tuple[str, ...] = ("clerk", "head")
 ) -> list[Assignment]:
     """The active assignments of this suggestion that the person acts for."""
     units = people.unit_ids(user, kinds)
@@ -121,7 +126,7 @@ def user_assignments(
     ]
 
 
-def can_see_contact_details(user: Any, suggestion: Suggestion) -> bool:
+def can_see_contact_details(user: Person, suggestion: Suggestion) -> bool:
     """Who sees the lead deputy's phone, decided once for pages, API and exports (README,
     "Security"): the deputy, congress staff of the suggestion's congress (administrators
     included), and the clerks and heads of a unit with an active (not cancelled) assignment on

@@ -6,6 +6,8 @@ the URL does not reveal that a draft exists."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
@@ -16,8 +18,11 @@ from minsheng.suggestions import letters
 from minsheng.suggestions.models import Assignment, JointOpinion, Reply, Suggestion
 from minsheng.suggestions.permissions import get_suggestion_for_user
 
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
 
-def can_read_reply(user: object, s: Suggestion, reply: Reply) -> bool:
+
+def can_read_reply(user: Person, s: Suggestion, reply: Reply) -> bool:
     """A sent reply is read by everyone who sees the suggestion; a draft only by its own unit's
     clerks and heads and by congress staff."""
     if reply.state == Reply.State.SENT:
@@ -27,7 +32,7 @@ def can_read_reply(user: object, s: Suggestion, reply: Reply) -> bool:
     )
 
 
-def can_read_joint_opinion(user: object, s: Suggestion, opinion: JointOpinion) -> bool:
+def can_read_joint_opinion(user: Person, s: Suggestion, opinion: JointOpinion) -> bool:
     """A joint opinion goes to the lead unit: staff, the lead unit and the joint unit itself."""
     if people.is_staff_of(user, s.jurisdiction_id):
         return True

@@ -12,7 +12,7 @@ import re
 import secrets
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +48,9 @@ from minsheng.suggestions.forms_office import (
 from minsheng.suggestions.forms_office import UnitNames as AssignUnitNames
 from minsheng.suggestions.models import Assignment, Suggestion, WarningColour
 
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
+
 S = Suggestion.State
 A = Assignment.State
 PER_PAGE = 50
@@ -58,13 +61,13 @@ IMPORT_SESSION_KEY = "office_imports"
 IMPORT_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
 
 
-def staff_jurisdiction_ids(user: Any) -> list[int]:
+def staff_jurisdiction_ids(user: Person) -> list[int]:
     if getattr(user, "is_superuser", False):
         return list(Jurisdiction.objects.values_list("pk", flat=True))
     return sorted(j for j in people.jurisdiction_ids(user) if people.is_staff_of(user, j))
 
 
-def _require_staff(user: Any) -> list[int]:
+def _require_staff(user: Person) -> list[int]:
     ids = staff_jurisdiction_ids(user)
     if not ids:
         raise PermissionDenied(_("Only congress staff can use this page."))
@@ -272,7 +275,7 @@ def _row_initial(s: Suggestion, plan: list[workflow.UnitPlan]) -> dict[str, Any]
 
 
 def _diagnose(
-    items: list[tuple[Suggestion, list[workflow.UnitPlan]]], by: Any, on: datetime.date
+    items: list[tuple[Suggestion, list[workflow.UnitPlan]]], by: User, on: datetime.date
 ) -> dict[int, str]:
     """Why each row would fail: try every row alone and undo it."""
     errors: dict[int, str] = {}

@@ -7,7 +7,7 @@ the workflow and answer. Workflow errors become messages, never a 500.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +35,9 @@ from minsheng.suggestions.models import (
 )
 from minsheng.suggestions.permissions import get_suggestion_for_user
 from minsheng.suggestions.views.office import PER_PAGE, _actor, _int_or_none, _safe_next
+
+if TYPE_CHECKING:
+    from minsheng.people.permissions import Person
 
 S = Suggestion.State
 A = Assignment.State
@@ -141,7 +144,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _replies_to_sign(user: Any, today: datetime.date) -> list[dict[str, Any]]:
+def _replies_to_sign(user: Person, today: datetime.date) -> list[dict[str, Any]]:
     """Draft replies of the head's units in the current round, with what still stops them."""
     head_units = people.unit_ids(user, ("head",))
     if not head_units:
