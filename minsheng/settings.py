@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "minsheng.people",
+    "minsheng.workcalendar",
     "minsheng.suggestions",
     "minsheng.insight",
 ]

@@ -11,13 +11,12 @@ from django.urls import reverse
 from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.people.models import Organisation
 from minsheng.suggestions.models import (
-    CalendarDay,
-    CalendarYear,
     Category,
     Event,
     RuleSet,
     Suggestion,
 )
+from minsheng.workcalendar.models import CalendarDay, CalendarYear
 from tests import states
 
 pytestmark = pytest.mark.django_db
