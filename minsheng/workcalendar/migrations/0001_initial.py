@@ -1,4 +1,4 @@
-"""The calendar's models, adopted from the suggestions app, whose migration 0004 renamed their
+"""The calendar's models, adopted from the suggestions app, whose migration 0005 renamed their
 tables to this app's names: state only, no table is created."""
 
 from django.db import migrations, models
@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("suggestions", "0004_move_calendar_to_workcalendar"),
+        ("suggestions", "0005_move_calendar_to_workcalendar"),
     ]
 
     operations = [

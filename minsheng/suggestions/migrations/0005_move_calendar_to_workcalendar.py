@@ -24,7 +24,7 @@ def restore_content_types(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("suggestions", "0003_visibility_and_partial_uncertain_indexes"),
+        ("suggestions", "0004_move_routing_to_insight"),
     ]
 
     operations = [
