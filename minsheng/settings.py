@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ninja",
     "minsheng.people",
     "minsheng.audit",
+    "minsheng.workcalendar",
     "minsheng.suggestions",
     "minsheng.insight",
 ]

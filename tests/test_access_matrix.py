@@ -396,8 +396,8 @@ TABLE: dict[str, list[C]] = {
     # Tokens are issued on the account page (shown once), never typed into the admin.
     **admin_model("people/apitoken", obj="token", add="403"),
     **admin_model("suggestions/ruleset"),
-    **admin_model("suggestions/calendarday"),
-    **admin_model("suggestions/calendaryear"),
+    **admin_model("workcalendar/calendarday"),
+    **admin_model("workcalendar/calendaryear"),
     **admin_model("suggestions/category", obj="category"),
     **admin_model("insight/routingrule"),
     # What happens to a suggestion goes through the workflow: the admin only reads it.

@@ -12,12 +12,11 @@ from minsheng.audit.models import Event
 from minsheng.insight.models import RoutingRule, RoutingRuleChange
 from minsheng.people.models import Organisation
 from minsheng.suggestions.models import (
-    CalendarDay,
-    CalendarYear,
     Category,
     RuleSet,
     Suggestion,
 )
+from minsheng.workcalendar.models import CalendarDay, CalendarYear
 from tests import states
 
 pytestmark = pytest.mark.django_db

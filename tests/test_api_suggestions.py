@@ -208,12 +208,21 @@ def test_detail_lists_ratings_and_rehandling_round(client, cast):
 
 
 def test_detail_flags_a_due_date_in_an_unknown_calendar_year(client, cast):
-    day = datetime.date(2031, 3, 3)  # no official calendar for 2031
+    day = datetime.date(2031, 7, 1)  # no official calendar for 2031; due on its National Day
     with patch("django.utils.timezone.localdate", return_value=day):
         s = states.assigned(cast, on=day)
     assert s.reply_due_uncertain
     due = get(client, cast.staff, f"/suggestions/{s.pk}").json()["due"]
     assert due["reply_due_uncertain"] is True and due["notice"]
+
+
+def test_detail_does_not_flag_an_unknown_year_date_far_from_any_festival(client, cast):
+    day = datetime.date(2031, 3, 3)  # due Tuesday 3 June 2031: nothing can move it
+    with patch("django.utils.timezone.localdate", return_value=day):
+        s = states.assigned(cast, on=day, title="六月到期")
+    due = get(client, cast.staff, f"/suggestions/{s.pk}").json()["due"]
+    assert due["reply_due"] == "2031-06-03"
+    assert due["reply_due_uncertain"] is False and due["notice"] is None
 
 
 def test_deputy_phone_only_for_staff_deputy_and_handling_units(client, cast):

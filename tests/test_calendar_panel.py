@@ -1,4 +1,5 @@
-"""Staff are told loudly when deadlines fall in a year whose holidays are not entered."""
+"""Staff are told loudly when deadlines fall in a year whose holidays are not entered, and how
+many open suggestions have a due date that could move because of it."""
 
 import datetime
 from unittest import mock
@@ -6,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from minsheng.suggestions.models import CalendarYear
+from minsheng.workcalendar.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,38 @@ def test_open_suggestions_with_uncertain_due_dates_are_counted(client, cast):
     roles, html = panel_roles(client, cast.staff, datetime.date(2026, 12, 2))
     assert "calendar" in roles
     assert "1" in html
+
+
+def test_only_suggestions_whose_dates_could_move_are_counted(client, cast):
+    from minsheng.suggestions.models import Suggestion
+    from tests import states
+
+    # Due 1 March 2027, far from any festival, and 4 January 2027, right after New Year's Day.
+    days = ((datetime.date(2026, 12, 1), "三月到期"), (datetime.date(2026, 10, 1), "元旦后到期"))
+    for on, title in days:
+        with mock.patch("django.utils.timezone.localdate", return_value=on):
+            states.assigned(cast, on=on, title=title)
+    flags = dict(Suggestion.objects.values_list("title", "reply_due_uncertain"))
+    assert flags == {"三月到期": False, "元旦后到期": True}
+    client.cookies["django_language"] = "en"
+    _roles, html = panel_roles(client, cast.staff, datetime.date(2026, 12, 2))
+    assert "1 open suggestion has a due date that may move" in html
+
+
+def test_the_count_uses_the_partial_index_on_the_flag(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minsheng.suggestions.models import Suggestion
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan's wording is SQLite's")
+    # The panel's own count, on a database without statistics (as most SQLite files are).
+    qs = Suggestion.objects.filter(jurisdiction_id__in=[cast.jurisdiction.pk]).uncertain_due()
+    with CaptureQueriesContext(connection) as captured:
+        qs.count()
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "sugg_uncertain_idx" in plan

@@ -140,7 +140,9 @@ def test_recompute_command_applies_a_changed_rule_set_once(cast):
     out, _ = run("recompute_due_dates", "--jurisdiction", cast.jurisdiction.code)
     assert "1 open" in out
     s.refresh_from_db()
-    assert s.reply_due == add_months(assigned_on, 2)
+    # Two months end on 2 May, inside the Labour Day holiday (1-5 May): due the day after.
+    assert add_months(assigned_on, 2) == datetime.date(2026, 5, 2)
+    assert s.reply_due == datetime.date(2026, 5, 6)
     again, _ = run("recompute_due_dates")
     assert "0 open" in again
     assert Event.objects.filter(suggestion=s, action="recompute_due").count() == 1

@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from minsheng.suggestions import workflow
-from minsheng.suggestions.models import CalendarDay, CalendarYear, RuleSet, Suggestion
+from minsheng.suggestions.models import RuleSet, Suggestion
+from minsheng.workcalendar.models import CalendarDay, CalendarYear
 from tests import states
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,9 @@ def _assigned_on(cast, day, **kw):
 def test_an_assignment_before_national_day_gets_every_window_from_the_calendar(cast):
     s = _assigned_on(cast, MONDAY, joint=True)
     lead = s.assignments.get(mode="lead")
-    assert lead.sign_due == D(2026, 10, 5)  # 7 natural days: the holiday counts
+    # 7 natural days end on 10/5, inside the holiday: the period ends on the next working day
+    # (Civil Code art. 203).
+    assert lead.sign_due == D(2026, 10, 8)
     # 9/29, 9/30, [10/1-10/7 holiday], 10/8, 10/9, 10/10 (swapped Saturday), 10/12, 10/13
     assert lead.adjustment_until == D(2026, 10, 13)
     assert lead.adjustment_until_uncertain is False
@@ -48,12 +51,12 @@ def test_a_holiday_entered_by_an_administrator_moves_new_windows(cast):
     assert s.assignments.get().adjustment_until == D(2026, 10, 14)
 
 
-def test_signing_for_it_over_the_holiday_counts_natural_days(cast):
+def test_a_sign_for_period_ending_in_the_holiday_runs_to_the_first_working_day_after(cast):
     s = _assigned_on(cast, MONDAY)
-    with states.frozen(D(2026, 10, 5)):
+    with states.frozen(D(2026, 10, 8)):
         workflow.sign(s, by=cast.clerk_a)
     late = _assigned_on(cast, MONDAY, title="迟签")
-    with states.frozen(D(2026, 10, 6)):
+    with states.frozen(D(2026, 10, 9)):
         workflow.sign(late, by=cast.clerk_a)
     assert s.events.get(action="sign").data["late"] is False
     assert late.events.get(action="sign").data["late"] is True
@@ -74,16 +77,18 @@ def test_between_session_suggestions_are_assigned_within_5_working_days(cast):
     assert s.assign_due == D(2026, 10, 13)  # 10/8, 10/9, 10/10 (Saturday), 10/12, 10/13
 
 
-def test_windows_reaching_an_unknown_year_are_flagged(cast):
+def test_windows_reaching_an_unknown_year_are_flagged_only_where_they_could_move(cast):
     # Thursday 2026-12-24: the windows run into 2027, which the calendar package does not know.
     s = _assigned_on(cast, D(2026, 12, 24))
     a = s.assignments.get()
-    assert a.sign_due == D(2026, 12, 31)  # natural days: never uncertain
-    # 12/25, 12/28-31, then 2027-01-01 guessed as a working Friday, 2027-01-04
-    assert (a.adjustment_until, a.adjustment_until_uncertain) == (D(2027, 1, 4), True)
+    assert a.sign_due == D(2026, 12, 31)  # a working day of a known year
+    # 12/25, 12/28-31, New Year's Day (off by law), 1/4, 1/5: the count crosses New Year, whose
+    # arrangement for 2027 is not entered, so it could move.
+    assert (a.adjustment_until, a.adjustment_until_uncertain) == (D(2027, 1, 5), True)
+    # The reply is due on Wednesday 24 March 2027, far from any festival: it cannot move.
     assert s.reply_due == D(2027, 3, 24)
     assert s.warn_from == D(2027, 3, 17)
-    assert s.reply_due_uncertain is True
+    assert s.reply_due_uncertain is False
 
 
 def test_windows_inside_known_years_are_not_flagged(cast):
@@ -92,15 +97,25 @@ def test_windows_inside_known_years_are_not_flagged(cast):
     assert s.assignments.get().adjustment_until_uncertain is False
 
 
+def test_a_reply_due_on_new_years_day_2027_ends_on_the_next_working_day(cast):
+    # Three months from 1 October 2026 is Friday 1 January 2027, New Year's Day, then a weekend.
+    s = _assigned_on(cast, D(2026, 10, 1))
+    assert (s.reply_due, s.warn_from, s.reply_due_uncertain) == (
+        D(2027, 1, 4),
+        D(2026, 12, 25),
+        True,
+    )
+
+
 def test_entering_the_new_year_clears_the_flag_and_logs_the_recomputation(cast):
-    s = _assigned_on(cast, D(2026, 12, 24))
+    s = _assigned_on(cast, D(2026, 10, 1))
     CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
     CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕号")
     assert workflow.recompute_due_dates(cast.jurisdiction.pk, by=cast.admin) == 1
     s.refresh_from_db()
     assert (s.reply_due, s.warn_from, s.reply_due_uncertain) == (
-        D(2027, 3, 24),
-        D(2027, 3, 17),
+        D(2027, 1, 4),
+        D(2026, 12, 25),
         False,
     )
     event = s.events.get(action="recompute_due")
@@ -110,7 +125,7 @@ def test_entering_the_new_year_clears_the_flag_and_logs_the_recomputation(cast):
     assert workflow.recompute_due_dates(cast.jurisdiction.pk) == 0  # nothing left to change
 
 
-def test_entering_the_new_year_moves_open_adjustment_windows_too(cast):
+def test_entering_the_new_year_settles_open_adjustment_windows_too(cast):
     s = _assigned_on(cast, D(2026, 12, 24))
     CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
     CalendarYear.objects.create(year=2027)
@@ -119,10 +134,22 @@ def test_entering_the_new_year_moves_open_adjustment_windows_too(cast):
     assert (a.adjustment_until, a.adjustment_until_uncertain) == (D(2027, 1, 5), False)
 
 
+def test_an_arrangement_unlike_the_guess_moves_the_windows(cast):
+    s = _assigned_on(cast, D(2026, 12, 24))
+    # Suppose the State Council bridges Monday 4 January and has Saturday 9 January worked.
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
+    CalendarDay.objects.create(date=D(2027, 1, 4), is_workday=False, note="元旦")
+    CalendarYear.objects.create(year=2027)
+    workflow.recompute_due_dates(cast.jurisdiction.pk)
+    a = s.assignments.get()
+    assert (a.adjustment_until, a.adjustment_until_uncertain) == (D(2027, 1, 6), False)
+
+
 def test_an_assignment_deadline_in_an_unknown_year_is_flagged(cast):
     with states.frozen(D(2026, 12, 28)):
         s = states.submitted(cast, source=Suggestion.Source.BETWEEN_SESSIONS)
-    assert (s.assign_due, s.assign_due_uncertain) == (D(2027, 1, 4), True)
+    # 12/29-31, New Year's Day off by law, 1/4, 1/5; across New Year, so it could move.
+    assert (s.assign_due, s.assign_due_uncertain) == (D(2027, 1, 5), True)
     with states.frozen(D(2026, 6, 1)):
         known = states.submitted(cast, title="年中", source=Suggestion.Source.BETWEEN_SESSIONS)
     assert known.assign_due_uncertain is False
@@ -150,9 +177,10 @@ def test_a_rule_set_change_recomputes_open_due_dates(cast):
     RuleSet.objects.create(jurisdiction=cast.jurisdiction, reply_months=2)
     assert workflow.recompute_due_dates(cast.jurisdiction.pk) == 1
     s.refresh_from_db()
-    assert (s.reply_due, s.warn_from) == (D(2026, 11, 28), D(2026, 11, 23))
+    # Two months end on Saturday 28 November: the reply is due on Monday 30 November.
+    assert (s.reply_due, s.warn_from) == (D(2026, 11, 30), D(2026, 11, 23))
     event = s.events.get(action="recompute_due")
-    assert event.data["before"][0] == "2026-12-28" and event.data["after"][0] == "2026-11-28"
+    assert event.data["before"][0] == "2026-12-28" and event.data["after"][0] == "2026-11-30"
     assert not done.events.filter(action="recompute_due").exists()
 
 

@@ -1,4 +1,5 @@
-"""Deadline rules (DOMAIN.md §2, §4): natural-time and working-day limits, warning colours."""
+"""Deadline rules (DOMAIN.md §2, §4): natural-time limits (ending on a working day, Civil Code
+art. 203) and working-day limits, warning colours."""
 
 from __future__ import annotations
 
@@ -59,27 +60,53 @@ def test_rules_are_frozen_and_validated() -> None:
 # --- natural-time limits ----------------------------------------------------------------------
 
 
-def test_reply_due_and_cap() -> None:
-    assert reply_due(date(2026, 3, 20), RULES) == Due(date(2026, 6, 20), uncertain=False)
-    assert reply_cap(date(2026, 3, 20), RULES) == Due(date(2026, 9, 20), uncertain=False)
-    # Month-end clamping; natural limits never depend on the calendar, even in unknown years.
-    assert reply_due(date(2026, 11, 30), RULES) == Due(date(2027, 2, 28), uncertain=False)
-    assert reply_cap(date(2026, 8, 31), RULES) == Due(date(2027, 2, 28), uncertain=False)
-    assert reply_due(date(2027, 11, 30), RULES) == Due(date(2028, 2, 29), uncertain=False)
+def test_reply_due_and_cap(cal: WorkCalendar) -> None:
+    # Civil Code art. 203: a period whose last day is a day off ends on the next working day.
+    # 2026-06-20 is the Saturday of the Dragon Boat holiday (19-21 June): Monday 22 June.
+    assert reply_due(date(2026, 3, 20), RULES, cal) == Due(date(2026, 6, 22), uncertain=False)
+    # 2026-09-20 is a Sunday worked in lieu of National Day (调休): it is a working day, it stays.
+    assert reply_cap(date(2026, 3, 20), RULES, cal) == Due(date(2026, 9, 20), uncertain=False)
+    # Month-end clamping to Sunday 28 February 2027, then Monday: an unknown year, but no
+    # festival is near, so nothing can move it.
+    assert reply_due(date(2026, 11, 30), RULES, cal) == Due(date(2027, 3, 1), uncertain=False)
+    assert reply_cap(date(2026, 8, 31), RULES, cal) == Due(date(2027, 3, 1), uncertain=False)
+    assert reply_due(date(2027, 11, 30), RULES, cal) == Due(date(2028, 2, 29), uncertain=False)
 
 
-def test_sign_due_counts_natural_days() -> None:
-    assert sign_due(date(2026, 3, 20), RULES) == Due(date(2026, 3, 27), uncertain=False)
-    # Over National Day the holiday still counts.
-    assert sign_due(date(2026, 9, 30), RULES) == Due(date(2026, 10, 7), uncertain=False)
-    assert sign_due(date(2026, 12, 28), RULES) == Due(date(2027, 1, 4), uncertain=False)
+def test_a_reply_due_on_new_years_day_2027_ends_on_the_next_working_day(cal: WorkCalendar) -> None:
+    # Three months from 1 October 2026 is Friday 1 January 2027, New Year's Day (a day off by
+    # law), then a weekend: Monday 4 January, flagged until 2027's arrangement is entered.
+    assert reply_due(date(2026, 10, 1), RULES, cal) == Due(date(2027, 1, 4), uncertain=True)
+    entered = WorkCalendar(overrides={date(2027, 1, 1): False}, known_years=[2027])
+    assert reply_due(date(2026, 10, 1), RULES, entered) == Due(date(2027, 1, 4), uncertain=False)
+    # Had the State Council made Monday a day off too, the period would end on Tuesday.
+    bridged = WorkCalendar(overrides={date(2027, 1, 4): False}, known_years=[2027])
+    assert reply_due(date(2026, 10, 1), RULES, bridged) == Due(date(2027, 1, 5), uncertain=False)
 
 
-def test_joint_opinion_and_rehandling_due() -> None:
-    assert joint_opinion_due(date(2026, 1, 31), RULES) == Due(date(2026, 2, 28), uncertain=False)
-    assert joint_opinion_due(date(2026, 4, 10), RULES).date == date(2026, 5, 10)
-    assert rehandling_due(date(2026, 5, 31), RULES) == Due(date(2026, 6, 30), uncertain=False)
-    assert rehandling_due(date(2026, 12, 15), Rules(rehandling_months=2)).date == date(2027, 2, 15)
+def test_an_unknown_year_is_uncertain_only_where_a_date_could_move(cal: WorkCalendar) -> None:
+    # A plain Wednesday in March 2027: certain. National Day 2027: uncertain.
+    assert reply_due(date(2026, 12, 10), RULES, cal) == Due(date(2027, 3, 10), uncertain=False)
+    assert reply_due(date(2027, 7, 1), RULES, cal) == Due(date(2027, 10, 4), uncertain=True)
+
+
+def test_sign_due_counts_natural_days(cal: WorkCalendar) -> None:
+    assert sign_due(date(2026, 3, 20), RULES, cal) == Due(date(2026, 3, 27), uncertain=False)
+    # The holiday counts, but the period cannot end inside it: 7 October is still National Day.
+    assert sign_due(date(2026, 9, 30), RULES, cal) == Due(date(2026, 10, 8), uncertain=False)
+    # Monday 4 January 2027 is right after New Year: the arrangement could still move it.
+    assert sign_due(date(2026, 12, 28), RULES, cal) == Due(date(2027, 1, 4), uncertain=True)
+
+
+def test_joint_opinion_and_rehandling_due(cal: WorkCalendar) -> None:
+    # Saturday 28 February 2026 was worked (调休): the period ends on it.
+    assert joint_opinion_due(date(2026, 1, 31), RULES, cal) == Due(date(2026, 2, 28), False)
+    # Sunday 10 May 2026: Monday.
+    assert joint_opinion_due(date(2026, 4, 10), RULES, cal).date == date(2026, 5, 11)
+    assert rehandling_due(date(2026, 5, 31), RULES, cal) == Due(date(2026, 6, 30), False)
+    # Monday 15 February 2027, a week after the Spring Festival: maybe a holiday, maybe not.
+    later = rehandling_due(date(2026, 12, 15), Rules(rehandling_months=2), cal)
+    assert later == Due(date(2027, 2, 15), uncertain=True)
 
 
 # --- working-day limits -----------------------------------------------------------------------
@@ -101,9 +128,9 @@ def test_rating_window_end(cal: WorkCalendar) -> None:
 
 
 def test_publication_due_into_an_unknown_year(cal: WorkCalendar) -> None:
-    # Tue 2026-12-15: Dec 16-18 (3), 21-25 (8), 28-31 (12), then 2027 guessed Mon-Fri:
-    # Jan 1 (13), 4-8 (18), 11-12 (20).
-    assert publication_due(date(2026, 12, 15), RULES, cal) == Due(date(2027, 1, 12), True)
+    # Tue 2026-12-15: Dec 16-18 (3), 21-25 (8), 28-31 (12), then 2027 guessed: New Year's Day
+    # off by law, Jan 4-8 (17), 11-13 (20); the count touches the New Year window.
+    assert publication_due(date(2026, 12, 15), RULES, cal) == Due(date(2027, 1, 13), True)
     entered = WorkCalendar(overrides={date(2027, 1, 1): False}, known_years=[2027])
     assert publication_due(date(2026, 12, 15), RULES, entered) == Due(date(2027, 1, 13), False)
 

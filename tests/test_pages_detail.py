@@ -220,12 +220,13 @@ def test_warning_light_is_shown_with_words_not_colour_alone(english, cast):
 
 
 def test_due_date_in_an_unknown_calendar_year_is_flagged_loudly(english, cast):
-    s = states.assigned(cast, on=datetime.date(2026, 11, 2))  # due 2027: not yet published
+    # Due Tuesday 2 February 2027, days before the Spring Festival: 2027 is not yet published.
+    s = states.assigned(cast, on=datetime.date(2026, 11, 2))
     s.refresh_from_db()
     assert s.reply_due_uncertain
     html = page(english, cast.clerk_a, s).content.decode()
     assert 'data-testid="uncertain-due"' in html
-    assert "It falls in 2027" in html
+    assert "It is near a festival of 2027" in html
     # The deputy can do nothing about the calendar: the loud notice is for staff and units.
     assert 'data-testid="uncertain-due"' not in page(english, cast.deputy, s).content.decode()
     sure = states.assigned(cast, on=datetime.date(2026, 2, 2), title="确定日期的建议")

@@ -10,7 +10,10 @@ from django.urls import reverse
 from minsheng.audit.models import Event
 from minsheng.lib.workdays import PACKAGE_YEARS, add_months
 from minsheng.suggestions import signals, workflow
-from minsheng.suggestions.models import CalendarDay, CalendarYear, RuleSet
+from minsheng.suggestions.deadlines import period_end
+from minsheng.suggestions.models import RuleSet
+from minsheng.workcalendar import work_calendar
+from minsheng.workcalendar.models import CalendarDay, CalendarYear
 from tests import states
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +21,9 @@ pytestmark = pytest.mark.django_db
 # The last year the calendar package knows; the next one is unknown until entered.
 KNOWN = max(PACKAGE_YEARS)
 UNKNOWN = KNOWN + 1
-ASSIGNED_ON = datetime.date(KNOWN, 11, 26)  # reply due three months later, in the unknown year
+# Three months later is New Year's Day of the unknown year: the reply is due on the first working
+# day after it (Civil Code art. 203), and flagged, since the year's arrangement could move it.
+ASSIGNED_ON = datetime.date(KNOWN, 10, 1)
 NOW = datetime.datetime(KNOWN, 11, 26, 2, 0, tzinfo=datetime.UTC)
 
 
@@ -38,10 +43,14 @@ def recomputes(s):
     return list(Event.objects.filter(suggestion=s, action="recompute_due"))
 
 
+def due_after(months):
+    """The end of a period of `months` from ASSIGNED_ON, by the calendar as it stands now."""
+    return period_end(add_months(ASSIGNED_ON, months), work_calendar()).date
+
+
 def test_unknown_year_is_flagged(in_unknown_year):
     s = in_unknown_year
-    assert s.reply_due == add_months(ASSIGNED_ON, 3)
-    assert s.reply_due.year == UNKNOWN
+    assert s.reply_due == due_after(3) >= datetime.date(UNKNOWN, 1, 2)
     assert s.reply_due_uncertain
 
 
@@ -49,14 +58,14 @@ def test_entering_a_holiday_moves_a_due_date_in_that_year_and_logs_it(
     in_unknown_year, django_capture_on_commit_callbacks
 ):
     s = in_unknown_year
-    before = s.warn_from
+    before = s.reply_due
     with django_capture_on_commit_callbacks(execute=True):
-        # A day off inside the five working days before the reply is due.
-        CalendarDay.objects.create(date=s.reply_due - datetime.timedelta(days=1), is_workday=False)
+        # The day the reply is due turns out to be a day off too: it ends on the next one.
+        CalendarDay.objects.create(date=before, is_workday=False)
     s.refresh_from_db()
-    assert s.warn_from < before
+    assert s.reply_due > before
     [event] = recomputes(s)
-    assert event.data["before"][1] == str(before) and event.data["after"][1] == str(s.warn_from)
+    assert event.data["before"][0] == str(before) and event.data["after"][0] == str(s.reply_due)
 
 
 def test_flag_clears_when_the_year_is_entered(in_unknown_year, django_capture_on_commit_callbacks):
@@ -77,13 +86,13 @@ def test_changing_reply_months_moves_reply_due(in_unknown_year, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         rules = RuleSet.objects.create(jurisdiction=s.jurisdiction)
     s.refresh_from_db()
-    assert s.reply_due == add_months(ASSIGNED_ON, 3)
+    assert s.reply_due == due_after(3)
     assert not recomputes(s)  # the defaults changed nothing, so nothing is logged
     with django_capture_on_commit_callbacks(execute=True):
         rules.reply_months = 2
         rules.save()
     s.refresh_from_db()
-    assert s.reply_due == add_months(ASSIGNED_ON, 2)
+    assert s.reply_due == due_after(2)
     assert len(recomputes(s)) == 1
 
 
@@ -96,18 +105,19 @@ def test_deleting_the_rule_set_returns_to_the_defaults(
     with django_capture_on_commit_callbacks(execute=True):
         rules.delete()
     s.refresh_from_db()
-    assert s.reply_due == add_months(ASSIGNED_ON, 3)
+    assert s.reply_due == due_after(3)
 
 
 def test_rehandling_limit_applies_to_items_in_rehandling(
     cast, frozen, django_capture_on_commit_callbacks
 ):
     s = states.rehandling(cast, on=ASSIGNED_ON)
-    assert s.reply_due == add_months(ASSIGNED_ON, 1)
+    opened = NOW.date()  # re-handling counts from the day the round opens
+    assert s.reply_due == period_end(add_months(opened, 1), work_calendar()).date
     with django_capture_on_commit_callbacks(execute=True):
         RuleSet.objects.create(jurisdiction=s.jurisdiction, rehandling_months=2)
     s.refresh_from_db()
-    assert s.reply_due == add_months(ASSIGNED_ON, 2)
+    assert s.reply_due == period_end(add_months(opened, 2), work_calendar()).date
 
 
 def test_answered_and_closed_items_are_not_touched(
@@ -151,8 +161,8 @@ def test_admin_change_is_logged_with_the_administrator_as_actor(
     client.force_login(cast.admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:suggestions_calendarday_add"),
-            {"date": s.reply_due - datetime.timedelta(days=1), "note": "假日"},
+            reverse("admin:workcalendar_calendarday_add"),
+            {"date": s.reply_due, "note": "假日"},
         )
     assert response.status_code == 302
     [event] = recomputes(s)

@@ -1,4 +1,5 @@
-"""China's working-day calendar: package years, unknown years, overrides, month arithmetic."""
+"""China's working-day calendar: package years, unknown years and where they are uncertain,
+overrides, the end of natural-time periods (art. 203), month arithmetic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from minsheng.lib.workdays import PACKAGE_YEARS, Due, WorkCalendar, add_months
+from minsheng.lib.workdays import (
+    LUNAR_FESTIVALS,
+    PACKAGE_YEARS,
+    Due,
+    WorkCalendar,
+    add_months,
+    festival_window_days,
+    statutory_days_off,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -126,16 +135,113 @@ def test_spring_festival_2026() -> None:
 # --- unknown years, overrides, known years -------------------------------------------------
 
 
-def test_unknown_year_is_monday_to_friday_and_uncertain() -> None:
+def test_an_unknown_year_is_weekdays_less_the_statutory_festival_days() -> None:
     cal = WorkCalendar()
     assert not cal.is_known(date(2027, 3, 5))
     assert date(2027, 1, 1).weekday() == 4
-    # No one has told the calendar that New Year's Day is a holiday: the guess says working.
-    assert cal.is_workday(date(2027, 1, 1))
+    # Nobody has entered 2027, but the law itself fixes New Year's Day as a day off.
+    assert not cal.is_workday(date(2027, 1, 1))
     assert not cal.is_workday(date(2027, 1, 2))
-    assert cal.add_workdays(date(2027, 3, 5), 1) == Due(date(2027, 3, 8), uncertain=True)
-    assert cal.subtract_workdays(date(2027, 3, 8), 1) == Due(date(2027, 3, 5), uncertain=True)
+    assert cal.is_workday(date(2027, 1, 4))
+    # March holds no festival: a count inside it cannot move, so it is not uncertain.
+    assert cal.add_workdays(date(2027, 3, 5), 1) == Due(date(2027, 3, 8), uncertain=False)
+    assert cal.subtract_workdays(date(2027, 3, 8), 1) == Due(date(2027, 3, 5), uncertain=False)
     assert cal.workdays_between(date(2027, 3, 1), date(2027, 3, 31)) == 22  # Mar 1 excluded
+    # Near National Day it can: the arrangement may add days off or swapped working days there.
+    assert cal.add_workdays(date(2027, 9, 28), 1) == Due(date(2027, 9, 29), uncertain=True)
+
+
+def test_the_statutory_days_off_of_an_unknown_year() -> None:
+    days = statutory_days_off(2027)
+    spring = [date(2027, 2, d) for d in (5, 6, 7, 8)]  # eve (除夕) and 正月初一 to 初三
+    expected = {date(2027, 1, 1), *spring, date(2027, 4, 5), date(2027, 5, 1), date(2027, 5, 2)}
+    expected |= {date(2027, 6, 9), date(2027, 9, 15)}  # Dragon Boat, Mid-Autumn
+    expected |= {date(2027, 10, d) for d in (1, 2, 3)}
+    assert days == expected
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_days_are_days_off_in_every_arrangement_under_the_2024_rules(year) -> None:
+    # The law as revised in 2024 applies from 2025; the official arrangements honour every day.
+    for day in statutory_days_off(year):
+        assert not chinese_calendar.is_workday(day), day
+
+
+def test_every_moved_day_of_2004_to_2026_lies_in_a_festival_window() -> None:
+    # A holiday on a weekday or a working weekend day is what an arrangement changes; the windows
+    # must hold all of them, or a date outside them could move after all. 2015's Victory Day
+    # parade (3-4 September, worked back on Sunday the 6th) was a one-off nobody could foresee.
+    one_off = {date(2015, 9, 3), date(2015, 9, 4), date(2015, 9, 6)}
+    day = date(PACKAGE_YEARS.start, 1, 1)
+    while day.year in PACKAGE_YEARS:
+        moved = chinese_calendar.is_workday(day) != (day.weekday() < 5)
+        if moved and day not in one_off:
+            window = festival_window_days(day.year)
+            assert window is not None and day in window, day
+        day += ONE_DAY
+
+
+def test_the_lunar_festival_table_agrees_with_the_official_holidays() -> None:
+    names = ("Spring Festival", "Dragon Boat Festival", "Mid-autumn Festival")
+    for year in PACKAGE_YEARS:
+        for index, (month, day) in enumerate(LUNAR_FESTIVALS[year]):
+            festival = date(year, month, day)
+            if year < 2008 and index:  # Dragon Boat and Mid-Autumn are holidays from 2008
+                continue
+            # The package names only the weekdays of a holiday, so look a few days around a
+            # festival falling on a weekend; Mid-Autumn near 1 October is named National Day.
+            assert not chinese_calendar.is_workday(festival), festival
+            around = [festival + ONE_DAY * offset for offset in range(-3, 4)]
+            named = {chinese_calendar.get_holiday_detail(day)[1] for day in around}
+            assert named & {names[index], "National Day"}, (festival, named)
+
+
+def test_a_year_past_the_lunar_table_is_uncertain_everywhere() -> None:
+    cal = WorkCalendar()
+    later = max(LUNAR_FESTIVALS) + 1
+    assert festival_window_days(later) is None
+    assert cal.add_workdays(date(later, 3, 1), 1).uncertain
+    assert cal.next_workday_from(date(later, 3, 1)).uncertain
+
+
+# --- the end of a natural-time period (Civil Code art. 203) ----------------------------------
+
+
+def test_a_period_ending_on_a_working_day_stays() -> None:
+    cal = WorkCalendar()
+    assert cal.next_workday_from(date(2026, 3, 10)) == Due(date(2026, 3, 10), uncertain=False)
+
+
+def test_a_period_ending_on_a_saturday_moves_to_monday() -> None:
+    cal = WorkCalendar()
+    assert cal.next_workday_from(date(2026, 3, 14)) == Due(date(2026, 3, 16), uncertain=False)
+
+
+def test_a_period_ending_on_a_swapped_working_saturday_stays() -> None:
+    cal = WorkCalendar()
+    assert chinese_calendar.is_workday(date(2026, 2, 28))  # Saturday, 调休上班
+    assert cal.next_workday_from(date(2026, 2, 28)) == Due(date(2026, 2, 28), uncertain=False)
+
+
+def test_a_period_ending_in_national_day_moves_past_the_whole_holiday() -> None:
+    cal = WorkCalendar()
+    assert cal.next_workday_from(date(2026, 10, 1)) == Due(date(2026, 10, 8), uncertain=False)
+
+
+def test_a_period_ending_on_new_years_day_2027_moves_and_is_uncertain() -> None:
+    cal = WorkCalendar()
+    # Friday 1 January is a day off by law; Saturday and Sunday follow. Whether the State Council
+    # adds a day or swaps one is not known yet, so the date is flagged.
+    assert cal.next_workday_from(date(2027, 1, 1)) == Due(date(2027, 1, 4), uncertain=True)
+    entered = WorkCalendar(overrides={date(2027, 1, 1): False}, known_years=[2027])
+    assert entered.next_workday_from(date(2027, 1, 1)) == Due(date(2027, 1, 4), uncertain=False)
+
+
+def test_an_unknown_year_date_far_from_festivals_is_certain() -> None:
+    cal = WorkCalendar()
+    assert cal.next_workday_from(date(2027, 3, 10)) == Due(date(2027, 3, 10), uncertain=False)
+    assert cal.next_workday_from(date(2027, 3, 13)) == Due(date(2027, 3, 15), uncertain=False)
+    assert cal.next_workday_from(date(2027, 10, 1)) == Due(date(2027, 10, 4), uncertain=True)
 
 
 def test_years_before_the_package_are_unknown_too() -> None:
@@ -174,7 +280,9 @@ def test_overrides_for_2027_are_honoured() -> None:
     cal = WorkCalendar(overrides={national_day: False, swapped_sunday: True})
     assert not cal.is_workday(national_day)
     assert cal.is_workday(swapped_sunday)
-    assert cal.add_workdays(date(2027, 9, 25), 1) == Due(swapped_sunday, uncertain=True)
+    # Only the entered Sunday is counted, and an entered day cannot move.
+    assert cal.add_workdays(date(2027, 9, 25), 1) == Due(swapped_sunday, uncertain=False)
+    assert cal.add_workdays(date(2027, 9, 26), 1) == Due(date(2027, 9, 27), uncertain=True)
     assert cal.add_workdays(date(2027, 9, 30), 1).date == date(2027, 10, 4)
     assert cal.workdays_between(date(2027, 9, 24), date(2027, 10, 1)) == 5  # 26-30
 
@@ -251,7 +359,9 @@ def test_add_workdays_properties(start: date, n: int) -> None:
     assert PROPERTY_CAL.workdays_between(start, due.date) == n
     # Nothing earlier qualifies: one working day fewer up to the day before.
     assert PROPERTY_CAL.workdays_between(start, due.date - ONE_DAY) == n - 1
-    assert due.uncertain == bool(PROPERTY_CAL.unknown_years(start + ONE_DAY, due.date))
+    counted = [start + ONE_DAY * i for i in range(1, (due.date - start).days + 1)]
+    assert due.uncertain == any(not PROPERTY_CAL.is_settled(day) for day in counted)
+    assert not due.uncertain or PROPERTY_CAL.unknown_years(start + ONE_DAY, due.date)
 
 
 @given(start=dates_2024_2027, n=counts)

@@ -127,8 +127,8 @@ class DueOut(Schema):
     extended_to: datetime.date | None
     warn_from: datetime.date | None = Field(description="First day of the yellow warning.")
     reply_due_uncertain: bool = Field(
-        description="The due date falls in a year whose official holidays are not known yet; "
-        "it was counted on weekends only."
+        description="The due date is near a festival of a year whose official holidays are not "
+        "entered yet, so it may move once they are."
     )
     notice: str | None = Field(description="A warning to show when the due date is uncertain.")
 

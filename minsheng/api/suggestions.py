@@ -288,8 +288,8 @@ def _due(s: Suggestion) -> dict[str, Any]:
     notice = None
     if s.reply_due_uncertain:
         notice = _(
-            "This due date falls in a year whose official holidays have not been entered yet; "
-            "it was counted on weekends only and may change."
+            "This due date is near a festival of a year whose official holidays have not been "
+            "entered yet; it may move once they are."
         )
     return {
         "assign_due": s.assign_due,

@@ -1,8 +1,16 @@
 """Deadline rules for suggestions (DOMAIN.md §2 and §4), as pure functions.
 
 Numbers are a jurisdiction's configurable rule set (`Rules`), never literals in callers. Two kinds
-of limits exist: natural time (months, natural days), which ignores the calendar and so is never
-uncertain, and working days, which follow `WorkCalendar` and inherit its `uncertain` flag.
+of limits exist, and both follow `WorkCalendar` and inherit its `uncertain` flag:
+
+- natural time (months, natural days) counts calendar days, but a period whose last day is a day
+  off ends on the first working day after it. Civil Code art. 203: 期间的最后一日是法定休假日的，
+  以法定休假日结束的次日为期间的最后一日. In Chinese judicial practice (which counts periods the
+  same way under the Civil Procedure Law's identical rule) 法定休假日 is every official day off,
+  statutory holidays and weekly rest days (Saturday, Sunday) alike, while a swapped working
+  weekend day (调休上班) is a working day; so the end is the first working day on or after the
+  last counted day;
+- working days count only working days.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ __all__ = [
     "between_session_assign_due",
     "is_late",
     "joint_opinion_due",
+    "period_end",
     "publication_due",
     "rating_window_end",
     "rehandling_due",
@@ -53,21 +62,22 @@ class Rules:
             raise ValueError("reply_cap_months may not be shorter than reply_months")
 
 
-def _natural(day: datetime.date) -> Due:
-    return Due(date=day, uncertain=False)
+def period_end(last_day: datetime.date, cal: WorkCalendar) -> Due:
+    """The end of a natural-time period whose last counted day is `last_day` (art. 203)."""
+    return cal.next_workday_from(last_day)
 
 
-def reply_due(assigned_on: datetime.date, rules: Rules) -> Due:
-    return _natural(add_months(assigned_on, rules.reply_months))
+def reply_due(assigned_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
+    return period_end(add_months(assigned_on, rules.reply_months), cal)
 
 
-def reply_cap(assigned_on: datetime.date, rules: Rules) -> Due:
+def reply_cap(assigned_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
     """The latest date an approved extension may reach."""
-    return _natural(add_months(assigned_on, rules.reply_cap_months))
+    return period_end(add_months(assigned_on, rules.reply_cap_months), cal)
 
 
-def sign_due(assigned_on: datetime.date, rules: Rules) -> Due:
-    return _natural(assigned_on + datetime.timedelta(days=rules.sign_days))
+def sign_due(assigned_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
+    return period_end(assigned_on + datetime.timedelta(days=rules.sign_days), cal)
 
 
 def adjustment_window_end(assigned_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
@@ -75,12 +85,12 @@ def adjustment_window_end(assigned_on: datetime.date, rules: Rules, cal: WorkCal
     return cal.add_workdays(assigned_on, rules.adjustment_workdays)
 
 
-def joint_opinion_due(assigned_on: datetime.date, rules: Rules) -> Due:
-    return _natural(add_months(assigned_on, rules.joint_opinion_months))
+def joint_opinion_due(assigned_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
+    return period_end(add_months(assigned_on, rules.joint_opinion_months), cal)
 
 
-def rehandling_due(opened_on: datetime.date, rules: Rules) -> Due:
-    return _natural(add_months(opened_on, rules.rehandling_months))
+def rehandling_due(opened_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
+    return period_end(add_months(opened_on, rules.rehandling_months), cal)
 
 
 def rating_window_end(replied_on: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:

@@ -33,7 +33,6 @@ from minsheng.lib.workdays import add_months
 from minsheng.people.demo import DELEGATIONS, DemoContext, generated_name
 from minsheng.people.models import Deputy, Organisation, Role, Session, User
 from minsheng.suggestions import signals, workflow
-from minsheng.suggestions.calendar import work_calendar
 from minsheng.suggestions.models import (
     Assignment,
     Category,
@@ -44,6 +43,7 @@ from minsheng.suggestions.models import (
     Suggestion,
 )
 from minsheng.suggestions.workflow import UnitPlan
+from minsheng.workcalendar import work_calendar
 
 SIZES = {"small": 80, "province": 800, "large": 800}
 

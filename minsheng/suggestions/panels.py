@@ -112,7 +112,7 @@ def suggestion_panels(request: HttpRequest) -> list[Panel]:
 def calendar_panel(request: HttpRequest) -> list[Panel]:
     """Say loudly when deadlines fall in a year whose official holidays are not entered yet."""
     from minsheng.lib.workdays import PACKAGE_YEARS
-    from minsheng.suggestions.models import CalendarYear
+    from minsheng.workcalendar.models import CalendarYear
 
     user = request.user
     staff_j = [j for j in people.jurisdiction_ids(user) if people.is_staff_of(user, j)]

@@ -1,9 +1,10 @@
 """When the calendar or a rule set changes, open items' due dates are recomputed (and each change
 is logged on its suggestion by `workflow.recompute_due_dates`).
 
-The recompute runs once the change is committed, so it reads the new rows, and only once per
-transaction however many days an administrator saves in it. Whoever made the change (the admin
-wraps its saves in `acting(user)`) is recorded as the actor of the logged events.
+The calendar tells us with `workcalendar.signals.calendar_changed`, already after the commit; a
+rule set change is queued here to run once the change is committed, so it reads the new rows,
+and only once per transaction. Whoever made the change (the admin wraps its saves in
+`acting(user)`) is recorded as the actor of the logged events.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from minsheng.suggestions.models import CalendarDay, CalendarYear, RuleSet
+from minsheng.suggestions.models import RuleSet
+from minsheng.workcalendar import signals as calendar_signals
 
 _acting: ContextVar[Any] = ContextVar("minsheng_recompute_acting_user", default=None)
 _suspended: ContextVar[bool] = ContextVar("minsheng_recompute_suspended", default=False)
@@ -25,10 +27,11 @@ _suspended: ContextVar[bool] = ContextVar("minsheng_recompute_suspended", defaul
 
 @contextmanager
 def acting(user: Any) -> Iterator[None]:
-    """Record `user` as the one whose change caused the recompute."""
+    """Record `user` as the one whose change caused the recompute (rule sets and calendar)."""
     token = _acting.set(user)
     try:
-        yield
+        with calendar_signals.acting(user):
+            yield
     finally:
         _acting.reset(token)
 
@@ -39,7 +42,8 @@ def suspended() -> Iterator[None]:
     and a command that recomputes itself afterwards)."""
     token = _suspended.set(True)
     try:
-        yield
+        with calendar_signals.suspended():
+            yield
     finally:
         _suspended.reset(token)
 
@@ -97,12 +101,7 @@ def rule_set_changed(sender: Any, instance: RuleSet, raw: bool = False, **kwargs
     schedule_recompute(instance.jurisdiction_id)
 
 
-@receiver(post_save, sender=CalendarDay, dispatch_uid="recompute_on_calendar_day_save")
-@receiver(post_delete, sender=CalendarDay, dispatch_uid="recompute_on_calendar_day_delete")
-@receiver(post_save, sender=CalendarYear, dispatch_uid="recompute_on_calendar_year_save")
-@receiver(post_delete, sender=CalendarYear, dispatch_uid="recompute_on_calendar_year_delete")
-def calendar_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
-        return
-    # The working-day calendar is shared by every jurisdiction.
-    schedule_recompute(None)
+@receiver(calendar_signals.calendar_changed, dispatch_uid="recompute_on_calendar_changed")
+def calendar_changed(sender: Any, by: Any = None, **kwargs: Any) -> None:
+    # Already after the commit; the working-day calendar is shared by every jurisdiction.
+    _Recompute(None, getattr(by, "pk", None))()

@@ -39,7 +39,6 @@ from minsheng.suggestions.actions import (
     suggestion_changed,
     unrated_replies,
 )
-from minsheng.suggestions.calendar import work_calendar
 from minsheng.suggestions.models import (
     AdjustmentRequest,
     Assignment,
@@ -54,6 +53,7 @@ from minsheng.suggestions.models import (
     RuleSet,
     Suggestion,
 )
+from minsheng.workcalendar import work_calendar
 
 __all__ = [
     "Conflict",
@@ -527,11 +527,13 @@ def _new_assignment(
         mode=mode,
         assigned_on=on,
         assigned_by=by,
-        sign_due=deadlines.sign_due(on, rules).date,
+        sign_due=deadlines.sign_due(on, rules, cal).date,
         adjustment_until=window.date,
         adjustment_until_uncertain=window.uncertain,
         joint_opinion_due=(
-            deadlines.joint_opinion_due(on, rules).date if mode == Assignment.Mode.JOINT else None
+            deadlines.joint_opinion_due(on, rules, cal).date
+            if mode == Assignment.Mode.JOINT
+            else None
         ),
     )
 
@@ -556,9 +558,9 @@ def _set_reply_due(s: Suggestion, start: datetime.date, *, rehandling: bool = Fa
     rules = RuleSet.rules_for(s.jurisdiction_id)
     cal = work_calendar()
     if rehandling:
-        due = deadlines.rehandling_due(start, rules)
+        due = deadlines.rehandling_due(start, rules, cal)
     else:
-        due = deadlines.reply_due(start, rules)
+        due = deadlines.reply_due(start, rules, cal)
     s.reply_due = due.date
     s.extended_to = None
     s.reply_due_uncertain = due.uncertain
@@ -908,7 +910,9 @@ def request_extension(
 
 def _check_extension_date(s: Suggestion, until: datetime.date) -> None:
     assert s.assigned_on is not None
-    cap = deadlines.reply_cap(s.assigned_on, RuleSet.rules_for(s.jurisdiction_id)).date
+    cap = deadlines.reply_cap(
+        s.assigned_on, RuleSet.rules_for(s.jurisdiction_id), work_calendar()
+    ).date
     if s.reply_due and until <= s.reply_due:
         raise Invalid(_("The new date must be after the current due date."))
     if until > cap:
@@ -1337,20 +1341,21 @@ def _due_changes(
         if s.extended_to:
             due = deadlines.Due(s.extended_to, False)
         elif s.state == S.REHANDLING:
-            due = deadlines.rehandling_due(_round_opened_on(s) or s.assigned_on, rules)
+            due = deadlines.rehandling_due(_round_opened_on(s) or s.assigned_on, rules, cal)
         else:
-            due = deadlines.reply_due(s.assigned_on, rules)
+            due = deadlines.reply_due(s.assigned_on, rules, cal)
         yellow = deadlines.yellow_from(due.date, rules, cal)
         check(s, "reply_due", due.date)
         check(s, "warn_from", yellow.date)
         check(s, "reply_due_uncertain", due.uncertain or yellow.uncertain)
     for a in s.assignments.exclude(state__in=[A.CANCELLED, A.REPLIED]):
         window = deadlines.adjustment_window_end(a.assigned_on, rules, cal)
-        check(a, "sign_due", deadlines.sign_due(a.assigned_on, rules).date)
+        check(a, "sign_due", deadlines.sign_due(a.assigned_on, rules, cal).date)
         check(a, "adjustment_until", window.date)
         check(a, "adjustment_until_uncertain", window.uncertain)
         if a.mode == Assignment.Mode.JOINT:
-            check(a, "joint_opinion_due", deadlines.joint_opinion_due(a.assigned_on, rules).date)
+            joint = deadlines.joint_opinion_due(a.assigned_on, rules, cal)
+            check(a, "joint_opinion_due", joint.date)
     answered_on = _local_date(s.answered_at)
     for r in s.replies.filter(state=Reply.State.SENT, rating__isnull=True):
         sent_on = _local_date(r.sent_at)
