@@ -89,7 +89,7 @@
       var item = shown[active];
       item.option.classList.add("active");
       field.setAttribute("aria-activedescendant", item.id);
-      item.option.scrollIntoView({ block: "nearest" });
+      if (!list.hidden) { item.option.scrollIntoView({ block: "nearest" }); }
     }
     function open(show) {
       list.hidden = !show;
