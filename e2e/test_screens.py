@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 SIZES = {"320": (320, 640), "375": (375, 812), "desktop": (1280, 800)}
 # persona -> pages (a path, or "first:<css>" for the first link matching css on the last page)
 PAGES = {
-    "deputy": ["/", "/suggestions/mine/", "/suggestions/new/", "first:.s-card a"],
+    "deputy": ["/", "/suggestions/new/", "/suggestions/mine/", "first:.s-card a"],
     "staff": ["/", "/suggestions/list/", "first:td.title a", "/suggestions/assign/"],
     "clerk": ["/suggestions/inbox/"],
 }
