@@ -198,8 +198,26 @@ def test_label_value_pairs_use_the_catalogues_colon(english, cast):
         assert f"</strong>：{escape(s.get_decline_reason_display())}" in note_heading(zh_html)
 
 
-def test_sticky_bars_are_declared_for_the_scroll_padding(cast, client):
+def test_sticky_bars_stick_to_the_top_and_are_declared_for_the_scroll_padding(cast, client):
+    states.registered(cast)
+    client.force_login(cast.staff)
+    html = client.get(reverse("suggestions:assign_meeting")).content.decode()
+    assert 'data-sticky="top"' in html and 'data-sticky="bottom"' not in html
     client.force_login(cast.deputy)
     with patch("django.utils.timezone.localdate", return_value=IN_SESSION):
         html = client.get(reverse("suggestions:new")).content.decode()
-    assert 'data-sticky="bottom"' in html
+    assert "data-sticky" not in html  # the save buttons end the form
+
+
+def test_meeting_unit_inputs_are_labelled_and_wired_to_their_errors(english, cast):
+    states.registered(cast)
+    english.force_login(cast.staff)
+    page = assert_every_reference_resolves(
+        english.get(reverse("suggestions:assign_meeting")).content.decode()
+    )
+    others = [a for t, a in page.elements if t == "input" and "-others_" in a.get("id", "")]
+    assert others and all(a["aria-labelledby"] in page.ids for a in others)
+    assert all(a["aria-describedby"].endswith("_helptext") for a in others)
+    labels = {a["for"] for t, a in page.elements if t == "label" and "for" in a}
+    leads = [a for t, a in page.elements if t == "input" and "-lead" in a.get("id", "")]
+    assert leads and all(a["id"] in labels for a in leads)
