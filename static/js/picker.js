@@ -79,6 +79,8 @@
     box.parentNode.insertBefore(root, box);
     box.hidden = true;  // the boxes stay in the form and are submitted as before
 
+    // A live region re-announces whatever is written to it: write only what changed.
+    function say(message) { if (status.textContent !== message) { status.textContent = message; } }
     var active = -1;
     function visible() { return items.filter(function (item) { return !item.option.hidden; }); }
     function setActive(index) {
@@ -104,10 +106,10 @@
         item.option.hidden = !hit;
         if (hit) { count += 1; }
       });
-      status.textContent = needle
+      say(needle
         ? (count ? text("picker-matches", { count: count, total: items.length })
                  : text("picker-none"))
-        : text("picker-total", { total: items.length, chosen: chosenCount() });
+        : text("picker-total", { total: items.length, chosen: chosenCount() }));
       setActive(0);
     }
     function chosenCount() {
@@ -141,8 +143,8 @@
       item.input.checked = !item.input.checked;
       item.input.dispatchEvent(new Event("change", { bubbles: true }));
       render();
-      status.textContent = text(item.input.checked ? "picker-added" : "picker-removed",
-                                { name: item.name, chosen: chosenCount() });
+      say(text(item.input.checked ? "picker-added" : "picker-removed",
+               { name: item.name, chosen: chosenCount() }));
     }
 
     field.addEventListener("input", function () { open(true); filter(); });
