@@ -46,7 +46,7 @@ lint: bootstrap
 
 # Re-extract the message catalogues after changing user-facing strings (needs GNU gettext).
 messages: bootstrap
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "tests/*" -i "e2e/*" -i "bench/*"
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "tests/*" -i "e2e/*" -i "bench/*" -i "node_modules/*"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -83,8 +83,10 @@ def test_wrong_password_shows_an_error_and_stays_on_login(page: Any, live_url: s
     submit_login(page, live_url, "deputy", "not-the-password")
 
     assert page.url.split("?")[0] == f"{live_url}/login/"
-    error = page.locator("[role=alert]")
+    # The error summary (templates/form_errors.html) shows the error and has the focus.
+    error = page.locator("[data-error-summary]")
     assert error.is_visible()
+    assert error.evaluate("el => el === document.activeElement")
     assert error.inner_text().strip()
     assert CJK.search(error.inner_text()), "the error message is not in Chinese"
     assert page.locator("[data-testid=who]").count() == 0

@@ -665,7 +665,11 @@ class CosignerChoice(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.user.display_name}（{obj.delegation.name}）"
+        # The Chinese catalogue gives the full-width brackets: 林建国（青川市代表团）.
+        return _("%(name)s (%(delegation)s)") % {
+            "name": obj.user.display_name,
+            "delegation": obj.delegation.name,
+        }
 
 
 class SuggestionForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -88,11 +89,13 @@ class UnitListInput(forms.Widget):
         values = [v for v in (value or []) if v not in (None, "")]
         shown = [self.names.label.get(self.names.find(v) or -1, str(v)) for v in values]
         shown += [""] * self.SPARE
+        # Django's error wiring (aria-describedby="…_error", aria-invalid) goes on every input.
+        aria = flatatt({k: v for k, v in attrs.items() if k.startswith("aria-")})
         inputs = format_html_join(
             "",
             '<input type="text" name="{}" value="{}" id="{}" list="{}" autocomplete="off" '
-            'aria-labelledby="{}-label">',
-            ((name, v, f"{base}_{i}", UNIT_LIST_ID, base) for i, v in enumerate(shown)),
+            'aria-labelledby="{}-label"{}>',
+            ((name, v, f"{base}_{i}", UNIT_LIST_ID, base, aria) for i, v in enumerate(shown)),
         )
         return format_html('<div class="unit-list" data-unit-list>{}</div>', inputs)
 

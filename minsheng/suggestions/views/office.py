@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from minsheng.insight import proposals
@@ -233,7 +233,7 @@ def bulk_register(request: HttpRequest) -> HttpResponse:
                 "%(count)s suggestions registered: %(numbers)s.",
                 len(done),
             )
-            % {"count": len(done), "numbers": "、".join(done)},
+            % {"count": len(done), "numbers": pgettext("list separator", ", ").join(done)},
         )
     for line in failed:
         messages.error(request, line)

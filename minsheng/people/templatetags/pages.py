@@ -1,0 +1,49 @@
+"""Template helpers of the page pattern in docs/pages.md."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Names, titles, bodies and units are Chinese whatever language the page is in.
+DATA_LANGUAGE = "zh-Hans"
+
+
+@register.filter
+def data_lang(bound_field: forms.BoundField) -> str:
+    """`lang="zh-Hans"` for a field whose choices are stored data (deputies, units,
+    categories), so an English page still has them read as Chinese; "" otherwise, and on
+    Chinese pages, which say so on <html>."""
+    if isinstance(bound_field.field, forms.ModelChoiceField) and not _chinese_page():
+        return DATA_LANGUAGE
+    return ""
+
+
+def _chinese_page() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+@register.filter(needs_autoescape=True)
+def zh(value: object, autoescape: bool = True) -> str:
+    """Stored Chinese data (a name, a title, a body) inside a page in another language, marked
+    so screen readers and fonts treat it as Chinese: `{{ s.title|zh }}`. Chinese pages already
+    say so on <html>, and get the value unchanged."""
+    text = (
+        conditional_escape(value if isinstance(value, SafeData) else str(value))
+        if autoescape
+        else str(value)
+    )
+    if value in (None, "") or _chinese_page():
+        return text
+    return format_html('<span lang="{}">{}</span>', DATA_LANGUAGE, text)
+
+
+@register.simple_tag
+def data_lang_attr() -> str:
+    """` lang="zh-Hans"` for an element holding only stored data, on a page in another
+    language: `<div{% data_lang_attr %}>…</div>`."""
+    return "" if _chinese_page() else format_html(' lang="{}"', DATA_LANGUAGE)
