@@ -307,7 +307,8 @@ def list_categories(request: HttpRequest, filters: Query[CategoryFilters]) -> Qu
         _tree_key("sort_order"),
         _tree_key("name"),
         _tree_key("id"),
-        "parent_id",
+        # The parent itself first: SQLite sorts NULL first, PostgreSQL last unless told.
+        F("parent_id").asc(nulls_first=True),
         "sort_order",
         "name",
         "id",
