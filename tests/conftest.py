@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from minsheng.people.models import Jurisdiction, Organisation, Role, Term, User
 from tests.factories import (
@@ -18,6 +19,11 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+
+# Speed is measured in bench/, never asserted by a test: no per-example time limit, so a busy
+# machine cannot fail a property test with DeadlineExceeded.
+hypothesis_settings.register_profile("minsheng", deadline=None)
+hypothesis_settings.load_profile("minsheng")
 
 
 @pytest.fixture(autouse=True)
