@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.audit import hashing
 from minsheng.audit.models import ChainHead, Event
+from minsheng.audit.triggers import CONTENT
 
 CHUNK = 5000
 
@@ -21,24 +22,8 @@ ROW_MISSING = "row missing"
 HEAD_MISMATCH = "head mismatch"
 ANCHOR_MISMATCH = "anchor mismatch"
 
-FIELDS = (
-    "id",
-    "seq",
-    "subject_type_id",
-    "subject_id",
-    "part_type_id",
-    "part_id",
-    "actor_id",
-    "at",
-    "action",
-    "from_state",
-    "to_state",
-    "note",
-    "data",
-    "content_hash",
-    "prev_hash",
-    "hash",
-)
+# What the walk reads of each row: the content the triggers guard, and the chain's own columns.
+FIELDS = (*CONTENT, "seq", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)
