@@ -282,12 +282,12 @@ def test_a_form_posted_without_a_choice_when_several_replies_wait_asks_for_one(c
 
 
 def test_the_api_body_the_page_form_and_the_function_name_the_declared_sub_object(cast):
-    from minsheng.api.suggestions import ACTION_SPECS
+    from minsheng.api.suggestions import ACTION_BODIES
     from minsheng.suggestions.forms import ACTION_FORMS
 
     s = _answered_round_two_separate(cast)
     for name, action in REGISTRY.actions.items():
-        fields = ACTION_SPECS[name].body.model_fields
+        fields = ACTION_BODIES[name].model_fields
         params = inspect.signature(workflow.ACTIONS[name]).parameters
         subject = action.subject
         picks = {"assignment_id", "reply_id", "request_id"}

@@ -8,7 +8,7 @@ from unittest.mock import patch
 import pytest
 from django.utils import timezone
 
-from minsheng.api.suggestions import ACTION_SPECS
+from minsheng.api.suggestions import ACTION_BODIES
 from minsheng.people.models import ApiToken, Organisation
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import (
@@ -106,17 +106,17 @@ def test_rate_fields_offer_the_three_ratings(client, cast):
 
 
 def test_every_action_body_mirrors_its_workflow_function():
-    for name, spec in ACTION_SPECS.items():
+    for name, body in ACTION_BODIES.items():
         params = inspect.signature(workflow.ACTIONS[name]).parameters
         takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
-        for field in spec.body.model_fields:
+        for field in body.model_fields:
             assert field in params or takes_any, (name, field)
         required = {
             p.name
             for p in params.values()
             if p.default is p.empty and p.kind == p.KEYWORD_ONLY and p.name != "by"
         }
-        assert required <= set(spec.body.model_fields), name
+        assert required <= set(body.model_fields), name
 
 
 # --- 200: each action through the API -----------------------------------------------------------

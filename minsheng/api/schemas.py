@@ -1,54 +1,29 @@
 """Shapes of the suggestions API: what goes out (detail, list items, actions) and what comes in
 (the new draft and one body per workflow action).
 
-Action bodies mirror the keyword arguments of the workflow function of the same name; related
-objects are given by id (`assignment_id`, `request_id`, `reply_id`, `proposed_unit`, `move_to`,
-`into`, `category`, units in `plan`). Every body also takes `expected_version`, the suggestion's
-`version` the caller last saw: when someone else acted in between, the API answers 409.
+Action bodies are not written here: each is built from its action's declared inputs
+(`suggestions/actions.py`) and mirrors the keyword arguments of the workflow function of the same
+name; related objects are given by id (`assignment_id`, `request_id`, `reply_id`,
+`proposed_unit`, `move_to`, `into`, `category`, units in `plan`). Every body also takes
+`expected_version`, the suggestion's `version` the caller last saw: when someone else acted in
+between, the API answers 409.
 """
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.utils import timezone
-from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict
 
-from minsheng.lib.text import clean_text, forbidden_characters
+from minsheng.lib.schema_text import CleanStr, Id, Line, Text  # noqa: E402  (re-exported)
 from minsheng.suggestions.models import (
     Assignment,
-    ContactLog,
-    DeclineReason,
     Suggestion,
     WarningColour,
 )
 
-# Ids beyond a 64-bit integer would crash the database driver rather than simply not match.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-def _acceptable_text(value: str) -> str:
-    """The API refuses control characters (a program sent them: it should hear about it, and
-    NUL would reach PostgreSQL); line breaks (CRLF, CR, Word's vertical tab) become LF."""
-    found = forbidden_characters(value)
-    if found:
-        raise PydanticCustomError(
-            "forbidden_characters",
-            gettext(
-                "The text contains control characters that are not allowed: {characters}. "
-                "Only tab and newline are accepted."
-            ),
-            {"characters": ", ".join(found)},
-        )
-    return clean_text(value)
-
-
-# Every text that comes in: see minsheng.lib.text and README "Security".
-CleanStr = Annotated[str, AfterValidator(_acceptable_text)]
-Text = Annotated[CleanStr, Field(max_length=20000)]
-Line = Annotated[CleanStr, Field(max_length=200)]
+__all__ = ["CleanStr", "Id", "Line", "Text"]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -404,142 +379,6 @@ class ActionBody(Schema):
     )
 
 
-class SubmitIn(ActionBody):
-    pass
-
-
-class ConfirmCosignIn(ActionBody):
-    accept: bool = Field(True, description="false declines to co-sign.")
-
-
-class WithdrawIn(ActionBody):
-    reason: Text = Field(description="A withdrawal is made in writing.")
-
-
-class RegisterIn(ActionBody):
-    is_complex: bool | None = None
-    category: Id | None = Field(None, description="Change the category (id) while registering.")
-
-
-class DeclineIn(ActionBody):
-    reason: DeclineReason
-    note: Text = Field("", description="Required when the reason is `other`.")
-
-
-class ReturnForRevisionIn(ActionBody):
-    note: Text = Field(description="What the deputy should revise.")
-
-
-class MergeIn(ActionBody):
-    into: Id = Field(description="Id of the registered, open suggestion to merge into.")
-    note: Text = ""
-
-
-class UnitPlanIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    unit: Id = Field(description="A handling unit id of the suggestion's congress.")
-    mode: Assignment.Mode
-
-
-class AssignIn(ActionBody):
-    plan: list[UnitPlanIn] = Field(
-        min_length=1,
-        max_length=50,
-        description="Exactly one lead with any joint units, or separate units only.",
-    )
-    on: datetime.date | None = Field(None, description="Assignment date; default today.")
-    note: Text = ""
-
-
-class AssignmentPick(ActionBody):
-    assignment_id: Id | None = Field(
-        None, description="Which of your unit's assignments, when you act for several units."
-    )
-
-
-class SignIn(AssignmentPick):
-    pass
-
-
-class RequestAdjustmentIn(AssignmentPick):
-    reason: Text
-    proposed_unit: Id | None = Field(None, description="The unit (id) you think should handle it.")
-
-
-class DecideAdjustmentIn(ActionBody):
-    request_id: Id
-    move_to: Id | None = Field(
-        None, description="Unit id to move the assignment to; leave out to keep it with the unit."
-    )
-    note: Text = ""
-
-
-class LogContactIn(AssignmentPick):
-    method: ContactLog.Method
-    contacted_on: datetime.date
-    people: Line = Field(description="Who took part.")
-    summary: Text
-    stage: ContactLog.Stage = ContactLog.Stage.BEFORE
-
-
-class SubmitJointOpinionIn(AssignmentPick):
-    text: Text
-
-
-class ExplainOverdueIn(AssignmentPick):
-    text: Text = Field(description="Why the reply is late (only once it is overdue).")
-
-
-class RequestExtensionIn(AssignmentPick):
-    until: datetime.date
-    reason: Text
-    deputy_told: bool = Field(description="The deputy must have been told why first.")
-
-
-class DecideExtensionIn(ActionBody):
-    request_id: Id
-    approve: bool
-    note: Text = ""
-
-
-class DraftReplyIn(AssignmentPick):
-    category: Literal["A", "B", "C", "D"] = Field(
-        description="Result category: A solved, B being solved (plan and target date), "
-        "C needs later solution, D kept for reference."
-    )
-    text: Text
-    plan: Text = Field("", description="Required for category B, with `target_date`.")
-    target_date: datetime.date | None = None
-    contact_leader: Annotated[CleanStr, Field(max_length=50)]
-    contact_leader_phone: Annotated[CleanStr, Field(max_length=30)]
-    case_officer: Annotated[CleanStr, Field(max_length=50)]
-    case_officer_phone: Annotated[CleanStr, Field(max_length=30)]
-
-
-class SignReplyIn(AssignmentPick):
-    pass
-
-
-RatingValue = Literal["satisfied", "basically", "unsatisfied"]
-
-
-class RateIn(ActionBody):
-    overall: RatingValue
-    reasons: Text = Field("", description="Required when unsatisfied: re-handling starts.")
-    process: RatingValue | Literal[""] = ""
-    result: RatingValue | Literal[""] = ""
-    reply_id: Id | None = Field(None, description="Which reply, when several units replied.")
-
-
-class RehandleIn(ActionBody):
-    note: Text
-
-
-class CloseIn(ActionBody):
-    note: Text
-
-
-class EndOfTermIn(ActionBody):
-    rule: Literal["carry_over", "close"]
-    note: Text
+# The body of each action (`<Action>In`) is built from its declaration in
+# `suggestions/actions.py` (its inputs) by `minsheng.engine.inputs.body_model`; see
+# `api/suggestions.py`.

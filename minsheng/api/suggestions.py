@@ -7,10 +7,7 @@ exactly the rules the pages obey. Each workflow action has its own endpoint
 a 404 with a reason.
 """
 
-import datetime
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,25 +20,20 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from minsheng.api import schemas
 from minsheng.api.schemas import (
     ERRORS,
     ActionBody,
     ActionsOut,
-    AssignIn,
     CleanStr,
-    DecideAdjustmentIn,
     DraftIn,
     Id,
-    MergeIn,
-    RegisterIn,
-    RequestAdjustmentIn,
     SuggestionDetail,
     SuggestionItem,
 )
 from minsheng.audit.models import Event
+from minsheng.engine import inputs
 from minsheng.people import permissions as people
-from minsheng.people.models import Deputy, Organisation, User
+from minsheng.people.models import Deputy, User
 from minsheng.suggestions import filters as list_filter
 from minsheng.suggestions import idempotency, workflow
 from minsheng.suggestions import permissions as perms
@@ -543,102 +535,14 @@ def _create(user: User, payload: DraftIn) -> Suggestion:
 
 # --- actions ----------------------------------------------------------------------------------
 
-Resolve = Callable[[Any, Suggestion, User], dict[str, Any]]
-
-
-def _as_kwargs(payload: ActionBody, s: Suggestion, user: User) -> dict[str, Any]:
-    return payload.model_dump()
-
-
-def _handling_unit(s: Suggestion, pk: int | None) -> Organisation | None:
-    if pk is None:
-        return None
-    unit = Organisation.objects.handling_units().filter(pk=pk, jurisdiction_id=s.jurisdiction_id)
-    found = unit.first()
-    if found is None:
-        raise workflow.Invalid(
-            _("Unit %(id)s is not a handling unit of this congress.") % {"id": pk}
-        )
-    return found
-
-
-def _register(payload: RegisterIn, s: Suggestion, user: User) -> dict[str, Any]:
-    kwargs = payload.model_dump()
-    if payload.category is not None:
-        kwargs["category"] = Category.objects.filter(
-            pk=payload.category, jurisdiction_id=s.jurisdiction_id, is_active=True
-        ).first()
-        if kwargs["category"] is None:
-            raise workflow.Invalid(_("No such category."))
-    return kwargs
-
-
-def _merge(payload: MergeIn, s: Suggestion, user: User) -> dict[str, Any]:
-    target = (
-        Suggestion.objects.visible_to(user)
-        .filter(pk=payload.into, jurisdiction_id=s.jurisdiction_id)
-        .first()
-    )
-    if target is None:
-        raise workflow.Invalid(_("No such suggestion to merge into."))
-    return {**payload.model_dump(), "into": target}
-
-
-def _assign(payload: AssignIn, s: Suggestion, user: User) -> dict[str, Any]:
-    today = timezone.localdate()
-    # Backdating records a meeting already held; a future date, or one before the system's
-    # time, is a typo (and dates near the calendar's ends cannot be counted from).
-    first = datetime.date(2000, 1, 1)
-    if payload.on is not None and not first <= payload.on <= today:
-        raise workflow.Invalid(
-            _("The assignment date must lie between %(first)s and today.")
-            % {"first": first.isoformat()}
-        )
-    plan = []
-    for item in payload.plan:
-        unit = _handling_unit(s, item.unit)
-        assert unit is not None
-        plan.append(workflow.UnitPlan(unit, item.mode))
-    return {**payload.model_dump(), "plan": plan}
-
-
-def _request_adjustment(payload: RequestAdjustmentIn, s: Suggestion, user: User) -> dict[str, Any]:
-    return {**payload.model_dump(), "proposed_unit": _handling_unit(s, payload.proposed_unit)}
-
-
-def _decide_adjustment(payload: DecideAdjustmentIn, s: Suggestion, user: User) -> dict[str, Any]:
-    return {**payload.model_dump(), "move_to": _handling_unit(s, payload.move_to)}
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    body: type[ActionBody]
-    summary: str
-    resolve: Resolve = _as_kwargs
-
-
-# Each declared action's body is `<Name>In` in schemas.py; references given by id are turned
-# into objects by its resolver. The summary and the rest of the description come from the
-# declaration (suggestions/actions.py).
-RESOLVERS: dict[str, Resolve] = {
-    "register": _register,
-    "merge": _merge,
-    "assign": _assign,
-    "request_adjustment": _request_adjustment,
-    "decide_adjustment": _decide_adjustment,
+# Each declared action's body (`<Action>In`) is built from its declaration's inputs; ids of
+# related objects are resolved through the same options the page offers
+# (`minsheng.engine.inputs`). The summary and the rest of the description come from the
+# declaration too (suggestions/actions.py).
+ACTION_BODIES: dict[str, type[ActionBody]] = {
+    name: inputs.body_model(action, ActionBody) for name, action in REGISTRY.actions.items()
 }
-
-
-def _body(name: str) -> type[ActionBody]:
-    found: type[ActionBody] = getattr(schemas, "".join(p.title() for p in name.split("_")) + "In")
-    return found
-
-
-ACTION_SPECS: dict[str, ActionSpec] = {
-    name: ActionSpec(_body(name), action.summary, RESOLVERS.get(name, _as_kwargs))
-    for name, action in REGISTRY.actions.items()
-}
-assert set(ACTION_SPECS) == set(workflow.ACTIONS)
+assert set(ACTION_BODIES) == set(workflow.ACTIONS)
 
 
 def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -> dict[str, Any]:
@@ -647,8 +551,9 @@ def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -
     # nothing from being told which unit ids are wrong.
     if not perms.capacities(user, s) & REGISTRY[name].who:
         raise workflow.NotAllowed(_("You may not do this on this suggestion."))
-    spec = ACTION_SPECS[name]
-    workflow.ACTIONS[name](s, by=user, **spec.resolve(payload, s, user))
+    attempt = REGISTRY.attempt(name, s, user)
+    kwargs = inputs.from_api(REGISTRY[name], payload, attempt)
+    workflow.ACTIONS[name](s, by=user, expected_version=payload.expected_version, **kwargs)
     return suggestion_detail(user, _get(user, suggestion_id))
 
 
@@ -668,8 +573,8 @@ def _describe(name: str) -> str:
     )
 
 
-def _add_action_endpoint(name: str, spec: ActionSpec) -> None:
-    body_type: Any = spec.body
+def _add_action_endpoint(name: str, body: type[ActionBody]) -> None:
+    body_type: Any = body
 
     def with_body(request: HttpRequest, suggestion_id: int, payload: body_type) -> Any:
         return run_action(_user(request), suggestion_id, name, payload)
@@ -682,13 +587,13 @@ def _add_action_endpoint(name: str, spec: ActionSpec) -> None:
         )
 
     # When nothing in the body is required, an empty request body is fine too.
-    needs_body = any(f.is_required() for f in spec.body.model_fields.values())
+    needs_body = any(f.is_required() for f in body.model_fields.values())
     endpoint = with_body if needs_body else body_optional
     endpoint.__name__ = f"action_{name}"
     router.post(
         f"/{{int:suggestion_id}}/actions/{name}",
         response=ACTION_RESPONSES,
-        summary=spec.summary,
+        summary=REGISTRY[name].summary,
         description=_describe(name),
         operation_id=f"suggestion_action_{name}",
         tags=["suggestion actions"],
@@ -701,7 +606,7 @@ def _add_action_endpoint(name: str, spec: ActionSpec) -> None:
 @functools.cache
 def action_fields(name: str) -> list[dict[str, Any]]:
     """The body an action expects, as a flat list of fields (from its JSON schema)."""
-    schema = ACTION_SPECS[name].body.model_json_schema()
+    schema = ACTION_BODIES[name].model_json_schema()
     return _fields(schema, schema.get("$defs", {}))
 
 
@@ -782,8 +687,8 @@ def suggestion_actions(request: HttpRequest, suggestion_id: int) -> dict[str, An
     }
 
 
-for _name, _spec in ACTION_SPECS.items():
-    _add_action_endpoint(_name, _spec)
+for _name, _body in ACTION_BODIES.items():
+    _add_action_endpoint(_name, _body)
 
 
 @router.post(
@@ -796,5 +701,5 @@ def unknown_action(request: HttpRequest, suggestion_id: int, action: str) -> Any
     raise HttpError(
         404,
         _("There is no action “%(action)s”. Actions: %(known)s.")
-        % {"action": action, "known": ", ".join(ACTION_SPECS)},
+        % {"action": action, "known": ", ".join(ACTION_BODIES)},
     )

@@ -29,7 +29,9 @@ from typing import Any, Generic, Protocol, TypeVar
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from minsheng.engine import inputs as declared_inputs
 from minsheng.engine.errors import Conflict, NotAllowed, WorkflowError
+from minsheng.engine.inputs import Check, Input
 
 M = TypeVar("M", bound=models.Model)
 R = TypeVar("R")
@@ -125,6 +127,13 @@ class Action:
     danger: bool = False  # ends the record's life against its author's hope
     # A more exact timeline line read from the event's data (e.g. approved or rejected).
     timeline: Callable[[Mapping[str, Any]], str | None] | None = None
+    # What the person gives (`minsheng.engine.inputs`): the page form, the API body and the
+    # runner's input step are derived from these.
+    inputs: tuple[Input, ...] = ()
+    checks: tuple[Check, ...] = ()
+    # The page form's starting values read from the record and the chosen sub-object (the
+    # draft being revised).
+    prefill: Callable[[Attempt[Any]], Mapping[str, Any]] | None = None
 
     def replace(self, **changes: Any) -> Action:
         return dataclasses.replace(self, **changes)
@@ -362,12 +371,16 @@ def run(
     change: Callable[[Attempt[M]], R],
     expected_version: int | None = None,
     pick: Any = None,
+    inputs: Mapping[str, Any] | None = None,
 ) -> R:
-    """Take one action: lock, check, change, save, bump the version, record, notify."""
+    """Take one action: lock, check, validate the inputs against the declaration, change,
+    save, bump the version, record, notify."""
     with transaction.atomic():
         row = registry.lock(obj)
         attempt = registry.attempt(name, row, by)
         attempt.check(expected_version, pick)
+        if inputs is not None:
+            declared_inputs.validate(attempt.action, inputs, attempt)
         subject = attempt.action.subject
         if subject is not None and subject.lock and attempt.subject is not None:
             chosen = attempt.subject

@@ -4,45 +4,62 @@ A declaration says from which states an action starts, where it leads, who may t
 rules that decide whether it is available (each with the refusal message it gives), the
 sub-object it acts on (which unit's assignment, which reply, which request) and how that is
 chosen, and its words: button, confirm question, timeline line, API summary. The buttons
-(`workflow.allowed_actions`), refusals (`workflow.why_not`, the page's refusal), the page forms'
-choices of sub-object, the API's summaries and its list of actions all read these. The typed
+(`workflow.allowed_actions`), refusals (`workflow.why_not`, the page's refusal), the page forms,
+the API bodies, summaries and list of actions all read these. The typed
 functions in `workflow.py` hold each action's own change and call the one runner.
 
-Adding an action: declare it here and write its typed function (its change) in `workflow.py`;
-its inputs are the page form `<Action>Form` in `forms.py` and the API body `<Action>In` in
-`api/schemas.py`, both found by name. No other table lists actions.
+Each declaration also lists its inputs (`minsheng.engine.inputs`: kinds, labels, help, choices,
+the options a reference may name) and the checks over them, each with its message: the page
+form, the API body `<Action>In` (and so the OpenAPI schema) and the runner's input step are all
+derived from them.
+
+Adding an action: declare it here (with its inputs) and write its typed function (its change)
+in `workflow.py`. No other table lists actions, and no form or schema class is written for it.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Schema
+from pydantic import ConfigDict
+from pydantic import Field as PydanticField
 
 from minsheng.audit import log as audit_log
 from minsheng.audit.models import Event
 from minsheng.engine.actions import Action, Attempt, EventRecord, Registry, Rule, Subject
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed, WorkflowError
+from minsheng.engine.inputs import Check, Choice, Day, Files, Flag, Input, Line, Ref, Text
 from minsheng.engine.states import StateTable
+from minsheng.lib.schema_text import Id
+from minsheng.people.models import Organisation
 from minsheng.suggestions import deadlines
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions.models import (
     AdjustmentRequest,
     Assignment,
+    Category,
     ContactLog,
     CoSigner,
+    DeclineReason,
     ExtensionRequest,
     JointOpinion,
+    Rating,
     Reply,
     Suggestion,
 )
+from minsheng.suggestions.numbers import SESSION, parse_number
 
 S = Suggestion.State
 A = Assignment.State
@@ -431,6 +448,317 @@ def _term_line(data: Mapping[str, Any]) -> str:
     return str(_("Closed at the end of the term"))
 
 
+# --- inputs: what each action asks for, for the page and the API alike ---------------------------
+
+
+def handling_units(attempt: Try) -> QuerySet[Organisation]:
+    """The active handling units of the suggestion's congress."""
+    return Organisation.objects.handling_units().filter(jurisdiction_id=attempt.obj.jurisdiction_id)
+
+
+def active_categories(attempt: Try) -> QuerySet[Category]:
+    return Category.objects.filter(
+        jurisdiction_id=attempt.obj.jurisdiction_id, is_active=True
+    ).select_related("parent")
+
+
+def _unit_name(unit: Any) -> str:
+    return str(unit.name)
+
+
+def _not_my_units(attempt: Try) -> QuerySet[Organisation]:
+    mine = [a.unit_id for a in perms.user_assignments(attempt.by, attempt.obj, ("clerk", "head"))]
+    return handling_units(attempt).exclude(pk__in=mine)
+
+
+def _unit_ref(name: str, label: Any, *, options: Any = handling_units, **more: Any) -> Ref:
+    return Ref(
+        name,
+        label=label,
+        options=options,
+        describe=_unit_name,
+        unknown=gettext_lazy("Unit %(id)s is not a handling unit of this congress."),
+        **more,
+    )
+
+
+NOTE = gettext_lazy("Note")
+
+
+def note(label: Any = NOTE, *, required: bool = False, **more: Any) -> Text:
+    return Text("note", label=label, required=required, rows=2, **more)
+
+
+ID_RE = re.compile(r"^(?:#|id\s*[:：]?\s*)(\d+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuggestionRef(Input):
+    """Another suggestion this person can see in the same congress: on the page by its number
+    in this session (or #id), in the API by id."""
+
+    def _visible(self, attempt: Try) -> QuerySet[Suggestion]:
+        s = attempt.obj
+        return (
+            Suggestion.objects.visible_to(attempt.by)
+            .filter(jurisdiction_id=s.jurisdiction_id)
+            .exclude(pk=s.pk)
+        )
+
+    def form_field(self, attempt: Try) -> forms.Field:
+        return _SuggestionNumberField(self, attempt, max_length=30)
+
+    def find(self, text: str, attempt: Try) -> Suggestion | None:
+        visible = self._visible(attempt)
+        by_id = ID_RE.match(text)
+        if by_id:
+            return visible.filter(pk=int(by_id.group(1))).first()
+        number = parse_number(text)
+        if number is None:
+            return None
+        found = visible.filter(
+            session_id=attempt.obj.session_id,
+            series=number.series or SESSION,
+            number=number.number,
+        ).first()
+        if found is None and text.isdigit():
+            found = visible.filter(pk=int(text)).first()
+        return found
+
+    def api_type(self) -> Any:
+        return Id
+
+    def from_api(self, value: Any, attempt: Try) -> Any:
+        found = self._visible(attempt).filter(pk=value).first()
+        if found is None:
+            raise Invalid(_("No such suggestion to merge into."))
+        return found
+
+
+class _SuggestionNumberField(forms.CharField):
+    def __init__(self, declared: SuggestionRef, attempt: Try, **kwargs: Any) -> None:
+        self.declared, self.attempt = declared, attempt
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = str(super().clean(value) or "").strip()
+        found = self.declared.find(text, self.attempt)
+        if found is None:
+            raise forms.ValidationError(
+                _("No suggestion “%(text)s” was found in this session.") % {"text": text}
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """One unit of an assignment plan and how it handles the suggestion."""
+
+    unit: Organisation
+    mode: str
+
+
+class UnitPlanIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    unit: Id = PydanticField(description="A handling unit id of the suggestion's congress.")
+    mode: Assignment.Mode
+
+
+LEAD_JOINT, SEPARATELY = "lead", "separate"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanInput(Input):
+    """The assignment plan: on the page one lead unit with joint units, or several separate
+    units (four fields); in the API a list of `{unit, mode}`."""
+
+    parts: Mapping[str, Sequence[str]] = field(
+        default_factory=lambda: {
+            "mode": ["mode"],
+            "lead": ["lead_unit", "joint_units"],
+            "separate": ["separate_units"],
+        }
+    )
+
+    def form_fields(self, attempt: Try) -> dict[str, forms.Field]:
+        units = handling_units(attempt)
+
+        class Units(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+            widget = forms.CheckboxSelectMultiple
+
+            def label_from_instance(self, obj: Any) -> str:
+                return _unit_name(obj)
+
+        lead = _unit_ref("lead_unit", gettext_lazy("Lead unit (主办)"), required=False)
+        return {
+            "mode": forms.ChoiceField(
+                label=gettext_lazy("How it is handled"),
+                widget=forms.RadioSelect,
+                initial=LEAD_JOINT,
+                choices=[
+                    (LEAD_JOINT, gettext_lazy("One lead unit, with joint units (主办 + 会办)")),
+                    (SEPARATELY, gettext_lazy("Several units, each answering its part (分办)")),
+                ],
+            ),
+            "lead_unit": lead.form_fields(attempt)["lead_unit"],
+            "joint_units": Units(
+                label=gettext_lazy("Joint units (会办)"), queryset=units, required=False
+            ),
+            "separate_units": Units(
+                label=gettext_lazy("Units handling separately (分办)"),
+                queryset=units,
+                required=False,
+            ),
+        }
+
+    def form_initial(self, attempt: Try) -> dict[str, Any]:
+        from minsheng.insight import proposals
+
+        proposed = proposals.propose(attempt.obj)
+        lead = [p.unit.pk for p in proposed if p.mode == MODE.LEAD]
+        return {
+            "mode": LEAD_JOINT,
+            "lead_unit": lead[0] if lead else None,
+            "joint_units": [p.unit.pk for p in proposed if p.mode == MODE.JOINT],
+        }
+
+    def form_errors(self, cleaned: Mapping[str, Any], attempt: Try) -> list[tuple[str, str]]:
+        if cleaned.get("mode") == SEPARATELY:
+            if not cleaned.get("separate_units"):
+                return [("separate_units", _("Choose the units that handle it."))]
+            return []
+        lead = cleaned.get("lead_unit")
+        if lead is None:
+            return [("lead_unit", _("Choose the lead unit."))]
+        if lead in (cleaned.get("joint_units") or []):
+            return [("joint_units", _("The lead unit cannot also be a joint unit."))]
+        return []
+
+    def from_form(self, cleaned: Mapping[str, Any], attempt: Try) -> list[UnitPlan]:
+        if cleaned.get("mode") == SEPARATELY:
+            return [UnitPlan(u, MODE.SEPARATE) for u in cleaned.get("separate_units") or []]
+        plan = [UnitPlan(cleaned["lead_unit"], MODE.LEAD)] if cleaned.get("lead_unit") else []
+        return plan + [UnitPlan(u, MODE.JOINT) for u in cleaned.get("joint_units") or []]
+
+    def api_type(self) -> Any:
+        return Annotated[list[UnitPlanIn], PydanticField(min_length=1, max_length=50)]
+
+    def from_api(self, value: Any, attempt: Try) -> list[UnitPlan]:
+        units = {u.pk: u for u in handling_units(attempt).filter(pk__in=[p.unit for p in value])}
+        plan = []
+        for item in value:
+            if item.unit not in units:
+                raise Invalid(
+                    _("Unit %(id)s is not a handling unit of this congress.") % {"id": item.unit}
+                )
+            plan.append(UnitPlan(units[item.unit], item.mode))
+        return plan
+
+    def is_blank(self, value: Any) -> bool:
+        return not value
+
+
+def _attachments() -> forms.Field:
+    from minsheng.suggestions.attachments import AttachmentsField
+
+    return AttachmentsField()
+
+
+def _other_needs_a_note(values: Mapping[str, Any], attempt: Try) -> str | None:
+    if values.get("reason") == DeclineReason.OTHER and not str(values.get("note") or "").strip():
+        return str(_("Explain the reason in the note."))
+    return None
+
+
+def _b_needs_plan(values: Mapping[str, Any], attempt: Try) -> str | None:
+    if values.get("category") == Reply.Category.B and not str(values.get("plan") or "").strip():
+        return str(_("A B reply must give the plan and its steps."))
+    return None
+
+
+def _b_needs_date(values: Mapping[str, Any], attempt: Try) -> str | None:
+    if values.get("category") == Reply.Category.B and not values.get("target_date"):
+        return str(_("A B reply must give a target date."))
+    return None
+
+
+def _unsatisfied_needs_reasons(values: Mapping[str, Any], attempt: Try) -> str | None:
+    if (
+        values.get("overall") == Rating.Overall.UNSATISFIED
+        and not str(values.get("reasons") or "").strip()
+    ):
+        return str(_("Say why you are not satisfied: the unit must handle it again."))
+    return None
+
+
+def _contact_not_in_future(values: Mapping[str, Any], attempt: Try) -> str | None:
+    day = values.get("contacted_on")
+    if day is not None and day > today():
+        return str(_("The contact date cannot be in the future."))
+    return None
+
+
+def _assignment_date(values: Mapping[str, Any], attempt: Try) -> str | None:
+    # A meeting may be entered afterwards (a past date), never ahead of time.
+    day = values.get("on")
+    if day is not None and (day > today() or day < attempt.obj.session.term.start_date):
+        return str(_("The assignment date must be within the term and not in the future."))
+    return None
+
+
+def _draft_prefill(attempt: Try) -> dict[str, Any]:
+    """The unit's draft of this round, to revise."""
+    a = attempt.subject
+    if a is None:
+        return {}
+    draft = Reply.objects.filter(assignment=a, round=attempt.obj.round).first()
+    if draft is None:
+        return {}
+    return {name: getattr(draft, name) for name in REPLY_FIELDS}
+
+
+KEEP, MOVE = "keep", "move"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveTo(Ref):
+    """Where an assignment is moved: on the page only when staff chose “move” (the proposed
+    unit is preselected either way); in the API, given or left out."""
+
+    def from_form(self, cleaned: Mapping[str, Any], attempt: Try) -> Any:
+        return cleaned.get(self.name) if cleaned.get("decision") == MOVE else None
+
+
+def _move_needs_a_unit(values: Mapping[str, Any], attempt: Try) -> str | None:
+    # Only the page asks for the decision; the API moves when `move_to` is given.
+    if values.get("decision") == MOVE and values.get("move_to") is None:
+        return str(_("Choose the unit to move it to."))
+    return None
+
+
+def _proposed_move(attempt: Try) -> int | None:
+    request = attempt.subject
+    return getattr(request, "proposed_unit_id", None)
+
+
+REPLY_FIELDS = (
+    "category",
+    "text",
+    "plan",
+    "target_date",
+    "contact_leader",
+    "contact_leader_phone",
+    "case_officer",
+    "case_officer_phone",
+)
+RATING_CHOICES = [(value, label) for value, label in Rating.PART_CHOICES]
+REPLY_PEOPLE = gettext_lazy(
+    "The reply needs the text and the names and phones of the responsible leader and the case "
+    "officer."
+)
+
+
 # --- the declarations ----------------------------------------------------------------------------
 
 
@@ -462,6 +790,16 @@ REGISTRY.declare(
         summary="Confirm or decline co-signing",
         subject=INVITATION,
         timeline=_cosign_line,
+        inputs=(
+            Flag(
+                "accept",
+                label=gettext_lazy("Your answer"),
+                radio=(gettext_lazy("Co-sign"), gettext_lazy("Decline to co-sign")),
+                required=True,
+                api_default=True,
+                doc="false declines to co-sign.",
+            ),
+        ),
     ),
     Action(
         "withdraw",
@@ -473,6 +811,14 @@ REGISTRY.declare(
         summary="Withdraw the suggestion in writing",
         confirm=gettext_lazy("Withdraw this suggestion? This cannot be undone."),
         danger=True,
+        inputs=(
+            Text(
+                "reason",
+                label=gettext_lazy("Why you withdraw it"),
+                blank=gettext_lazy("A withdrawal must be made in writing: give the reason."),
+                doc="A withdrawal is made in writing.",
+            ),
+        ),
     ),
     Action(
         "register",
@@ -482,6 +828,24 @@ REGISTRY.declare(
         label=gettext_lazy("Register"),
         done=gettext_lazy("Registered"),
         summary="Register the suggestion and give it its number",
+        inputs=(
+            Ref(
+                "category",
+                label=gettext_lazy("Category"),
+                required=False,
+                options=active_categories,
+                initial=lambda t: t.obj.category_id,
+                unknown=gettext_lazy("No such category."),
+                doc="Change the category (id) while registering.",
+            ),
+            Flag(
+                "is_complex",
+                label=gettext_lazy("Complex (may need up to 6 months)"),
+                initial=lambda t: t.obj.is_complex,
+                api_default=None,
+                doc="Mark it complex (6 months to reply); leave out to keep the mark.",
+            ),
+        ),
     ),
     Action(
         "decline",
@@ -493,6 +857,22 @@ REGISTRY.declare(
         summary="Decline it with a reason from the list",
         confirm=gettext_lazy("Decline this suggestion? The deputy will be told."),
         danger=True,
+        inputs=(
+            Choice(
+                "reason",
+                label=gettext_lazy("Reason"),
+                choices=DeclineReason.choices,
+                blank=gettext_lazy("Choose a reason from the list."),
+            ),
+            Text(
+                "note",
+                label=gettext_lazy("Note to the deputy"),
+                required=False,
+                help=gettext_lazy("Required when the reason is “other”."),
+                doc="Required when the reason is `other`.",
+            ),
+        ),
+        checks=(Check("note", _other_needs_a_note),),
     ),
     Action(
         "return_for_revision",
@@ -502,6 +882,14 @@ REGISTRY.declare(
         label=gettext_lazy("Return for revision"),
         done=gettext_lazy("Returned for revision"),
         summary="Return it to the deputy for revision",
+        inputs=(
+            note(
+                gettext_lazy("What the deputy should revise"),
+                required=True,
+                blank=gettext_lazy("Tell the deputy what to revise."),
+                doc="What the deputy should revise.",
+            ),
+        ),
     ),
     Action(
         "merge",
@@ -512,6 +900,18 @@ REGISTRY.declare(
         done=gettext_lazy("Merged into another suggestion"),
         summary="Merge it into another suggestion (并案)",
         confirm=gettext_lazy("Merge this suggestion into the other one?"),
+        inputs=(
+            SuggestionRef(
+                "into",
+                label=gettext_lazy("Merge into suggestion"),
+                help=gettext_lazy(
+                    "Its number in this session (such as 第0012号 or 12; 闭第0003号 "
+                    "for between sessions), or #id."
+                ),
+                doc="Id of the registered, open suggestion to merge into.",
+            ),
+            note(),
+        ),
     ),
     Action(
         "assign",
@@ -521,6 +921,21 @@ REGISTRY.declare(
         label=gettext_lazy("Assign"),
         done=gettext_lazy("Assigned"),
         summary="Assign it to handling units",
+        inputs=(
+            PlanInput(
+                "plan",
+                blank=gettext_lazy("Choose at least one handling unit."),
+                doc="Exactly one lead with any joint units, or separate units only.",
+            ),
+            Day(
+                "on",
+                required=False,
+                page=False,
+                doc="Assignment date (a meeting already held); default today.",
+            ),
+            note(),
+        ),
+        checks=(Check("on", _assignment_date),),
     ),
     Action(
         "sign",
@@ -542,6 +957,20 @@ REGISTRY.declare(
         done=gettext_lazy("Requested an adjustment"),
         summary="Ask for the assignment to be adjusted",
         subject=_unit_part([A.AWAITING_SIGNATURE, A.SIGNED], also=_adjustment_window),
+        inputs=(
+            Text(
+                "reason",
+                label=gettext_lazy("Why your unit should not handle it"),
+                blank=gettext_lazy("Give the reasons for the adjustment."),
+            ),
+            _unit_ref(
+                "proposed_unit",
+                gettext_lazy("Unit you propose instead"),
+                options=_not_my_units,
+                required=False,
+                doc="The unit (id) you think should handle it.",
+            ),
+        ),
     ),
     Action(
         "decide_adjustment",
@@ -553,6 +982,31 @@ REGISTRY.declare(
         summary="Keep or move an assignment",
         subject=ADJUSTMENT_REQUEST,
         timeline=_adjustment_line,
+        inputs=(
+            Choice(
+                "decision",
+                label=gettext_lazy("Decision"),
+                radio=True,
+                choices=[
+                    (KEEP, gettext_lazy("Keep it with the unit")),
+                    (MOVE, gettext_lazy("Move it to another unit")),
+                ],
+                api=False,
+                keyword=False,
+            ),
+            MoveTo(
+                "move_to",
+                label=gettext_lazy("Move to"),
+                required=False,
+                options=handling_units,
+                describe=_unit_name,
+                unknown=gettext_lazy("Unit %(id)s is not a handling unit of this congress."),
+                initial=_proposed_move,
+                doc="Unit id to move the assignment to; leave out to keep it with the unit.",
+            ),
+            note(),
+        ),
+        checks=(Check("move_to", _move_needs_a_unit),),
     ),
     Action(
         "log_contact",
@@ -564,6 +1018,34 @@ REGISTRY.declare(
         done=gettext_lazy("Logged contact with the deputy"),
         summary="Log a contact with the deputy",
         subject=_unit_part([A.SIGNED, A.REPLIED]),
+        inputs=(
+            Choice(
+                "method",
+                label=gettext_lazy("How"),
+                choices=ContactLog.Method.choices,
+                blank=gettext_lazy("Choose how and when the deputy was contacted."),
+            ),
+            Choice(
+                "stage",
+                label=gettext_lazy("Stage"),
+                choices=ContactLog.Stage.choices,
+                api_default=ContactLog.Stage.BEFORE,
+                blank=gettext_lazy("Choose how and when the deputy was contacted."),
+            ),
+            Day("contacted_on", label=gettext_lazy("Date"), initial=lambda t: today()),
+            Line(
+                "people",
+                label=gettext_lazy("People present"),
+                blank=gettext_lazy("Say who took part and what was discussed."),
+                doc="Who took part.",
+            ),
+            Text(
+                "summary",
+                label=gettext_lazy("What was discussed"),
+                blank=gettext_lazy("Say who took part and what was discussed."),
+            ),
+        ),
+        checks=(Check("contacted_on", _contact_not_in_future),),
     ),
     Action(
         "submit_joint_opinion",
@@ -574,6 +1056,14 @@ REGISTRY.declare(
         done=gettext_lazy("Sent the joint opinion"),
         summary="Send the joint unit's opinion to the lead unit",
         subject=_unit_part([A.SIGNED], modes=[MODE.JOINT], also=_no_joint_opinion_yet),
+        inputs=(
+            Text(
+                "text",
+                label=gettext_lazy("Joint opinion"),
+                rows=6,
+                blank=gettext_lazy("Write the joint opinion."),
+            ),
+        ),
     ),
     Action(
         "explain_overdue",
@@ -586,6 +1076,19 @@ REGISTRY.declare(
         summary="Explain in writing why the reply is late",
         subject=_unit_part([A.AWAITING_SIGNATURE, A.SIGNED], modes=[MODE.LEAD, MODE.SEPARATE]),
         rules=(Rule(_overdue),),
+        inputs=(
+            Text(
+                "text",
+                label=gettext_lazy("Why the reply is late"),
+                rows=4,
+                help=gettext_lazy(
+                    "Overdue items need a written explanation; it is kept in the suggestion's "
+                    "history."
+                ),
+                blank=gettext_lazy("Write why the reply is late."),
+                doc="Why the reply is late (only once it is overdue).",
+            ),
+        ),
     ),
     Action(
         "request_extension",
@@ -597,6 +1100,21 @@ REGISTRY.declare(
         summary="Ask for a later reply date",
         subject=_unit_part([A.SIGNED], modes=[MODE.LEAD, MODE.SEPARATE]),
         rules=(Rule(_no_pending_extension),),
+        inputs=(
+            Day("until", label=gettext_lazy("Extend to")),
+            Text(
+                "reason",
+                label=gettext_lazy("Reason"),
+                blank=gettext_lazy("Give the reason for the extension."),
+            ),
+            Flag(
+                "deputy_told",
+                label=gettext_lazy("The deputy has been told why"),
+                required=True,
+                blank=gettext_lazy("Tell the deputy why before asking for an extension."),
+                doc="The deputy must have been told why first.",
+            ),
+        ),
     ),
     Action(
         "decide_extension",
@@ -608,6 +1126,15 @@ REGISTRY.declare(
         summary="Approve or reject an extension",
         subject=EXTENSION_REQUEST,
         timeline=_extension_line,
+        inputs=(
+            Flag(
+                "approve",
+                label=gettext_lazy("Decision"),
+                radio=(gettext_lazy("Approve"), gettext_lazy("Reject")),
+                required=True,
+            ),
+            note(),
+        ),
     ),
     Action(
         "draft_reply",
@@ -618,6 +1145,65 @@ REGISTRY.declare(
         done=gettext_lazy("Drafted the reply"),
         summary="Write or revise this round's draft reply",
         subject=_unit_part([A.SIGNED], modes=[MODE.LEAD, MODE.SEPARATE]),
+        inputs=(
+            Choice(
+                "category",
+                label=gettext_lazy("Result category"),
+                choices=Reply.Category.choices,
+                radio=True,
+                blank=gettext_lazy("Choose the result category (A, B, C or D)."),
+                doc="Result category: A solved, B being solved (plan and target date), "
+                "C needs later solution, D kept for reference.",
+            ),
+            Text(
+                "text",
+                label=gettext_lazy("Reply text"),
+                rows=10,
+                help=gettext_lazy("Answer point by point."),
+                blank=REPLY_PEOPLE,
+            ),
+            Text(
+                "plan",
+                label=gettext_lazy("Plan and steps"),
+                rows=4,
+                required=False,
+                help=gettext_lazy("Required for category B."),
+                doc="Required for category B, with `target_date`.",
+            ),
+            Day(
+                "target_date",
+                label=gettext_lazy("Target date"),
+                required=False,
+                help=gettext_lazy("Required for category B."),
+            ),
+            Line(
+                "contact_leader",
+                label=gettext_lazy("Responsible leader"),
+                max_length=50,
+                blank=REPLY_PEOPLE,
+            ),
+            Line(
+                "contact_leader_phone",
+                label=gettext_lazy("Leader's phone"),
+                max_length=30,
+                blank=REPLY_PEOPLE,
+            ),
+            Line(
+                "case_officer",
+                label=gettext_lazy("Case officer"),
+                max_length=50,
+                blank=REPLY_PEOPLE,
+            ),
+            Line(
+                "case_officer_phone",
+                label=gettext_lazy("Case officer's phone"),
+                max_length=30,
+                blank=REPLY_PEOPLE,
+            ),
+            Files("attachments", field=_attachments),
+        ),
+        checks=(Check("plan", _b_needs_plan), Check("target_date", _b_needs_date)),
+        prefill=_draft_prefill,
     ),
     Action(
         "sign_reply",
@@ -646,6 +1232,41 @@ REGISTRY.declare(
         done=gettext_lazy("Rated the reply"),
         summary="Rate the reply (lead deputy)",
         subject=REPLY_TO_RATE,
+        inputs=(
+            Choice(
+                "overall",
+                label=gettext_lazy("Overall"),
+                choices=RATING_CHOICES,
+                radio=True,
+                blank=gettext_lazy("Choose satisfied, basically satisfied or unsatisfied."),
+            ),
+            Choice(
+                "process",
+                label=gettext_lazy("The handling process"),
+                choices=RATING_CHOICES,
+                required=False,
+                blank_label=gettext_lazy("Not rated separately"),
+                blank=gettext_lazy("Unknown rating value."),
+            ),
+            Choice(
+                "result",
+                label=gettext_lazy("The result"),
+                choices=RATING_CHOICES,
+                required=False,
+                blank_label=gettext_lazy("Not rated separately"),
+                blank=gettext_lazy("Unknown rating value."),
+            ),
+            Text(
+                "reasons",
+                label=gettext_lazy("Your reasons"),
+                required=False,
+                help=gettext_lazy(
+                    "Required when you are not satisfied: the unit must handle it again."
+                ),
+                doc="Required when unsatisfied: re-handling starts.",
+            ),
+        ),
+        checks=(Check("reasons", _unsatisfied_needs_reasons),),
     ),
     Action(
         "rehandle",
@@ -656,6 +1277,13 @@ REGISTRY.declare(
         done=gettext_lazy("Re-handling opened"),
         summary="Open re-handling",
         timeline=_rehandle_line,
+        inputs=(
+            note(
+                gettext_lazy("Why it is handled again"),
+                required=True,
+                blank=gettext_lazy("Say why the suggestion is handled again."),
+            ),
+        ),
     ),
     Action(
         "close",
@@ -667,6 +1295,13 @@ REGISTRY.declare(
         summary="Close the suggestion with a note",
         rules=(Rule(_rating_window_passed),),
         confirm=gettext_lazy("Close this suggestion?"),
+        inputs=(
+            note(
+                gettext_lazy("Closing note"),
+                required=True,
+                blank=gettext_lazy("Closing needs a note."),
+            ),
+        ),
     ),
     Action(
         "end_of_term",
@@ -677,5 +1312,22 @@ REGISTRY.declare(
         done=gettext_lazy("Decided at the end of the term"),
         summary="Carry it over or close it at the end of the term",
         timeline=_term_line,
+        inputs=(
+            Choice(
+                "rule",
+                label=gettext_lazy("Rule"),
+                radio=True,
+                choices=[
+                    ("carry_over", gettext_lazy("Carry over into the next term")),
+                    ("close", gettext_lazy("Close")),
+                ],
+                blank=gettext_lazy("Choose carry over or close."),
+            ),
+            note(
+                gettext_lazy("Under which rule"),
+                required=True,
+                blank=gettext_lazy("Say under which rule the item is carried over or closed."),
+            ),
+        ),
     ),
 )

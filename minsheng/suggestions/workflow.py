@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +29,9 @@ from minsheng.suggestions.actions import (
     COSIGNER_STATES,
     EXTENSION_DECISIONS,
     REGISTRY,
+    REPLY_FIELDS,
     REPLY_STATES,
+    UnitPlan,
     display_date,
     is_overdue,
     not_overdue_message,
@@ -44,7 +45,6 @@ from minsheng.suggestions.models import (
     Assignment,
     ContactLog,
     CoSigner,
-    DeclineReason,
     ExtensionRequest,
     JointOpinion,
     NumberSeries,
@@ -60,6 +60,8 @@ __all__ = [
     "Invalid",
     "NotAllowed",
     "WorkflowError",
+    "REPLY_FIELDS",
+    "UnitPlan",
     "reply_problems",
     "suggestion_changed",
 ]
@@ -101,7 +103,10 @@ def _run(
     change: Callable[[Try], Any],
     expected_version: int | None = None,
     pick: int | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> Any:
+    """Run the declared action; `inputs` are checked against its declaration first (blank,
+    choices, checks: the page's rules in the page's words)."""
     return engine.run(
         REGISTRY,
         action,
@@ -110,6 +115,7 @@ def _run(
         change=change,
         expected_version=expected_version,
         pick=pick,
+        inputs=inputs if inputs is not None else {},
     )
 
 
@@ -290,22 +296,23 @@ def confirm_cosign(
         t.log(data={"accepted": accept})
         return t.obj
 
-    result: Suggestion = _run("confirm_cosign", suggestion, by, change, expected_version)
+    result: Suggestion = _run(
+        "confirm_cosign", suggestion, by, change, expected_version, inputs={"accept": accept}
+    )
     return result
 
 
 def withdraw(
     suggestion: Suggestion, *, by: User, reason: str, expected_version: int | None = None
 ) -> Suggestion:
-    if not reason.strip():
-        raise Invalid(_("A withdrawal must be made in writing: give the reason."))
-
     def change(t: Try) -> Suggestion:
         t.set(closed_at=timezone.now(), state_note=reason.strip())
         t.log(note=reason.strip())
         return t.obj
 
-    result: Suggestion = _run("withdraw", suggestion, by, change, expected_version)
+    result: Suggestion = _run(
+        "withdraw", suggestion, by, change, expected_version, inputs={"reason": reason}
+    )
     return result
 
 
@@ -402,7 +409,8 @@ def register(
         t.log(data={"number": s.number, "series": s.series})
         return s
 
-    result: Suggestion = _run("register", suggestion, by, change, expected_version)
+    inputs = {"category": category, "is_complex": is_complex}
+    result: Suggestion = _run("register", suggestion, by, change, expected_version, inputs=inputs)
     return result
 
 
@@ -414,32 +422,27 @@ def decline(
     note: str = "",
     expected_version: int | None = None,
 ) -> Suggestion:
-    if reason not in DeclineReason.values:
-        raise Invalid(_("Choose a reason from the list."))
-    if reason == DeclineReason.OTHER and not note.strip():
-        raise Invalid(_("Explain the reason in the note."))
-
     def change(t: Try) -> Suggestion:
         t.set(decline_reason=reason, state_note=note.strip(), closed_at=timezone.now())
         t.log(note=note.strip(), data={"reason": reason})
         return t.obj
 
-    result: Suggestion = _run("decline", suggestion, by, change, expected_version)
+    inputs = {"reason": reason, "note": note}
+    result: Suggestion = _run("decline", suggestion, by, change, expected_version, inputs=inputs)
     return result
 
 
 def return_for_revision(
     suggestion: Suggestion, *, by: User, note: str, expected_version: int | None = None
 ) -> Suggestion:
-    if not note.strip():
-        raise Invalid(_("Tell the deputy what to revise."))
-
     def change(t: Try) -> Suggestion:
         t.set(state_note=note.strip())
         t.log(note=note.strip())
         return t.obj
 
-    result: Suggestion = _run("return_for_revision", suggestion, by, change, expected_version)
+    result: Suggestion = _run(
+        "return_for_revision", suggestion, by, change, expected_version, inputs={"note": note}
+    )
     return result
 
 
@@ -485,17 +488,12 @@ def merge(
             )
             return s
 
-        result: Suggestion = _run("merge", suggestion, by, change, expected_version)
+        inputs = {"into": into, "note": note}
+        result: Suggestion = _run("merge", suggestion, by, change, expected_version, inputs=inputs)
     return result
 
 
 # --- assignment -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    unit: Organisation
-    mode: str
 
 
 def _check_unit(s: Suggestion, unit: Organisation) -> None:
@@ -584,9 +582,6 @@ def assign(
     def change(t: Try) -> Suggestion:
         s = t.obj
         day = on or _today()
-        # A meeting may be entered afterwards (a past date), never ahead of time.
-        if day > _today() or day < s.session.term.start_date:
-            raise Invalid(_("The assignment date must be within the term and not in the future."))
         rules, cal = RuleSet.rules_for(s.jurisdiction_id), work_calendar()
         for item in plan:
             _new_assignment(s, item.unit, item.mode, by, day, rules, cal)
@@ -595,7 +590,8 @@ def assign(
         t.log(note=note, data={"units": [[p.unit.pk, str(p.unit), p.mode] for p in plan]})
         return s
 
-    result: Suggestion = _run("assign", suggestion, by, change, expected_version)
+    inputs = {"plan": plan, "on": on, "note": note}
+    result: Suggestion = _run("assign", suggestion, by, change, expected_version, inputs=inputs)
     return result
 
 
@@ -664,9 +660,6 @@ def request_adjustment(
     assignment_id: int | None = None,
     expected_version: int | None = None,
 ) -> AdjustmentRequest:
-    if not reason.strip():
-        raise Invalid(_("Give the reasons for the adjustment."))
-
     def change(t: Try) -> AdjustmentRequest:
         s, a = t.obj, t.subject
         if proposed_unit is not None:
@@ -690,7 +683,13 @@ def request_adjustment(
         return request
 
     result: AdjustmentRequest = _run(
-        "request_adjustment", suggestion, by, change, expected_version, assignment_id
+        "request_adjustment",
+        suggestion,
+        by,
+        change,
+        expected_version,
+        assignment_id,
+        inputs={"reason": reason, "proposed_unit": proposed_unit},
     )
     return result
 
@@ -742,7 +741,13 @@ def decide_adjustment(
         return s
 
     result: Suggestion = _run(
-        "decide_adjustment", suggestion, by, change, expected_version, request_id
+        "decide_adjustment",
+        suggestion,
+        by,
+        change,
+        expected_version,
+        request_id,
+        inputs={"move_to": move_to, "note": note},
     )
     return result
 
@@ -762,12 +767,6 @@ def log_contact(
     assignment_id: int | None = None,
     expected_version: int | None = None,
 ) -> ContactLog:
-    if method not in ContactLog.Method.values or stage not in ContactLog.Stage.values:
-        raise Invalid(_("Choose how and when the deputy was contacted."))
-    if not people.strip() or not summary.strip():
-        raise Invalid(_("Say who took part and what was discussed."))
-    if contacted_on > _today():
-        raise Invalid(_("The contact date cannot be in the future."))
 
     def change(t: Try) -> ContactLog:
         s, a = t.obj, t.subject
@@ -798,8 +797,15 @@ def log_contact(
         )
         return log
 
+    inputs = {
+        "method": method,
+        "stage": stage,
+        "contacted_on": contacted_on,
+        "people": people,
+        "summary": summary,
+    }
     result: ContactLog = _run(
-        "log_contact", suggestion, by, change, expected_version, assignment_id
+        "log_contact", suggestion, by, change, expected_version, assignment_id, inputs
     )
     return result
 
@@ -823,9 +829,6 @@ def submit_joint_opinion(
     assignment_id: int | None = None,
     expected_version: int | None = None,
 ) -> JointOpinion:
-    if not text.strip():
-        raise Invalid(_("Write the joint opinion."))
-
     def change(t: Try) -> JointOpinion:
         a = t.subject
         opinion = JointOpinion.objects.create(assignment=a, text=text.strip(), submitted_by=by)
@@ -834,7 +837,13 @@ def submit_joint_opinion(
         return opinion
 
     result: JointOpinion = _run(
-        "submit_joint_opinion", suggestion, by, change, expected_version, assignment_id
+        "submit_joint_opinion",
+        suggestion,
+        by,
+        change,
+        expected_version,
+        assignment_id,
+        inputs={"text": text},
     )
     return result
 
@@ -849,8 +858,6 @@ def explain_overdue(
 ) -> Event:
     """DOMAIN §4: a unit whose reply is overdue writes why. Changes no state; the explanation
     is one event in the log (the latest one is the unit's current explanation)."""
-    if not text.strip():
-        raise Invalid(_("Write why the reply is late."))
 
     def change(t: Try) -> Any:
         s = t.obj
@@ -865,7 +872,15 @@ def explain_overdue(
         )
         return engine.THE_EVENT
 
-    event: Event = _run("explain_overdue", suggestion, by, change, expected_version, assignment_id)
+    event: Event = _run(
+        "explain_overdue",
+        suggestion,
+        by,
+        change,
+        expected_version,
+        assignment_id,
+        inputs={"text": text},
+    )
     return event
 
 
@@ -879,11 +894,6 @@ def request_extension(
     assignment_id: int | None = None,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
-    if not reason.strip():
-        raise Invalid(_("Give the reason for the extension."))
-    if not deputy_told:
-        raise Invalid(_("Tell the deputy why before asking for an extension."))
-
     def change(t: Try) -> ExtensionRequest:
         s, a = t.obj, t.subject
         _check_extension_date(s, until)
@@ -902,8 +912,9 @@ def request_extension(
         )
         return request
 
+    inputs = {"until": until, "reason": reason, "deputy_told": deputy_told}
     result: ExtensionRequest = _run(
-        "request_extension", suggestion, by, change, expected_version, assignment_id
+        "request_extension", suggestion, by, change, expected_version, assignment_id, inputs
     )
     return result
 
@@ -961,21 +972,15 @@ def decide_extension(
         return s
 
     result: Suggestion = _run(
-        "decide_extension", suggestion, by, change, expected_version, request_id
+        "decide_extension",
+        suggestion,
+        by,
+        change,
+        expected_version,
+        request_id,
+        inputs={"approve": approve, "note": note},
     )
     return result
-
-
-REPLY_FIELDS = (
-    "category",
-    "text",
-    "plan",
-    "target_date",
-    "contact_leader",
-    "contact_leader_phone",
-    "case_officer",
-    "case_officer_phone",
-)
 
 
 def draft_reply(
@@ -992,30 +997,10 @@ def draft_reply(
         raise Invalid(
             _("Unknown reply fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    if fields.get("category") not in Reply.Category.values:
-        raise Invalid(_("Choose the result category (A, B, C or D)."))
-    for name in (
-        "text",
-        "contact_leader",
-        "contact_leader_phone",
-        "case_officer",
-        "case_officer_phone",
-    ):
-        if not str(fields.get(name) or "").strip():
-            raise Invalid(
-                _(
-                    "The reply needs the text and the names and phones of the responsible "
-                    "leader and the case officer."
-                )
-            )
-    if fields["category"] == Reply.Category.B and (
-        not str(fields.get("plan") or "").strip() or not fields.get("target_date")
-    ):
-        raise Invalid(_("A B reply must give the plan, its steps and a target date."))
+    values = {name: fields.get(name) for name in REPLY_FIELDS}
 
     def change(t: Try) -> Reply:
         s, a = t.obj, t.subject
-        values = {name: fields.get(name) for name in REPLY_FIELDS}
         values["plan"] = values["plan"] or ""
         reply, created = Reply.objects.update_or_create(
             assignment=a,
@@ -1027,7 +1012,9 @@ def draft_reply(
         t.log(data={"reply": reply.pk, "category": reply.category, "new": created}, part=a)
         return reply
 
-    result: Reply = _run("draft_reply", suggestion, by, change, expected_version, assignment_id)
+    result: Reply = _run(
+        "draft_reply", suggestion, by, change, expected_version, assignment_id, values
+    )
     return result
 
 
@@ -1094,17 +1081,6 @@ def rate(
 ) -> Rating:
     """The lead deputy rates one sent reply: the one named by `reply_id`, else the first the
     declaration's chooser offers (the page offers the same choice)."""
-    if overall not in (
-        Rating.Overall.SATISFIED,
-        Rating.Overall.BASICALLY,
-        Rating.Overall.UNSATISFIED,
-    ):
-        raise Invalid(_("Choose satisfied, basically satisfied or unsatisfied."))
-    allowed_parts = {"", *Rating.RATED}
-    if process not in allowed_parts or result not in allowed_parts:
-        raise Invalid(_("Unknown rating value."))
-    if overall == Rating.Overall.UNSATISFIED and not reasons.strip():
-        raise Invalid(_("Say why you are not satisfied: the unit must handle it again."))
 
     def change(t: Try) -> Rating:
         s, reply = t.obj, t.subject
@@ -1131,7 +1107,8 @@ def rate(
             )
         return rating
 
-    rating: Rating = _run("rate", suggestion, by, change, expected_version, reply_id)
+    inputs = {"overall": overall, "process": process, "result": result, "reasons": reasons}
+    rating: Rating = _run("rate", suggestion, by, change, expected_version, reply_id, inputs)
     return rating
 
 
@@ -1203,8 +1180,6 @@ def rehandle(
     suggestion: Suggestion, *, by: User, note: str, expected_version: int | None = None
 ) -> Suggestion:
     """Staff re-open handling (e.g. on a look-back); normally an unsatisfied rating does it."""
-    if not note.strip():
-        raise Invalid(_("Say why the suggestion is handled again."))
 
     def change(t: Try) -> Suggestion:
         s = t.obj
@@ -1214,7 +1189,9 @@ def rehandle(
         t.log(note=note.strip(), data=data)
         return s
 
-    result: Suggestion = _run("rehandle", suggestion, by, change, expected_version)
+    result: Suggestion = _run(
+        "rehandle", suggestion, by, change, expected_version, inputs={"note": note}
+    )
     return result
 
 
@@ -1223,8 +1200,6 @@ def close(
 ) -> Suggestion:
     """Staff close a suggestion with a note: answered and rated (or the rating window passed),
     or in re-handling when the deputy has come to understand."""
-    if not note.strip():
-        raise Invalid(_("Closing needs a note."))
 
     def change(t: Try) -> Suggestion:
         s = t.obj
@@ -1236,7 +1211,9 @@ def close(
         t.log(note=note.strip())
         return s
 
-    result: Suggestion = _run("close", suggestion, by, change, expected_version)
+    result: Suggestion = _run(
+        "close", suggestion, by, change, expected_version, inputs={"note": note}
+    )
     return result
 
 
@@ -1256,10 +1233,6 @@ def end_of_term(
     """At the end of a term an open item is carried over into the next term (it stays open and
     keeps its number and clock) or closed, by an explicit rule, with a note. The term's record
     stays browsable as an archive either way."""
-    if rule not in (TermEndRule.CARRY_OVER, TermEndRule.CLOSE):
-        raise Invalid(_("Choose carry over or close."))
-    if not note.strip():
-        raise Invalid(_("Say under which rule the item is carried over or closed."))
 
     def change(t: Try) -> Suggestion:
         s = t.obj
@@ -1270,7 +1243,10 @@ def end_of_term(
         t.log(note=note.strip(), data={"rule": rule, "term": s.session.term_id})
         return s
 
-    result: Suggestion = _run("end_of_term", suggestion, by, change, expected_version)
+    inputs = {"rule": rule, "note": note}
+    result: Suggestion = _run(
+        "end_of_term", suggestion, by, change, expected_version, inputs=inputs
+    )
     return result
 
 

@@ -29,7 +29,7 @@ from minsheng.suggestions import attachments as files
 from minsheng.suggestions import permissions as perms
 from minsheng.suggestions import workflow
 from minsheng.suggestions.actions import REGISTRY
-from minsheng.suggestions.forms import ACTION_FORMS, ActionForm, DraftReplyForm
+from minsheng.suggestions.forms import ACTION_FORMS, ActionForm
 from minsheng.suggestions.models import (
     AdjustmentRequest,
     Assignment,
@@ -327,8 +327,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         kept.is_valid()
         kept.add_error(None, error.message)
         return _render_detail(request, s, failed=kept, error=error.message, status=error.status)
-    if isinstance(form, DraftReplyForm) and isinstance(result, Reply):
-        files.store(s, form.cleaned_data.get("attachments") or [], by=user, reply=result)
+    if isinstance(result, Reply) and form.cleaned_data.get("attachments"):
+        files.store(s, form.cleaned_data["attachments"], by=user, reply=result)
     messages.success(request, _("Done: %(action)s.") % {"action": REGISTRY[action].label})
     if not Suggestion.objects.visible_to(user).filter(pk=s.pk).exists():
         # E.g. a unit whose assignment was just moved away no longer sees the suggestion.
