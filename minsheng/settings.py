@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "minsheng.workcalendar",
     "minsheng.suggestions",
     "minsheng.insight",
+    "minsheng.supervision",
 ]
 
 MIDDLEWARE = [

@@ -224,6 +224,38 @@ TABLE: dict[str, list[C]] = {
     ],
     # ---- pages: handling units --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # Supervision: staff, the people named or leading (tier 2), committee members over a unit
+    # involved, the units involved; a unit's internal item is its own and the office's.
+    "supervision/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/"),
+    ],
+    "supervision/new/": [
+        C("login 403   403   ok    ok    ok    ok    ok    403   403   ok    ok", "GET /supervision/new/"),
+        C("login 403   403   422   422   422   422   422   403   403   422   422", "POST /supervision/new/", data={"kind": "topic"}),
+    ],
+    "supervision/warnings/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/warnings/"),
+    ],
+    "supervision/<int:pk>/": [
+        C("login ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /supervision/{key_item}/"),
+        C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /supervision/{proposed_item}/"),
+        C("login 404   404   ok    404   404   ok    ok    404   404   ok    404", "GET /supervision/{internal_item}/"),
+    ],
+    "supervision/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /supervision/{key_item}/act/conclude/"),
+        C("login 403   404   422   403   403   403   403   422   422   422   404", "POST /supervision/{key_item}/act/supervise/"),
+        C("login 404   404   422   404   404   404   404   404   404   422   404", "POST /supervision/{proposed_item}/act/decide/", data={"decided_on": "2999-01-01"}),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /supervision/{key_item}/act/nonsense/"),
+    ],
+    "supervision/instructions/<int:pk>/respond/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /supervision/instructions/{instruction}/respond/"),
+        C("login 403   404   403   422   422   403   403   403   403   403   404", "POST /supervision/instructions/{instruction}/respond/", data={"response": ""}),
+    ],
+    "supervision/suggestion/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /supervision/suggestion/{handling}/act/supervise/"),
+        C("login 403   403   422   403   403   403   403   422   422   422   404", "POST /supervision/suggestion/{handling}/act/supervise/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /supervision/suggestion/{handling}/act/nonsense/"),
+    ],
     "suggestions/inbox/": [
         C("login 403   403   403   ok    ok    ok    ok    403   403   403   403", "GET /suggestions/inbox/"),
     ],
@@ -444,6 +476,47 @@ class World:
         return body
 
 
+def _supervision_world(cast, handling) -> dict[str, int]:
+    """A decided key item holding the suggestion in handling (lead unit_a, joint unit_b), with
+    an open instruction to unit_a; a proposal; unit_b's internal key item."""
+    from django.utils import timezone
+
+    from minsheng.supervision import workflow as supervision
+
+    year = timezone.localdate().year
+    item = supervision.propose(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        title="督办专题",
+        year=year,
+        suggestions=[handling],
+        lead_unit=cast.unit_a,
+    )
+    item = supervision.decide(item, by=cast.staff, decided_on=timezone.localdate())
+    instruction = supervision.instruct(item, by=cast.staff, unit=cast.unit_a, text="请落实。")
+    proposed = supervision.propose(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        title="拟督办",
+        year=year,
+        suggestions=[handling],
+    )
+    internal = supervision.propose(
+        by=cast.clerk_b,
+        jurisdiction_id=cast.jurisdiction.pk,
+        title="内部督办",
+        year=year,
+        kind="internal",
+        owner_unit=cast.unit_b,
+    )
+    return {
+        "key_item": item.pk,
+        "proposed_item": proposed.pk,
+        "internal_item": internal.pk,
+        "instruction": instruction.pk,
+    }
+
+
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     import datetime
@@ -490,6 +563,7 @@ def world(cast, settings, tmp_path) -> World:
         "assignment": Assignment.objects.filter(suggestion=handling).first().pk,
         "contact": ContactLog.objects.filter(suggestion=answered).first().pk,
         "suggestion_type": ContentType.objects.get_for_model(Suggestion).pk,
+        **_supervision_world(cast, handling),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

@@ -45,6 +45,10 @@ def test_defaults_follow_the_domain_guide() -> None:
         "publication_workdays": 20,
         "between_session_assign_workdays": 5,
         "warning_workdays": 5,
+        "instruction_days": 7,
+        "instruction_complex_months": 1,
+        "clearance_month": 12,
+        "clearance_day": 31,
     }
 
 

@@ -63,8 +63,14 @@ def test_every_state_appears():
 
 
 def test_state_equals_the_last_event_for_every_suggestion():
+    # Supervision logs on a suggestion's timeline without changing it (no version bump).
+    supervision = {"supervise", "instruct", "responded", "key_item"}
     for s in Suggestion.objects.all():
-        events = list(s.events.order_by("at", "id").values_list("to_state", flat=True))
+        events = list(
+            s.events.exclude(action__in=supervision)
+            .order_by("at", "id")
+            .values_list("to_state", flat=True)
+        )
         assert events[-1] == s.state, s
         assert s.version == len(events), s
 

@@ -273,6 +273,10 @@ class Registry(Generic[M]):
     # Timeline words for events that are not actions (created, edited, recomputed…).
     other_events: dict[str, Label] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
+    # False for a registry of actions that record something *about* a row owned elsewhere (a
+    # supervision record on a suggestion): its events are logged on the row, but the row's
+    # version is not bumped, so its own people's open forms do not go stale.
+    versioned: bool = True
 
     def declare(self, *actions: Action) -> None:
         for action in actions:
@@ -342,8 +346,12 @@ class Registry(Generic[M]):
     ) -> Any:
         """Save the row with a new version and append one event; receivers hear of it once the
         transaction commits."""
-        obj.version += 1  # type: ignore[attr-defined]
-        obj.save(update_fields=["version", *dict.fromkeys(update_fields)])
+        changed = list(dict.fromkeys(update_fields))
+        if self.versioned:
+            obj.version += 1  # type: ignore[attr-defined]
+            changed.insert(0, "version")
+        if changed:
+            obj.save(update_fields=changed)
         event = self.append(
             EventRecord(obj, action, by, from_state, to_state, note, dict(data or {}), part)
         )

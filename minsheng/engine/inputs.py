@@ -266,16 +266,30 @@ class Ref(Input):
     def api_type(self) -> Any:
         return Id
 
+    def _unknown(self, value: Any) -> str:
+        return str(self.unknown or _("No such choice for “%(field)s”: %(id)s.")) % {
+            "field": self.label,
+            "id": value,
+        }
+
     def from_api(self, value: Any, attempt: Attempt[Any]) -> Any:
         if value is None:
             return None
         found = self.options(attempt).filter(pk=value).first()
         if found is None:
-            raise Invalid(
-                str(self.unknown or _("No such choice for “%(field)s”: %(id)s."))
-                % {"field": self.label, "id": value}
-            )
+            raise Invalid(self._unknown(value))
         return found
+
+    def refusal(self, value: Any, attempt: Attempt[Any]) -> str | None:
+        """Code passes objects: one the page would not offer is refused as the API refuses
+        an unknown id."""
+        found = super().refusal(value, attempt)
+        if found or value is None:
+            return found
+        pk = getattr(value, "pk", value)
+        if not self.options(attempt).filter(pk=pk).exists():
+            return self._unknown(pk)
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)

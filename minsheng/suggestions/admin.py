@@ -125,6 +125,17 @@ class RuleSetAdmin(admin.ModelAdmin):
             },
         ),
         (_("After the reply"), {"fields": ["rating_workdays", "publication_workdays"]}),
+        (
+            _("Supervision (the “710” rule)"),
+            {
+                "fields": [
+                    "instruction_days",
+                    "instruction_complex_months",
+                    "clearance_month",
+                    "clearance_day",
+                ]
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
     actions = ["recompute_now"]

@@ -24,6 +24,7 @@ __all__ = [
     "Rules",
     "adjustment_window_end",
     "between_session_assign_due",
+    "instruction_due",
     "is_late",
     "joint_opinion_due",
     "period_end",
@@ -51,6 +52,13 @@ class Rules:
     publication_workdays: int = 20
     between_session_assign_workdays: int = 5
     warning_workdays: int = 5
+    # The "710" rule for supervision instructions (DOMAIN.md §4): an ordinary instruction is
+    # done within 7 natural days, a complex one shows a result within 1 month, and every
+    # instruction of the year is cleared (清零销号) by the clearance day (31 December).
+    instruction_days: int = 7
+    instruction_complex_months: int = 1
+    clearance_month: int = 12
+    clearance_day: int = 31
 
     def __post_init__(self) -> None:
         # A zero or negative limit would silently make everything overdue or never due.
@@ -60,6 +68,14 @@ class Rules:
                 raise ValueError(f"{field.name} must be at least 1, got {value}")
         if self.reply_cap_months < self.reply_months:
             raise ValueError("reply_cap_months may not be shorter than reply_months")
+        datetime.date(2000, self.clearance_month, self.clearance_day)  # a real day (29 Feb too)
+
+    def clearance(self, year: int) -> datetime.date:
+        """The year's clearance day (清零销号); 29 February falls back to the 28th."""
+        try:
+            return datetime.date(year, self.clearance_month, self.clearance_day)
+        except ValueError:
+            return datetime.date(year, self.clearance_month, self.clearance_day - 1)
 
 
 def period_end(last_day: datetime.date, cal: WorkCalendar) -> Due:
@@ -109,6 +125,23 @@ def between_session_assign_due(received_on: datetime.date, rules: Rules, cal: Wo
 def yellow_from(due: datetime.date, rules: Rules, cal: WorkCalendar) -> Due:
     """First day the warning shows yellow: `warning_workdays` working days before `due`."""
     return cal.subtract_workdays(due, rules.warning_workdays)
+
+
+def instruction_due(
+    issued_on: datetime.date, is_complex: bool, rules: Rules, cal: WorkCalendar
+) -> Due:
+    """When a supervision instruction must be answered (the "710" rule): 7 natural days, or
+    1 month when complex, ending on a working day (art. 203); never later than the clearance
+    day of the year it was given in, since everything of the year is cleared by then. An
+    instruction given on or after that day counts from its own period only."""
+    if is_complex:
+        end = period_end(add_months(issued_on, rules.instruction_complex_months), cal)
+    else:
+        end = period_end(issued_on + datetime.timedelta(days=rules.instruction_days), cal)
+    clear = rules.clearance(issued_on.year)
+    if issued_on < clear < end.date:
+        return Due(clear, False)
+    return end
 
 
 def is_late(requested_on: datetime.date, window_end: datetime.date) -> bool:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,30 @@ class RuleSet(models.Model):
     warning_workdays = models.PositiveSmallIntegerField(
         _("yellow warning (working days before due)"), default=5, validators=_positive()
     )
+    instruction_days = models.PositiveSmallIntegerField(
+        _("ordinary instruction done within (days)"),
+        default=7,
+        validators=_positive(),
+        help_text=_("The “710” rule: an ordinary supervision instruction is done in 7 days."),
+    )
+    instruction_complex_months = models.PositiveSmallIntegerField(
+        _("complex instruction shows a result within (months)"),
+        default=1,
+        validators=_positive(),
+        help_text=_("The “710” rule: a complex instruction shows a result within 1 month."),
+    )
+    clearance_month = models.PositiveSmallIntegerField(
+        _("year-end clearance: month"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The month of the clearance day (清零销号). Common: 12."),
+    )
+    clearance_day = models.PositiveSmallIntegerField(
+        _("year-end clearance: day"),
+        default=31,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Every instruction of the year is cleared (清零销号) by this day."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -98,6 +123,13 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return str(self.jurisdiction)
 
+    def clean(self) -> None:
+        super().clean()
+        try:
+            datetime.date(2000, self.clearance_month or 12, self.clearance_day or 31)
+        except ValueError:
+            raise ValidationError({"clearance_day": _("This month has no such day.")}) from None
+
     FIELDS = (
         "reply_months",
         "reply_cap_months",
@@ -109,6 +141,10 @@ class RuleSet(models.Model):
         "publication_workdays",
         "between_session_assign_workdays",
         "warning_workdays",
+        "instruction_days",
+        "instruction_complex_months",
+        "clearance_month",
+        "clearance_day",
     )
 
     def to_rules(self) -> deadlines.Rules:

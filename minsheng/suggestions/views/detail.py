@@ -8,6 +8,7 @@ and the reason shown at the form, with the status the API would answer (403, 409
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,18 @@ def event_detail(event: Event) -> str:
             "after": data["after"][0],
         }
     return ""
+
+
+# Other apps add sections to the suggestion page (supervision, later publication and ledgers):
+# (template, provider); a provider returns the section's context, or None to leave it out.
+# The suggestions app never imports them: they register themselves in their AppConfig.ready().
+DetailPanel = tuple[str, Callable[[HttpRequest, Suggestion], dict[str, Any] | None]]
+DETAIL_PANELS: list[DetailPanel] = []
+
+
+def register_panel(template: str, provider: Callable[..., dict[str, Any] | None]) -> None:
+    if (template, provider) not in DETAIL_PANELS:
+        DETAIL_PANELS.append((template, provider))
 
 
 @dataclass
@@ -257,6 +270,11 @@ def _render_detail(
         Suggestion.State.ASSIGNED,
         Suggestion.State.HANDLING,
         Suggestion.State.REHANDLING,
+    ]
+    context["extra_panels"] = [
+        {"template": template, "p": found}
+        for template, provider in DETAIL_PANELS
+        if (found := provider(request, s)) is not None
     ]
     shown = {view.name for view in context["actions"]}
     # An error for an action this person no longer sees a form for goes at the top of the page.

@@ -1,0 +1,493 @@
+"""Supervision pages: the key items, one key item with its actions, the warning board, and the
+supervision panel of a suggestion page."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minsheng.engine.actions import Registry
+from minsheng.engine.errors import WorkflowError
+from minsheng.engine.forms import ActionForm
+from minsheng.people import permissions as people
+from minsheng.people.models import Organisation, User
+from minsheng.suggestions import permissions as suggestion_perms
+from minsheng.suggestions.models import Assignment, Suggestion, WarningColour, warning_q
+from minsheng.supervision import permissions as perms
+from minsheng.supervision import workflow
+from minsheng.supervision.actions import INSTRUCTIONS, KEY_ITEMS, ON_SUGGESTIONS
+from minsheng.supervision.forms import KeyItemForm
+from minsheng.supervision.models import (
+    Instruction,
+    KeyItem,
+    Record,
+    Supervisor,
+    clock_q,
+)
+
+PAGE_SIZE = 50
+WARNING_LABELS = dict(WarningColour.choices)
+
+
+@dataclass
+class ActionView:
+    name: str
+    label: str
+    form: ActionForm
+    url: str
+    open: bool = False
+    confirm: str = ""
+    danger: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+def _actions(
+    registry: Registry[Any], obj: Any, user: User, url_name: str, failed: ActionForm | None
+) -> list[ActionView]:
+    found = []
+    for name in registry.offered(user, obj):
+        form = (
+            failed
+            if failed is not None and failed.action == name and failed.obj.pk == obj.pk
+            else ActionForm(registry=registry, obj=obj, user=user, action=name)
+        )
+        declared = registry[name]
+        found.append(
+            ActionView(
+                name=name,
+                label=str(declared.label),
+                form=form,
+                url=reverse(url_name, args=[obj.pk, name]),
+                open=form is failed,
+                confirm=str(declared.confirm),
+                danger=declared.danger,
+                problems=registry.problems(name, user, obj),
+            )
+        )
+    return found
+
+
+def _count(qs: Any) -> Any:
+    return Coalesce(
+        Subquery(qs.order_by().values("key_item").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _member_count(item_ref: Any, q: Q | None = None) -> Any:
+    from minsheng.supervision.models import KeyItemSuggestion
+
+    members = KeyItemSuggestion.objects.filter(key_item=item_ref)
+    if q is not None:
+        members = members.filter(q)
+    return _count(members)
+
+
+def key_items_with_counts(user: User, today: datetime.date) -> Any:
+    """Key items this person sees, each with its suggestions' red and yellow counts and its open
+    instructions, in a fixed number of queries."""
+    here = OuterRef("pk")
+    open_instructions = Instruction.objects.filter(key_item=here, state=Instruction.State.OPEN)
+    return (
+        KeyItem.objects.visible_to(user)
+        .select_related("lead_unit", "owner_unit")
+        .annotate(
+            n_suggestions=_member_count(here),
+            n_red=_member_count(here, warning_q(WarningColour.RED, today, "suggestion__")),
+            n_yellow=_member_count(here, warning_q(WarningColour.YELLOW, today, "suggestion__")),
+            n_open=_count(open_instructions),
+        )
+    )
+
+
+@login_required
+@require_GET
+def key_items(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    rows = key_items_with_counts(user, today)
+    state = request.GET.get("state", "")
+    if state in KeyItem.State.values:
+        rows = rows.filter(state=state)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        rows = rows.filter(year=int(year))
+    page = Paginator(rows.order_by("-year", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    for item in items:
+        item.light = item.warning(today)
+        item.light_label = WARNING_LABELS.get(item.light, "")
+    can_propose = any(people.is_staff_of(user, j) for j in people.jurisdiction_ids(user))
+    return render(
+        request,
+        "supervision/key_items.html",
+        {
+            "page": page,
+            "items": items,
+            "states": KeyItem.State.choices,
+            "state": state,
+            "year": year,
+            "can_propose": can_propose or bool(people.unit_ids(user)),
+        },
+    )
+
+
+def _jurisdiction_for(user: User) -> int:
+    for j in sorted(people.jurisdiction_ids(user)):
+        if people.is_staff_of(user, j):
+            return j
+    units = Organisation.objects.filter(pk__in=people.unit_ids(user)).values_list(
+        "jurisdiction_id", flat=True
+    )
+    found = next(iter(units), None)
+    if found is None:
+        raise PermissionDenied(_("Only congress staff and handling units propose key items."))
+    return int(found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    jurisdiction_id = _jurisdiction_for(user)
+    staff = people.is_staff_of(user, jurisdiction_id)
+    units = people.unit_ids(user)
+    form = KeyItemForm(
+        request.POST or None,
+        user=user,
+        jurisdiction_id=jurisdiction_id,
+        staff=staff,
+        units=units,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = workflow.propose(
+                by=user,
+                jurisdiction_id=jurisdiction_id,
+                title=data["title"],
+                year=data["year"],
+                kind=data["kind"],
+                description=data["description"],
+                lead_unit=data.get("lead_unit"),
+                owner_unit=data.get("owner_unit"),
+                is_complex=data["is_complex"],
+                suggestions=data["numbers"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The key item is proposed."))
+            return redirect("supervision:detail", item.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "supervision/new.html", {"form": form}, status=status)
+
+
+def _detail(
+    request: HttpRequest,
+    item: KeyItem,
+    *,
+    failed: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    members = list(
+        Suggestion.objects.visible_to(user)
+        .filter(key_memberships__key_item=item)
+        .select_related("lead_deputy__user")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(state="cancelled").select_related("unit"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("series", "number", "pk")
+    )
+    for s in members:
+        s.light = s.warning(today)  # type: ignore[attr-defined]
+        s.light_label = WARNING_LABELS.get(s.light, "")  # type: ignore[attr-defined]
+    hidden = item.members.count() - len(members)
+    instructions = list(
+        item.instructions.select_related("unit", "issued_by", "responded_by", "suggestion")
+    )
+    respond_forms = {}
+    for row in instructions:
+        row.light = row.warning(today)  # type: ignore[attr-defined]
+        row.light_label = WARNING_LABELS.get(row.light, "")  # type: ignore[attr-defined]
+        if INSTRUCTIONS.refusal("respond", user, row) is None:
+            respond_forms[row.pk] = (
+                failed
+                if failed is not None
+                and failed.obj.pk == row.pk
+                and failed.registry is INSTRUCTIONS
+                else ActionForm(registry=INSTRUCTIONS, obj=row, user=user, action="respond")
+            )
+        row.respond_form = respond_forms.get(row.pk)  # type: ignore[attr-defined]
+    events = list(item.events.select_related("actor").order_by("at", "pk"))
+    for event in events:
+        event.label = KEY_ITEMS.timeline_label(event.action, event.data)
+    light = item.warning(today)
+    return render(
+        request,
+        "supervision/detail.html",
+        {
+            "item": item,
+            "light": light,
+            "light_label": WARNING_LABELS.get(light, ""),
+            "members": members,
+            "hidden": hidden,
+            "supervisors": item.supervisors.select_related("user", "tier"),
+            "instructions": instructions,
+            "records": item.records.select_related("unit", "recorded_by", "suggestion"),
+            "events": events,
+            "actions": _actions(
+                KEY_ITEMS,
+                item,
+                user,
+                "supervision:act",
+                failed if failed is not None and failed.registry is KEY_ITEMS else None,
+            ),
+            "page_error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, perms.get_key_item_for_user(request.user, pk))
+
+
+def _post_action(
+    request: HttpRequest, registry: Registry[Any], obj: Any, action: str, typed: Any
+) -> tuple[ActionForm, str, int] | None:
+    """Run one declared action from its page form; None when it was done, else the form, the
+    error and the status to show it with."""
+    user: User = request.user  # type: ignore[assignment]
+    if action not in registry.actions:
+        raise Http404("No such action.")
+    form = ActionForm(request.POST, registry=registry, obj=obj, user=user, action=action)
+    if not form.is_valid():
+        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
+        refused = registry.refusal(action, user, obj, seen)
+        if refused is not None:
+            return form, refused.message, refused.status
+        return form, "", 422
+    version = form.cleaned_data.get("expected_version") if registry.versioned else None
+    try:
+        typed(obj, by=user, expected_version=version, **form.workflow_kwargs())
+    except WorkflowError as error:
+        form.add_error(None, error.message)
+        return form, error.message, error.status
+    messages.success(request, _("Done: %(action)s.") % {"action": registry[action].label})
+    return None
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = perms.get_key_item_for_user(request.user, pk)
+    typed = workflow.KEY_ITEM_ACTIONS.get(action)
+    if typed is None:
+        raise Http404("No such action.")
+    failed = _post_action(request, KEY_ITEMS, item, action, typed)
+    if failed is None:
+        return redirect("supervision:detail", item.pk)
+    form, error, status = failed
+    item = perms.get_key_item_for_user(request.user, pk)
+    return _detail(request, item, failed=form, error=error, status=status)
+
+
+def _instruction_for(user: User, pk: int) -> Instruction:
+    found = perms.instructions_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such instruction.")
+    return found
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    row = _instruction_for(user, pk)
+    failed = _post_action(request, INSTRUCTIONS, row, "respond", workflow.respond)
+    if row.key_item_id:
+        item = perms.get_key_item_for_user(user, row.key_item_id)
+        if failed is None:
+            return redirect("supervision:detail", item.pk)
+        form, error, status = failed
+        return _detail(request, item, failed=form, error=error, status=status)
+    assert row.suggestion_id is not None
+    if failed is not None:
+        messages.error(request, failed[1] or _("Write the response: what your unit did."))
+    return redirect(reverse("suggestions:detail", args=[row.suggestion_id]) + "#supervision")
+
+
+@login_required
+@require_POST
+def act_on_suggestion(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    s = suggestion_perms.get_suggestion_for_user(user, pk)
+    typed = workflow.SUGGESTION_ACTIONS.get(action)
+    if typed is None:
+        raise Http404("No such action.")
+    failed = _post_action(request, ON_SUGGESTIONS, s, action, typed)
+    if failed is None:
+        return redirect(reverse("suggestions:detail", args=[s.pk]) + "#supervision")
+    form, error, status = failed
+    if status == 403:
+        raise PermissionDenied(error)
+    from minsheng.suggestions.views.detail import _render_detail
+
+    problems = [error] if error else []
+    problems += [str(e) for errors in form.errors.values() for e in errors]
+    message = " ".join(dict.fromkeys(problems))
+    return _render_detail(request, s, error=message, status=status)
+
+
+# --- the warning board ---------------------------------------------------------------------
+
+
+def _scope_units(user: User) -> Any:
+    """The units whose warnings this person follows: staff and leaders every handling unit of
+    their congress, committee members their counterpart units, clerks and heads their own."""
+    jurisdictions = people.jurisdiction_ids(user)
+    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
+    q = Q(pk__in=[])
+    if staff_j or user.is_superuser:
+        q |= Q(jurisdiction_id__in=staff_j) if staff_j else Q()
+    if people.supervisor_tiers(user):
+        q |= Q(jurisdiction_id__in=jurisdictions)
+    committees = people.committee_ids(user)
+    if committees:
+        q |= Q(counterpart_committee_id__in=committees)
+    units = people.unit_ids(user)
+    if units:
+        q |= Q(pk__in=units)
+    return Organisation.objects.handling_units().filter(q)
+
+
+@login_required
+@require_GET
+def warnings(request: HttpRequest) -> HttpResponse:
+    """红黄灯: red and yellow counts per unit and per key item, each drilling down to the
+    items behind it."""
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    visible = Suggestion.objects.visible_to(user)
+    answering = (
+        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
+        .exclude(state="cancelled")
+        .exclude(mode=Assignment.Mode.JOINT)
+    )
+
+    def per_unit(colour: str) -> Any:
+        rows = answering.filter(warning_q(colour, today, "suggestion__"))
+        return Coalesce(
+            Subquery(rows.order_by().values("unit").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+            output_field=IntegerField(),
+        )
+
+    open_instr = Instruction.objects.filter(unit=OuterRef("pk"), state=Instruction.State.OPEN)
+    units = (
+        _scope_units(user)
+        .annotate(
+            red=per_unit(WarningColour.RED),
+            yellow=per_unit(WarningColour.YELLOW),
+            instructions_red=Coalesce(
+                Subquery(
+                    open_instr.filter(due__lt=today)
+                    .order_by()
+                    .values("unit")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
+        .order_by("-red", "-yellow", "sort_order", "name")
+    )
+    items = key_items_with_counts(user, today).filter(state=KeyItem.State.SUPERVISING)
+    items = items.filter(Q(n_red__gt=0) | Q(n_yellow__gt=0) | Q(n_open__gt=0))
+    seen = perms.instructions_visible_to(user)
+    overdue_instructions = (
+        seen.filter(clock_q(WarningColour.RED, today, Q(state=Instruction.State.OPEN)))
+        .select_related("unit", "key_item", "suggestion")
+        .order_by("due", "pk")[:50]
+    )
+    year_end = seen.left_open_at_year_end(today.year).count()
+    return render(
+        request,
+        "supervision/warnings.html",
+        {
+            "units": units[:200],
+            "items": items.order_by("-n_red", "-n_yellow", "-pk")[:100],
+            "overdue_instructions": overdue_instructions,
+            "year_end_open": year_end,
+            "today": today,
+            "workbench": reverse("suggestions:workbench"),
+        },
+    )
+
+
+# --- the supervision panel of a suggestion page -------------------------------------------
+
+
+def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
+    """What the suggestion page shows of its supervision: key items, instructions, records, and
+    the supervision actions this person may take. None when there is nothing to show."""
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    items = list(KeyItem.objects.visible_to(user).filter(members__suggestion=s))
+    instructions = list(
+        perms.instructions_visible_to(user)
+        .filter(suggestion=s)
+        .select_related("unit", "issued_by", "key_item")
+    )
+    for row in instructions:
+        row.light = row.warning(today)
+        row.light_label = WARNING_LABELS.get(row.light, "")
+        row.respond_form = (
+            ActionForm(registry=INSTRUCTIONS, obj=row, user=user, action="respond")
+            if INSTRUCTIONS.refusal("respond", user, row) is None
+            else None
+        )
+    records = list(
+        Record.objects.filter(suggestion=s)
+        .filter(Q(key_item__isnull=True) | Q(key_item__in=[i.pk for i in items]))
+        .select_related("unit", "recorded_by")
+    )
+    actions = _actions(ON_SUGGESTIONS, s, user, "supervision:act_on_suggestion", None)
+    if not (items or instructions or records or actions):
+        return None
+    return {
+        "key_items": items,
+        "instructions": instructions,
+        "records": records,
+        "actions": actions,
+        "supervisors": Supervisor.objects.filter(key_item__in=[i.pk for i in items])
+        .select_related("user", "tier")
+        .order_by("tier__number"),
+    }
