@@ -31,6 +31,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", people_views.revoke_token, name="revoke_token"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("minsheng.suggestions.urls")),
+    path("notifications/", include("minsheng.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
