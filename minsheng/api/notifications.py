@@ -5,8 +5,6 @@ a 404, never a 403, so ids reveal nothing. Preferences go through the same rules
 (`minsheng.notifications.preferences`).
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Annotated, Any, Literal
 
@@ -22,14 +20,14 @@ from minsheng.api.schemas import ERRORS, CleanStr, Id
 from minsheng.api.suggestions import MAX_ID, Pages, _user
 from minsheng.notifications import channels as ch
 from minsheng.notifications import preferences
-from minsheng.notifications.kinds import KINDS
+from minsheng.notifications.kinds import choosable
 from minsheng.notifications.kinds import render as render_kind
 from minsheng.notifications.models import Notification, NotificationQuerySet
 
 router = Router(tags=["notifications"])
 
 # Known when the URLconf loads (the apps have declared their kinds by then).
-KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+KindName = Literal[tuple(k.name for k in choosable())]  # type: ignore[valid-type]
 ChannelName = Literal[tuple(ch.EXTERNAL)]  # type: ignore[valid-type]
 Webhook = Annotated[CleanStr, Field(max_length=300)]
 
@@ -98,7 +96,7 @@ class PreferencesIn(Schema):
     dingtalk_webhook: Webhook = ""
 
     @model_validator(mode="after")
-    def _rules(self) -> PreferencesIn:
+    def _rules(self) -> "PreferencesIn":
         found = preferences.problems(self.choices())
         if found:
             raise PydanticCustomError(
@@ -135,7 +133,7 @@ def _preferences_out(user: Any) -> dict[str, Any]:
                 "audience": str(k.audience),
                 "reminder": k.reminder,
             }
-            for k in KINDS.values()
+            for k in choosable()
         ],
     }
 

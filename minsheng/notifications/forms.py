@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.lib.forms import clean_text_fields
 from minsheng.notifications import channels as ch
 from minsheng.notifications import preferences
-from minsheng.notifications.kinds import KINDS
+from minsheng.notifications.kinds import choosable
 
 
 class PreferenceForm(forms.Form):
@@ -41,13 +41,13 @@ class PreferenceForm(forms.Form):
         kinds, channels = self.fields["kinds"], self.fields["channels"]
         assert isinstance(kinds, forms.MultipleChoiceField)
         assert isinstance(channels, forms.MultipleChoiceField)
-        kinds.choices = [(k.name, k.label) for k in KINDS.values()]
+        kinds.choices = [(k.name, k.label) for k in choosable()]
         channels.choices = ch.channel_choices()
 
     @classmethod
     def initial_for(cls, choices: preferences.Choices) -> dict[str, Any]:
         return {
-            "kinds": [k for k in KINDS if k not in choices.muted_kinds],
+            "kinds": [k.name for k in choosable() if k.name not in choices.muted_kinds],
             "channels": choices.channels,
             "digest": choices.digest,
             "wecom_webhook": choices.wecom_webhook,
@@ -57,7 +57,7 @@ class PreferenceForm(forms.Form):
     def choices(self) -> preferences.Choices:
         data = self.cleaned_data
         return preferences.Choices(
-            muted_kinds=[k for k in KINDS if k not in data["kinds"]],
+            muted_kinds=[k.name for k in choosable() if k.name not in data["kinds"]],
             channels=list(data["channels"]),
             digest=bool(data["digest"]),
             wecom_webhook=data["wecom_webhook"].strip(),

@@ -30,6 +30,7 @@ class Kind:
     reminder: bool = False
     # Other words for some outcomes, chosen by params["variant"] (approved / rejected…).
     variants: tuple[tuple[str, Label, Label], ...] = ()
+    choosable: bool = True  # offered in the preferences (the digest itself is not)
 
     def templates(self, variant: str | None) -> tuple[Label, Label]:
         for name, title, body in self.variants:
@@ -46,6 +47,10 @@ def declare(kind: Kind) -> Kind:
         raise ValueError(f"notification kind {kind.name} is declared twice")
     KINDS[kind.name] = kind
     return kind
+
+
+def choosable() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.choosable]
 
 
 def _shown(params: dict[str, Any]) -> dict[str, Any]:
@@ -81,5 +86,6 @@ DIGEST = declare(
         _("Minsheng: %(count)s messages today"),
         "%(lines)s",
         _("people who chose a daily digest"),
+        choosable=False,
     )
 )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.engine.errors import Invalid
 from minsheng.notifications import channels as ch
-from minsheng.notifications.kinds import KINDS
+from minsheng.notifications.kinds import choosable
 from minsheng.notifications.models import Preference
 
 
@@ -55,7 +55,8 @@ def webhook_problem(channel: str, url: str) -> str | None:
 
 def problems(choices: Choices) -> dict[str, str]:
     found: dict[str, str] = {}
-    unknown = [k for k in choices.muted_kinds if k not in KINDS]
+    names = {k.name for k in choosable()}
+    unknown = [k for k in choices.muted_kinds if k not in names]
     if unknown:
         found["muted_kinds"] = _("Unknown kinds: %(names)s") % {"names": ", ".join(unknown)}
     bad = [c for c in choices.channels if c not in ch.EXTERNAL]
