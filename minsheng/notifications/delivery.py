@@ -260,9 +260,13 @@ def sweep(now: datetime.datetime | None = None) -> int:
     """Queue again what was lost: claims older than the lease, queued rows whose task never ran
     and retries that are due. Returns how many were handed to the queue."""
     now = now or timezone.now()
-    Delivery.objects.filter(
+    stale = Delivery.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE, batch=""
-    ).update(status=Status.QUEUED, next_try_at=now)
+    )
+    revived = list(stale.values_list("pk", flat=True)[:1000])
+    Delivery.objects.filter(pk__in=revived, status=Status.SENDING).update(
+        status=Status.QUEUED, next_try_at=now
+    )
     Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE).exclude(
         batch=""
     ).update(status=Status.HELD, batch="", next_try_at=now)
@@ -271,8 +275,8 @@ def sweep(now: datetime.datetime | None = None) -> int:
         .order_by("next_try_at")
         .values_list("pk", flat=True)[:1000]
     )
-    enqueue(due)
-    return len(due)
+    enqueue(revived + due)
+    return len(revived) + len(due)
 
 
 # --- the daily digest ------------------------------------------------------------------------
