@@ -83,7 +83,10 @@ def test_the_api_lists_pages_and_marks_read(client, cast):
 def test_titles_are_in_the_readers_language(client, cast):
     _give(cast.deputy, 1)
     client.force_login(cast.deputy)
-    english = client.get("/api/v1/notifications", headers={"accept-language": "en"}).json()
+    chinese = client.get("/api/v1/notifications").json()
+    assert chinese["items"][0]["title"] == "收到答复：第0000号"
+    client.cookies["django_language"] = "en"
+    english = client.get("/api/v1/notifications").json()
     assert english["items"][0]["title"] == "Reply received: 第0000号"
 
 
