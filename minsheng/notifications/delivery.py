@@ -114,6 +114,8 @@ def record(drafts: Sequence[Draft], *, now: datetime.datetime | None = None) -> 
             outcome.muted += 1
             continue
         fresh.append(draft)
+    # A run "as of" a later moment (--now) still sends at once; one in the past is due at once.
+    due = min(now, timezone.now())
     rows = []
     for draft in fresh:
         title, body = _site_words(draft.kind, draft.params)
@@ -155,7 +157,7 @@ def record(drafts: Sequence[Draft], *, now: datetime.datetime | None = None) -> 
                         channel=name,
                         status=Status.HELD if held else Status.QUEUED,
                         created_at=now,
-                        next_try_at=now,
+                        next_try_at=due,
                     )
                 )
         made = Delivery.objects.bulk_create(deliveries)
