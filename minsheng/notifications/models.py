@@ -143,8 +143,8 @@ class Preference(models.Model):
     muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True)
     digest = models.BooleanField(_("one daily digest instead of single messages"), default=False)
-    wecom_webhook = models.URLField(_("WeCom group robot address"), max_length=300, blank=True)
-    dingtalk_webhook = models.URLField(
+    wecom_webhook = models.CharField(_("WeCom group robot address"), max_length=300, blank=True)
+    dingtalk_webhook = models.CharField(
         _("DingTalk group robot address"), max_length=300, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
