@@ -20,6 +20,8 @@ bootstrap: $(VENV)/.installed
 	@$(PY) manage.py catalogues --compile
 
 run: export HTTPS ?= false
+# Email goes to files under var/mail; SMS and group robots are recorded (README "Notifications").
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: bootstrap
 	$(PY) manage.py migrate --noinput
 	@if [ ! -f var/.demo-loaded ]; then \
@@ -28,6 +30,11 @@ run: bootstrap
 	@$(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "Minsheng is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it; the data stays in var/)"
+	@# Beside the server, in the background: the delivery worker (django-tasks' database queue)
+	@# and the reminder engine once a minute; both stop with the server.
+	@trap 'kill $$WORKER $$REMINDERS 2>/dev/null; wait' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 2 --no-startup-delay -v0 & WORKER=$$!; \
+	$(PY) manage.py send_reminders --loop 60 > var/reminders.log 2>&1 & REMINDERS=$$!; \
 	$(BIN)/gunicorn minsheng.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 5
 

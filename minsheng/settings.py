@@ -66,12 +66,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "minsheng.people",
     "minsheng.audit",
     "minsheng.workcalendar",
     "minsheng.suggestions",
     "minsheng.insight",
     "minsheng.supervision",
+    "minsheng.notifications",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minsheng.people.context_processors.site",
+                "minsheng.notifications.context_processors.unread",
             ],
         },
     },
@@ -222,6 +226,48 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+# Where the file backend (`make run`) writes each message.
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+
+# --- Notifications and reminders (README "Notifications and reminders") ---------------------
+# Delivery runs as tasks (django-tasks, the backport of Django 6's Tasks framework). The
+# database backend needs nothing else running: `minsheng db_worker` works through the queue.
+# A large deployment points TASKS_BACKEND at a distributed backend instead.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# External channels a person gets unless they chose otherwise (the inbox always gets it).
+NOTIFY_DEFAULT_CHANNELS = env_list("NOTIFY_DEFAULT_CHANNELS", "email")
+# SMS: "record" keeps messages in the database (demo, tests); "http" posts to SMS_GATEWAY_URL.
+SMS_GATEWAY = env_str("SMS_GATEWAY", "record")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+# WeCom (企业微信) and DingTalk (钉钉) group robots: "record" or "http" (post to the robot).
+ROBOT_WEBHOOKS = env_str("ROBOT_WEBHOOKS", "record")
+# A person's robot address must start with one of these (no posting to arbitrary hosts).
+WECOM_WEBHOOK_PREFIX = env_str(
+    "WECOM_WEBHOOK_PREFIX", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
+)
+DINGTALK_WEBHOOK_PREFIX = env_str(
+    "DINGTALK_WEBHOOK_PREFIX", "https://oapi.dingtalk.com/robot/send?access_token="
+)
+NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 10)
+# Minutes between a failed delivery's tries; after the last one it is marked failed.
+NOTIFY_RETRY_MINUTES = [int(m) for m in env_list("NOTIFY_RETRY_MINUTES", "1,5,30,120,720")]
+# The daily digest is sent on the first reminder round after this time (HH:MM, local).
+NOTIFY_DIGEST_TIME = env_str("NOTIFY_DIGEST_TIME", "08:00")
+# The reminder rule set: how early each reminder goes out (README).
+REMINDER_SIGN_DAYS_BEFORE = env_int("REMINDER_SIGN_DAYS_BEFORE", 2)
+REMINDER_NO_CONTACT_WORKDAYS = env_int("REMINDER_NO_CONTACT_WORKDAYS", 10)
+REMINDER_JOINT_OPINION_DAYS_BEFORE = env_int("REMINDER_JOINT_OPINION_DAYS_BEFORE", 3)
+REMINDER_DRAFT_WAITING_DAYS = env_int("REMINDER_DRAFT_WAITING_DAYS", 2)
+REMINDER_RATING_WORKDAYS = env_int("REMINDER_RATING_WORKDAYS", 10)
+REMINDER_RATING_LAST_CALL_WORKDAYS = env_int("REMINDER_RATING_LAST_CALL_WORKDAYS", 2)
+# A reminder whose day was missed (the server was down) still goes out this many days later.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 3)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -263,6 +263,23 @@ TABLE: dict[str, list[C]] = {
         C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /suggestions/inbox/{new_assignment}/sign/"),
         C("login 403   403   403   302   302   403   403   403   403   403   403", "POST /suggestions/inbox/{new_assignment}/sign/"),
     ],
+    # ---- pages: notifications (each person's own inbox; another's message is not found) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "notifications/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /notifications/"),
+    ],
+    "notifications/<int:pk>/read/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /notifications/{notification}/read/"),
+        C("login 302   404   404   404   404   404   404   404   404   404   404", "POST /notifications/{notification}/read/"),
+    ],
+    "notifications/read-all/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /notifications/read-all/"),
+        C("login 302   302   302   302   302   302   302   302   302   302   302", "POST /notifications/read-all/"),
+    ],
+    "notifications/preferences/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /notifications/preferences/"),
+        C("login 302   302   302   302   302   302   302   302   302   302   302", "POST /notifications/preferences/", data={"kinds": ["assigned"], "channels": ["email"]}),
+    ],
     # ---- the API's own pages (not operations of the schema) --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     "api/v1/openapi.json": [
@@ -366,6 +383,25 @@ TABLE: dict[str, list[C]] = {
     ACT + "end_of_term": [
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{handling}/actions/end_of_term", json={"rule": "carry_over", "note": "届末结转。"}),
     ],
+    # The caller's own notifications and preferences; another person's message is a 404.
+    "GET /api/v1/notifications": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/notifications"),
+    ],
+    "GET /api/v1/notifications/unread-count": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/notifications/unread-count"),
+    ],
+    "POST /api/v1/notifications/read-all": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "POST /api/v1/notifications/read-all"),
+    ],
+    "POST /api/v1/notifications/{notification_id}/read": [
+        C("401   ok    404   404   404   404   404   404   404   404   404   404", "POST /api/v1/notifications/{notification}/read"),
+    ],
+    "GET /api/v1/notifications/preferences": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/notifications/preferences"),
+    ],
+    "PUT /api/v1/notifications/preferences": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "PUT /api/v1/notifications/preferences", json={"channels": ["email"], "digest": True}),
+    ],
     # Reference data: everyone signed in, their own congresses' records (another's is a 404).
     "GET /api/v1/deputies": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/deputies"),
@@ -443,6 +479,12 @@ TABLE: dict[str, list[C]] = {
     **admin_model("suggestions/jointopinion", obj="opinion", add="403", delete="403"),
     **admin_model("suggestions/extensionrequest", add="403", delete="403"),
     **admin_model("suggestions/adjustmentrequest", add="403", delete="403"),
+    # The delivery log and the inbox are read, never typed in; the task queue is django-tasks'.
+    **admin_model("notifications/notification", obj="notification", add="403"),
+    **admin_model("notifications/delivery", add="403"),
+    **admin_model("notifications/preference"),
+    **admin_model("notifications/recordedmessage", add="403"),
+    **admin_model("django_tasks_database/dbtaskresult", add="403", delete="403"),
 }
 # fmt: on
 
@@ -538,6 +580,18 @@ def world(cast, settings, tmp_path) -> World:
     assert kind is not None
     attachment = files.store(draft, [(pdf, kind)], by=cast.deputy)[0]
     token, _raw = ApiToken.issue(cast.deputy, "matrix")
+    from minsheng.notifications.delivery import Draft, record
+
+    notification = record(
+        [
+            Draft(
+                cast.deputy.pk,
+                "reply_received",
+                "matrix",
+                {"number": "1", "title": "t", "unit": "u"},
+            )
+        ]
+    ).created[0]
     today = timezone.localdate()
     ids = {
         "handling": handling.pk,
@@ -551,6 +605,7 @@ def world(cast, settings, tmp_path) -> World:
         "opinion": JointOpinion.objects.filter(assignment__suggestion=answered).first().pk,
         "attachment": attachment.pk,
         "token": token.pk,
+        "notification": notification.pk,
         "unit_a": cast.unit_a.pk,
         "category": states.category(cast).pk,
         "term": cast.term.pk,
@@ -712,7 +767,8 @@ def run_case(client: Client, world: World, case: C, token: str | None) -> str:
         if case.method == "GET":
             response = client.get(url, headers=headers)
         elif case.json is not None:
-            response = client.post(
+            response = client.generic(
+                case.method,
                 url,
                 jsonlib.dumps(world.fill_body(case.json)),
                 content_type="application/json",

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
+from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
 from minsheng.engine.errors import WorkflowError
@@ -86,6 +87,8 @@ def on_workflow_error(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
 
 
 api.add_router("/suggestions", suggestions_router)
+# The caller's own inbox and notification preferences.
+api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)
 

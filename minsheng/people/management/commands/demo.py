@@ -6,6 +6,7 @@ app with a `demo` module adds its records after it (in INSTALLED_APPS order) thr
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 
 from django.apps import apps
@@ -25,18 +26,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         if not options["logins_only"]:
-            with transaction.atomic():
-                ctx = demo.build(int(options["seed"]), str(options["size"]))  # type: ignore[call-overload]
-                for config in apps.get_app_configs():
-                    if not config.name.startswith("minsheng.") or config.name == "minsheng.people":
-                        continue
-                    try:
-                        module = importlib.import_module(f"{config.name}.demo")
-                    except ModuleNotFoundError as exc:
-                        if exc.name != f"{config.name}.demo":
-                            raise
-                        continue
-                    module.build(ctx)
+            modules = []
+            for config in apps.get_app_configs():
+                if not config.name.startswith("minsheng.") or config.name == "minsheng.people":
+                    continue
+                try:
+                    modules.append(importlib.import_module(f"{config.name}.demo"))
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+            # A demo module may hold something off while the whole demo is built and committed
+            # (`during_build()`): the notifications app, the messages of a replayed year.
+            with contextlib.ExitStack() as stack:
+                for module in modules:
+                    if hasattr(module, "during_build"):
+                        stack.enter_context(module.during_build())
+                with transaction.atomic():
+                    ctx = demo.build(int(options["seed"]), str(options["size"]))  # type: ignore[call-overload]
+                    for module in modules:
+                        module.build(ctx)
             for line in ctx.log:
                 self.stdout.write(line)
         self.print_logins()
