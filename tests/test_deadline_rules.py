@@ -6,14 +6,17 @@ import datetime
 
 import pytest
 
+from minsheng.suggestions import deadlines as workflow_deadlines
 from minsheng.suggestions import workflow
 from minsheng.suggestions.models import RuleSet, Suggestion
+from minsheng.workcalendar import work_calendar
 from minsheng.workcalendar.models import CalendarDay, CalendarYear
 from tests import states
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.State
 D = datetime.date
+RULES = workflow_deadlines.Rules()
 MONDAY = D(2026, 9, 28)  # Mid-Autumn 9/25 is past; National Day Oct 1-7; Saturday 10/10 works
 
 
@@ -237,3 +240,22 @@ def test_items_not_being_handled_show_no_warning(cast, helper):
     with states.frozen(MONDAY):
         s = getattr(states, helper)(cast)
     assert s.warning(D(2030, 1, 1)) == "none"
+
+
+def test_sign_for_and_joint_opinion_dates_in_an_unknown_year_are_flagged_and_settle(cast):
+    # Monday 2026-12-28: sign for within 7 days → Monday 4 January 2027, just after New Year,
+    # whose 2027 arrangement is not entered; the joint opinion a month later, near 春节 2027.
+    s = _assigned_on(cast, D(2026, 12, 28), joint=True)
+    lead, joint = s.assignments.get(mode="lead"), s.assignments.get(mode="joint")
+    assert (lead.sign_due, lead.sign_due_uncertain) == (D(2027, 1, 4), True)
+    expected = workflow_deadlines.joint_opinion_due(D(2026, 12, 28), RULES, work_calendar())
+    assert (joint.joint_opinion_due, joint.joint_opinion_due_uncertain) == (
+        expected.date,
+        expected.uncertain,
+    )
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
+    CalendarYear.objects.create(year=2027)
+    workflow.recompute_due_dates(cast.jurisdiction.pk)
+    lead.refresh_from_db()
+    joint.refresh_from_db()
+    assert lead.sign_due_uncertain is False and joint.joint_opinion_due_uncertain is False

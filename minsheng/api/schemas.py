@@ -88,10 +88,14 @@ class AssignmentOut(Schema):
     state_label: str
     assigned_on: datetime.date
     sign_due: datetime.date
+    sign_due_uncertain: bool = Field(
+        description="The date may still move once the official calendar of its year is entered."
+    )
     signed_at: datetime.datetime | None
     adjustment_until: datetime.date
     adjustment_until_uncertain: bool
     joint_opinion_due: datetime.date | None
+    joint_opinion_due_uncertain: bool
     replied_at: datetime.datetime | None
     replaced_by_id: int | None
 

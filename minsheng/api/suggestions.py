@@ -304,6 +304,8 @@ def _assignment(a: Assignment) -> dict[str, Any]:
         "state_label": _label(a, "state"),
         "assigned_on": a.assigned_on,
         "sign_due": a.sign_due,
+        "sign_due_uncertain": a.sign_due_uncertain,
+        "joint_opinion_due_uncertain": a.joint_opinion_due_uncertain,
         "signed_at": a.signed_at,
         "adjustment_until": a.adjustment_until,
         "adjustment_until_uncertain": a.adjustment_until_uncertain,

@@ -70,7 +70,7 @@ class RoutingRuleChangeInline(admin.TabularInline):
 def snapshot_text(snapshot: dict[str, Any] | None) -> str:
     if not snapshot:
         return "—"
-    joint = "、".join(snapshot.get("joint_units") or []) or "—"
+    joint = gettext(", ").join(snapshot.get("joint_units") or []) or "—"
     region = snapshot.get("region") or gettext("whole jurisdiction")
     return gettext("%(category)s (%(region)s): lead %(lead)s; joint %(joint)s") % {
         "category": snapshot.get("category"),
@@ -117,7 +117,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("default joint units"))
     def joint_list(self, obj: RoutingRule) -> str:
-        return "、".join(str(u) for u in obj.joint_units.all()) or "—"
+        return gettext(", ").join(str(u) for u in obj.joint_units.all()) or "—"
 
     def save_model(self, request: HttpRequest, obj: RoutingRule, form: Any, change: bool) -> None:
         # The joint units are saved later (save_related), so the snapshots are taken around both.

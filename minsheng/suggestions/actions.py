@@ -391,7 +391,7 @@ def _cosigners_confirmed(attempt: Try) -> str | None:
     pending = attempt.obj.cosigners.filter(state=CoSigner.State.INVITED)
     if not pending.exists():
         return None
-    names = "、".join(str(c.deputy) for c in pending.select_related("deputy__user"))
+    names = _(", ").join(str(c.deputy) for c in pending.select_related("deputy__user"))
     return str(
         _("Every co-signer must confirm first. Still waiting for: %(names)s") % {"names": names}
     )

@@ -519,20 +519,20 @@ def _new_assignment(
 ) -> Assignment:
     _check_unit(s, unit)
     window = deadlines.adjustment_window_end(on, rules, cal)
+    sign = deadlines.sign_due(on, rules, cal)
+    joint = deadlines.joint_opinion_due(on, rules, cal) if mode == Assignment.Mode.JOINT else None
     return Assignment.objects.create(
         suggestion=s,
         unit=unit,
         mode=mode,
         assigned_on=on,
         assigned_by=by,
-        sign_due=deadlines.sign_due(on, rules, cal).date,
+        sign_due=sign.date,
+        sign_due_uncertain=sign.uncertain,
         adjustment_until=window.date,
         adjustment_until_uncertain=window.uncertain,
-        joint_opinion_due=(
-            deadlines.joint_opinion_due(on, rules, cal).date
-            if mode == Assignment.Mode.JOINT
-            else None
-        ),
+        joint_opinion_due=joint.date if joint else None,
+        joint_opinion_due_uncertain=joint.uncertain if joint else False,
     )
 
 
@@ -1326,12 +1326,15 @@ def _due_changes(
         check(s, "reply_due_uncertain", due.uncertain or yellow.uncertain)
     for a in s.assignments.exclude(state__in=[A.CANCELLED, A.REPLIED]):
         window = deadlines.adjustment_window_end(a.assigned_on, rules, cal)
-        check(a, "sign_due", deadlines.sign_due(a.assigned_on, rules, cal).date)
+        sign = deadlines.sign_due(a.assigned_on, rules, cal)
+        check(a, "sign_due", sign.date)
+        check(a, "sign_due_uncertain", sign.uncertain)
         check(a, "adjustment_until", window.date)
         check(a, "adjustment_until_uncertain", window.uncertain)
         if a.mode == Assignment.Mode.JOINT:
             joint = deadlines.joint_opinion_due(a.assigned_on, rules, cal)
             check(a, "joint_opinion_due", joint.date)
+            check(a, "joint_opinion_due_uncertain", joint.uncertain)
     answered_on = _local_date(s.answered_at)
     for r in s.replies.filter(state=Reply.State.SENT, rating__isnull=True):
         sent_on = _local_date(r.sent_at)
