@@ -399,3 +399,15 @@ def test_the_rule_set_refuses_a_clearance_day_that_does_not_exist(cast):
     with pytest.raises(ValidationError) as refused:
         rules.full_clean()
     assert "clearance_day" in refused.value.message_dict
+
+
+def test_a_failed_supervision_form_comes_back_open_with_its_error_summary(client, cast):
+    s = states.handling(cast)
+    client.force_login(cast.committee)
+    response = client.post(
+        reverse("supervision:act_on_suggestion", args=[s.pk, "supervise"]), {"kind": "visit"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "data-error-summary" in html and 'id="supervision-supervise"' in html
+    assert not Record.objects.exists()

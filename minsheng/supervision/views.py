@@ -290,6 +290,7 @@ def _post_action(
         seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
         refused = registry.refusal(action, user, obj, seen)
         if refused is not None:
+            form.add_error(None, refused.message)
             return form, refused.message, refused.status
         return form, "", 422
     version = form.cleaned_data.get("expected_version") if registry.versioned else None
@@ -337,9 +338,14 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         form, error, status = failed
         return _detail(request, item, failed=form, error=error, status=status)
     assert row.suggestion_id is not None
-    if failed is not None:
-        messages.error(request, failed[1] or _("Write the response: what your unit did."))
-    return redirect(reverse("suggestions:detail", args=[row.suggestion_id]) + "#supervision")
+    if failed is None:
+        return redirect(reverse("suggestions:detail", args=[row.suggestion_id]) + "#supervision")
+    from minsheng.suggestions.views.detail import _render_detail
+
+    form, _error, status = failed
+    request.supervision_failed = form  # type: ignore[attr-defined]
+    s = suggestion_perms.get_suggestion_for_user(user, row.suggestion_id)
+    return _render_detail(request, s, status=status)
 
 
 @login_required
@@ -358,10 +364,9 @@ def act_on_suggestion(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise PermissionDenied(error)
     from minsheng.suggestions.views.detail import _render_detail
 
-    problems = [error] if error else []
-    problems += [str(e) for errors in form.errors.values() for e in errors]
-    message = " ".join(dict.fromkeys(problems))
-    return _render_detail(request, s, error=message, status=status)
+    # The supervision section shows the failed form open, with its error summary.
+    request.supervision_failed = form  # type: ignore[attr-defined]
+    return _render_detail(request, s, status=status)
 
 
 # --- the warning board ---------------------------------------------------------------------
@@ -460,6 +465,7 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
     the supervision actions this person may take. None when there is nothing to show."""
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
+    failed = getattr(request, "supervision_failed", None)
     items = list(KeyItem.objects.visible_to(user).filter(members__suggestion=s))
     instructions = list(
         perms.instructions_visible_to(user)
@@ -469,17 +475,22 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
     for row in instructions:
         row.light = row.warning(today)
         row.light_label = WARNING_LABELS.get(row.light, "")
-        row.respond_form = (
-            ActionForm(registry=INSTRUCTIONS, obj=row, user=user, action="respond")
-            if INSTRUCTIONS.refusal("respond", user, row) is None
-            else None
-        )
+        if INSTRUCTIONS.refusal("respond", user, row) is not None:
+            row.respond_form = None  # type: ignore[attr-defined]
+        elif failed is not None and failed.registry is INSTRUCTIONS and failed.obj.pk == row.pk:
+            row.respond_form = failed  # type: ignore[attr-defined]
+        else:
+            row.respond_form = ActionForm(  # type: ignore[attr-defined]
+                registry=INSTRUCTIONS, obj=row, user=user, action="respond"
+            )
     records = list(
         Record.objects.filter(suggestion=s)
         .filter(Q(key_item__isnull=True) | Q(key_item__in=[i.pk for i in items]))
         .select_related("unit", "recorded_by")
     )
-    actions = _actions(ON_SUGGESTIONS, s, user, "supervision:act_on_suggestion", None)
+    if failed is not None and failed.registry is not ON_SUGGESTIONS:
+        failed = None
+    actions = _actions(ON_SUGGESTIONS, s, user, "supervision:act_on_suggestion", failed)
     if not (items or instructions or records or actions):
         return None
     return {
