@@ -8,4 +8,4 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         import minsheng.suggestions.signals  # noqa: F401  (recomputes due dates on changes)
-        from minsheng.suggestions import panels  # noqa: F401  (registers home-page panels)
+        from minsheng.suggestions import panels, worklist  # noqa: F401  (home-page panels)

@@ -56,5 +56,6 @@ def supervision_panels(request: HttpRequest) -> list[Panel]:
             "supervision/panels/home.html",
             {"items": items, "to_answer": to_answer, "overdue": overdue},
             order=30,
+            role="supervision",
         )
     ]
