@@ -46,6 +46,21 @@ LATEST = 12
 # any key item.
 ITEM_ACTIONS = ("decide", "supervise", "instruct", "responded", "conclude", "add_supervisor")
 SUGGESTION_ACTIONS = ("supervise", "instruct", "responded")
+S = Suggestion.State
+# The way a suggestion goes, then the ways it leaves the road.
+STATE_ORDER = (
+    S.SUBMITTED,
+    S.REGISTERED,
+    S.ASSIGNED,
+    S.HANDLING,
+    S.REHANDLING,
+    S.ANSWERED,
+    S.CLOSED,
+    S.RETURNED,
+    S.DECLINED,
+    S.WITHDRAWN,
+    S.MERGED,
+)
 
 
 def may_see_overview(user: User) -> bool:
@@ -222,11 +237,8 @@ def build(user: User, today: datetime.date, session_id: int | None = None) -> Ov
     by_state = dict(
         visible.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )
-    states = [
-        (value, str(label), by_state.get(value, 0))
-        for value, label in Suggestion.State.choices
-        if value != Suggestion.State.DRAFT
-    ]
+    labels = dict(Suggestion.State.choices)
+    states = [(value, str(labels[value]), by_state.get(value, 0)) for value in STATE_ORDER]
     lights = visible.aggregate(
         in_handling=Count("pk", filter=Q(state__in=IN_HANDLING_STATES)),
         red=Count("pk", filter=warning_q(WarningColour.RED, today)),
