@@ -377,7 +377,7 @@ def grid_table(
     _repeat_as_header(header)
     fill(header.cells, headers, HEADING_FONT)
     for values in rows:
-        fill(table.add_row().cells, values, BODY_FONT)
+        fill(table.add_row().cells, values, BODY_FONT)  # type: ignore[no-untyped-call]
     return table
 
 

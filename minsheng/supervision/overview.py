@@ -29,6 +29,7 @@ from minsheng.suggestions.models import (
     IN_HANDLING_STATES,
     Assignment,
     Suggestion,
+    SuggestionQuerySet,
     WarningColour,
     warning_q,
 )
@@ -117,7 +118,7 @@ def _count_of(rows: Any, group: str) -> Any:
     )
 
 
-def _units(user: User, visible: QuerySet[Suggestion], today: datetime.date) -> list[Organisation]:
+def _units(user: User, visible: SuggestionQuerySet, today: datetime.date) -> list[Organisation]:
     answering = (
         Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
         .exclude(state=Assignment.State.CANCELLED)
@@ -143,14 +144,14 @@ def _units(user: User, visible: QuerySet[Suggestion], today: datetime.date) -> l
     )
 
 
-def _overdue(visible: QuerySet[Suggestion], today: datetime.date) -> list[Suggestion]:
+def _overdue(visible: SuggestionQuerySet, today: datetime.date) -> list[Suggestion]:
     lead = (
         Assignment.objects.filter(suggestion=OuterRef("pk"))
         .exclude(state=Assignment.State.CANCELLED)
         .exclude(mode=Assignment.Mode.JOINT)
         .order_by("mode", "pk")
     )
-    rows = list(
+    rows: list[Suggestion] = list(
         visible.overdue(today)
         .select_related("lead_deputy__user")
         .annotate(
@@ -164,7 +165,7 @@ def _overdue(visible: QuerySet[Suggestion], today: datetime.date) -> list[Sugges
     return rows
 
 
-def _activity(user: User, visible: QuerySet[Suggestion]) -> list[Event]:
+def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
     """The latest supervision acts: on the key items this person sees, and on the suggestions
     they see outside any key item (a key item's act is logged on its suggestion too: shown once)."""
     types = ContentType.objects.get_for_models(KeyItem, Suggestion)
@@ -238,7 +239,7 @@ def build(user: User, today: datetime.date, session_id: int | None = None) -> Ov
         visible.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )
     labels = dict(Suggestion.State.choices)
-    states = [(value, str(labels[value]), by_state.get(value, 0)) for value in STATE_ORDER]
+    states = [(str(value), str(labels[value]), by_state.get(value, 0)) for value in STATE_ORDER]
     lights = visible.aggregate(
         in_handling=Count("pk", filter=Q(state__in=IN_HANDLING_STATES)),
         red=Count("pk", filter=warning_q(WarningColour.RED, today)),

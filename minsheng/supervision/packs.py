@@ -52,7 +52,7 @@ from minsheng.lib.spreadsheets import (
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Organisation, Session, User
 from minsheng.suggestions.filters import session_label
-from minsheng.suggestions.models import Assignment, Suggestion, WarningColour
+from minsheng.suggestions.models import Assignment, Suggestion, SuggestionQuerySet, WarningColour
 from minsheng.supervision import permissions as perms
 from minsheng.supervision.models import Instruction, KeyItem, Supervisor
 
@@ -74,18 +74,18 @@ ASSIGNMENT = "assignment"
 PROGRESS = "progress"
 KINDS = (ASSIGNMENT, PROGRESS)
 TITLES = {ASSIGNMENT: "代表建议交办会材料", PROGRESS: "代表建议办理推进会材料"}
-MODE_WORDS = {
+MODE_WORDS: dict[str, str] = {
     Assignment.Mode.LEAD: "主办",
     Assignment.Mode.JOINT: "会办",
     Assignment.Mode.SEPARATE: "分办",
 }
-LIGHT_WORDS = {
+LIGHT_WORDS: dict[str, str] = {
     WarningColour.GREEN: "绿灯",
     WarningColour.YELLOW: "黄灯",
     WarningColour.RED: "红灯",
     WarningColour.NONE: "",
 }
-KIND_WORDS = {
+KIND_WORDS: dict[str, str] = {
     KeyItem.Kind.SUGGESTION: "重点督办建议",
     KeyItem.Kind.TOPIC: "督办专题",
     KeyItem.Kind.INTERNAL: "单位内部重点",
@@ -201,7 +201,7 @@ class Pack:
         return sum(len(t.rows) for s in self.sections for t in s.tables)
 
 
-def _visible_suggestions(user: User, audience: Audience) -> QuerySet[Suggestion]:
+def _visible_suggestions(user: User, audience: Audience) -> SuggestionQuerySet:
     seen = Suggestion.objects.visible_to(user).filter(jurisdiction=audience.jurisdiction)
     if not audience.confidential:
         seen = seen.filter(is_confidential=False)
@@ -388,7 +388,7 @@ def progress_pack(
         instructions[row.unit_id].append(row)
 
     sections = []
-    totals = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
     for u in units:
         mine, its_items, its_orders = suggestions[u.pk], items_of[u.pk], instructions[u.pk]
         if not (mine or its_items or its_orders):
@@ -415,7 +415,9 @@ def progress_pack(
             )
         item_table = Table("重点督办事项", ITEM_HEADERS, ITEM_WIDTHS)
         for n, item in enumerate(sorted(its_items, key=lambda i: (i.due or today, i.pk)), 1):
-            names = "、".join(dict.fromkeys(p.user.display_name for p in item.listed_supervisors))
+            listed: list[Supervisor] = item.listed_supervisors  # type: ignore[attr-defined]
+            names = "、".join(dict.fromkeys(p.user.display_name for p in listed))
+            counts = f"{item.n_red}/{item.n_yellow}"  # type: ignore[attr-defined]
             item_table.rows.append(
                 [
                     n,
@@ -424,7 +426,7 @@ def progress_pack(
                     names,
                     item.due,
                     LIGHT_WORDS[item.warning(today)],
-                    f"{item.n_red}/{item.n_yellow}",
+                    counts,
                 ]
             )
         order_table = Table("未办结批示", INSTRUCTION_HEADERS, INSTRUCTION_WIDTHS)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,7 +165,7 @@ def pack_choice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def pack_file(request: HttpRequest, pack: str, fmt: str) -> HttpResponse:
+def pack_file(request: HttpRequest, pack: str, fmt: str) -> HttpResponseBase:
     """One pack as Excel (streamed from a temporary file) or as a Word document."""
     if pack not in packs.KINDS:
         raise Http404("No such meeting pack.")
