@@ -236,6 +236,23 @@ TABLE: dict[str, list[C]] = {
     "supervision/warnings/": [
         C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/warnings/"),
     ],
+    "supervision/overview/": [
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /supervision/overview/"),
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /supervision/overview/?session={session}"),
+    ],
+    "supervision/packs/": [
+        C("login 403   403   ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/packs/"),
+        C("login 403   403   ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/packs/?start=nonsense"),
+    ],
+    "supervision/packs/<slug:pack>.xlsx": [
+        C("login 403   403   ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/packs/assignment.xlsx"),
+        C("login 403   403   ok    ok    ok    400   400   ok    ok    ok    400", "GET /supervision/packs/progress.xlsx?unit={unit_a}"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /supervision/packs/nonsense.xlsx"),
+    ],
+    "supervision/packs/<slug:pack>.docx": [
+        C("login 403   403   ok    ok    ok    ok    ok    ok    ok    ok    400", "GET /supervision/packs/progress.docx?session={session}"),
+        C("login 403   403   400   400   400   400   400   400   400   400   400", "GET /supervision/packs/assignment.docx?start={later}&end={today}"),
+    ],
     "supervision/<int:pk>/": [
         C("login ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /supervision/{key_item}/"),
         C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /supervision/{proposed_item}/"),

@@ -1,0 +1,283 @@
+"""The leaders' one-screen overview (领导一屏览): counts by state and warning, the units and key
+topics with the most red lights, the overdue list, and the latest supervision activity.
+
+Everything here is a fixed number of queries whatever the size of the data (each block one
+aggregate or one bounded list), and everything is what the person may see: suggestions through
+`Suggestion.objects.visible_to`, key items through `KeyItem.objects.visible_to`, instructions
+through `instructions_visible_to`, and the activity through the event rows of those.
+
+Who has an overview: congress staff and administrators (their congress), supervisors of any
+tier (the congresses they supervise in), special-committee members (their counterpart units).
+A unit's clerks and heads and the deputies have their own home pages instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from minsheng.audit.models import Event
+from minsheng.people import permissions as people
+from minsheng.people.models import Organisation, User
+from minsheng.suggestions.actions import REGISTRY as SUGGESTIONS
+from minsheng.suggestions.models import (
+    IN_HANDLING_STATES,
+    Assignment,
+    Suggestion,
+    SuggestionQuerySet,
+    WarningColour,
+    warning_q,
+)
+from minsheng.supervision import permissions as perms
+from minsheng.supervision.actions import KEY_ITEMS
+from minsheng.supervision.models import Instruction, KeyItem, clock_q
+
+__all__ = ["Overview", "build", "may_see_overview", "scope_units"]
+
+TOP_UNITS = 10
+TOP_ITEMS = 10
+TOP_OVERDUE = 20
+LATEST = 12
+# The supervision events of a key item (on its own timeline) and of one suggestion outside
+# any key item.
+ITEM_ACTIONS = ("decide", "supervise", "instruct", "responded", "conclude", "add_supervisor")
+SUGGESTION_ACTIONS = ("supervise", "instruct", "responded")
+S = Suggestion.State
+# The way a suggestion goes, then the ways it leaves the road.
+STATE_ORDER = (
+    S.SUBMITTED,
+    S.REGISTERED,
+    S.ASSIGNED,
+    S.HANDLING,
+    S.REHANDLING,
+    S.ANSWERED,
+    S.CLOSED,
+    S.RETURNED,
+    S.DECLINED,
+    S.WITHDRAWN,
+    S.MERGED,
+)
+
+
+def may_see_overview(user: User) -> bool:
+    kinds = people.role_kinds(user)
+    return bool(kinds & {"staff", "admin", "supervisor", "committee"}) or user.is_superuser
+
+
+def scope_units(user: User) -> QuerySet[Organisation]:
+    """The units this person's overview ranks: staff and supervisors every handling unit of
+    their congresses, committee members their counterpart units."""
+    jurisdictions = people.jurisdiction_ids(user)
+    q = Q(pk__in=[])
+    if user.is_superuser:
+        q = Q()
+    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
+    if staff_j:
+        q |= Q(jurisdiction_id__in=staff_j)
+    if people.supervisor_tiers(user):
+        q |= Q(jurisdiction_id__in=jurisdictions)
+    committees = people.committee_ids(user)
+    if committees:
+        q |= Q(counterpart_committee_id__in=committees)
+    return Organisation.objects.handling_units().filter(q)
+
+
+@dataclass
+class Overview:
+    today: datetime.date
+    states: list[tuple[str, str, int]]  # (value, label, count), in the workflow's order
+    total: int
+    in_handling: int
+    red: int
+    yellow: int
+    green: int
+    key_items: int
+    key_items_red: int
+    instructions_open: int
+    instructions_red: int
+    units: list[Organisation]
+    items: list[KeyItem]
+    overdue: list[Suggestion]
+    activity: list[Event]
+
+    @property
+    def max_unit_red(self) -> int:
+        return max([u.red for u in self.units] + [1])  # type: ignore[attr-defined]
+
+
+def _count_of(rows: Any, group: str) -> Any:
+    return Coalesce(
+        Subquery(rows.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _units(user: User, visible: SuggestionQuerySet, today: datetime.date) -> list[Organisation]:
+    answering = (
+        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
+        .exclude(state=Assignment.State.CANCELLED)
+        .exclude(mode=Assignment.Mode.JOINT)
+    )
+    late_orders = Instruction.objects.filter(
+        unit=OuterRef("pk"), state=Instruction.State.OPEN, due__lt=today
+    )
+    return list(
+        scope_units(user)
+        .annotate(
+            red=_count_of(
+                answering.filter(warning_q(WarningColour.RED, today, "suggestion__")), "unit"
+            ),
+            yellow=_count_of(
+                answering.filter(warning_q(WarningColour.YELLOW, today, "suggestion__")), "unit"
+            ),
+            open=_count_of(answering.filter(suggestion__state__in=IN_HANDLING_STATES), "unit"),
+            instructions_red=_count_of(late_orders, "unit"),
+        )
+        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
+        .order_by("-red", "-yellow", "-instructions_red", "sort_order", "name")[:TOP_UNITS]
+    )
+
+
+def _overdue(visible: SuggestionQuerySet, today: datetime.date) -> list[Suggestion]:
+    lead = (
+        Assignment.objects.filter(suggestion=OuterRef("pk"))
+        .exclude(state=Assignment.State.CANCELLED)
+        .exclude(mode=Assignment.Mode.JOINT)
+        .order_by("mode", "pk")
+    )
+    rows: list[Suggestion] = list(
+        visible.overdue(today)
+        .select_related("lead_deputy__user")
+        .annotate(
+            unit_name=Subquery(lead.values("unit__name")[:1]),
+            unit_short=Subquery(lead.values("unit__short_name")[:1]),
+        )
+        .order_by("reply_due", "series", "number", "pk")[:TOP_OVERDUE]
+    )
+    for s in rows:
+        s.days_late = (today - s.reply_due).days if s.reply_due else 0  # type: ignore[attr-defined]
+    return rows
+
+
+def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
+    """The latest supervision acts: on the key items this person sees, and on the suggestions
+    they see outside any key item (a key item's act is logged on its suggestion too: shown once)."""
+    types = ContentType.objects.get_for_models(KeyItem, Suggestion)
+    item_type, suggestion_type = types[KeyItem], types[Suggestion]
+    rows = list(
+        Event.objects.filter(
+            Q(
+                subject_type=item_type,
+                subject_id__in=KeyItem.objects.visible_to(user).values("pk"),
+                action__in=ITEM_ACTIONS,
+            )
+            | Q(
+                subject_type=suggestion_type,
+                subject_id__in=visible.values("pk"),
+                action__in=SUGGESTION_ACTIONS,
+            )
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[: LATEST * 3]
+    )
+    seen: set[tuple[str, Any]] = set()
+    found = []
+    for event in rows:
+        data = event.data or {}
+        if event.subject_type_id == suggestion_type.pk and data.get("key_item"):
+            continue  # the key item's own event says it
+        ref = data.get("record") or data.get("instruction")
+        if ref is not None:
+            key = (event.action, ref)
+            if key in seen:
+                continue
+            seen.add(key)
+        on_item = event.subject_type_id == item_type.pk
+        event.on_key_item = on_item  # type: ignore[attr-defined]
+        event.label = (  # type: ignore[attr-defined]
+            KEY_ITEMS.timeline_label(event.action, data)
+            if on_item
+            else SUGGESTIONS.timeline_label(event.action, data)
+        )
+        found.append(event)
+        if len(found) == LATEST:
+            break
+    # The subjects' titles: two queries, whatever the number of events.
+    item_ids = {e.subject_id for e in found if e.on_key_item}  # type: ignore[attr-defined]
+    suggestion_ids = {e.subject_id for e in found if not e.on_key_item}  # type: ignore[attr-defined]
+    titles = (
+        {
+            (True, pk): title
+            for pk, title in KeyItem.objects.filter(pk__in=item_ids).values_list("pk", "title")
+        }
+        if item_ids
+        else {}
+    )
+    if suggestion_ids:
+        for s in Suggestion.objects.filter(pk__in=suggestion_ids).only(
+            "pk", "series", "number", "title"
+        ):
+            titles[(False, s.pk)] = f"{s.display_number} {s.title}"
+    for e in found:
+        e.subject_title = titles.get((e.on_key_item, e.subject_id), "")  # type: ignore[attr-defined]
+    return found
+
+
+def build(user: User, today: datetime.date, session_id: int | None = None) -> Overview:
+    from minsheng.supervision.views import key_items_with_counts
+
+    visible = Suggestion.objects.visible_to(user).exclude(state=Suggestion.State.DRAFT)
+    if session_id is not None:
+        visible = visible.filter(session_id=session_id)
+    by_state = dict(
+        visible.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    labels = dict(Suggestion.State.choices)
+    states = [(str(value), str(labels[value]), by_state.get(value, 0)) for value in STATE_ORDER]
+    lights = visible.aggregate(
+        in_handling=Count("pk", filter=Q(state__in=IN_HANDLING_STATES)),
+        red=Count("pk", filter=warning_q(WarningColour.RED, today)),
+        yellow=Count("pk", filter=warning_q(WarningColour.YELLOW, today)),
+        green=Count("pk", filter=warning_q(WarningColour.GREEN, today)),
+    )
+    running = Q(state=KeyItem.State.SUPERVISING)
+    items_seen = KeyItem.objects.visible_to(user)
+    item_counts = items_seen.aggregate(
+        running=Count("pk", filter=running),
+        red=Count("pk", filter=clock_q(WarningColour.RED, today, running)),
+    )
+    open_q = Q(state=Instruction.State.OPEN)
+    order_counts = perms.instructions_visible_to(user).aggregate(
+        open=Count("pk", filter=open_q),
+        red=Count("pk", filter=clock_q(WarningColour.RED, today, open_q)),
+    )
+    items = list(
+        key_items_with_counts(user, today)
+        .filter(state=KeyItem.State.SUPERVISING)
+        .order_by("-n_red", "-n_yellow", "-n_open", "-pk")[:TOP_ITEMS]
+    )
+    for item in items:
+        item.light = item.warning(today)  # type: ignore[attr-defined]
+    return Overview(
+        today=today,
+        states=states,
+        total=sum(by_state.values()),
+        in_handling=lights["in_handling"],
+        red=lights["red"],
+        yellow=lights["yellow"],
+        green=lights["green"],
+        key_items=item_counts["running"],
+        key_items_red=item_counts["red"],
+        instructions_open=order_counts["open"],
+        instructions_red=order_counts["red"],
+        units=_units(user, visible, today),
+        items=items,
+        overdue=_overdue(visible, today),
+        activity=_activity(user, visible),
+    )
