@@ -196,8 +196,10 @@ def instruction_capacities(user: Person, instruction: Any) -> set[str]:
 
 
 def instructions_visible_to(user: Person) -> Any:
-    """Instructions this person may see: those of the key items and suggestions they see, and
-    those addressed to their units."""
+    """Instructions this person may see: those of the key items and suggestions they see (an
+    instruction of a key item about one of its suggestions only with that suggestion: a
+    confidential one stays hidden from a committee member), and those addressed to their
+    units."""
     from minsheng.suggestions.models import Suggestion
     from minsheng.supervision.models import Instruction, KeyItem
 
@@ -207,7 +209,7 @@ def instructions_visible_to(user: Person) -> Any:
     items = KeyItem.objects.visible_to(person).values("pk")
     seen = Suggestion.objects.visible_to(person).values("pk")
     return Instruction.objects.filter(
-        Q(key_item__in=items)
+        (Q(key_item__in=items) & (Q(suggestion__isnull=True) | Q(suggestion__in=seen)))
         | Q(key_item__isnull=True, suggestion__in=seen)
         | Q(unit_id__in=people.unit_ids(person))
     )
