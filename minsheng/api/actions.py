@@ -61,11 +61,12 @@ class ActionRoutes:
     refused: Callable[[], str]  # the 403's words: "You may not do this on this suggestion."
     describe: Callable[[str], str]  # the operation's description, per action
     base: type[Any]  # the body's base model (with or without `expected_version`)
+    body_prefix: str = ""  # the bodies' names: `<body_prefix><Action>In`
     bodies: dict[str, type[Any]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.bodies = {
-            name: inputs.body_model(action, self.base)
+            name: inputs.body_model(action, self.base, self.body_prefix)
             for name, action in self.registry.actions.items()
         }
         assert set(self.bodies) == set(self.typed), (set(self.bodies), set(self.typed))
