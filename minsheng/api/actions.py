@@ -139,7 +139,8 @@ class ActionRoutes:
     # -- what the caller may do now --
 
     def fields(self, name: str) -> list[dict[str, Any]]:
-        return body_fields(self.bodies[name])
+        body: Any = self.bodies[name]
+        return body_fields(body)
 
     def offered(self, user: User, obj: Any, names: list[str] | None = None) -> list[dict[str, Any]]:
         """The actions the caller may take now, each with its endpoint and body."""
@@ -161,7 +162,7 @@ class ActionRoutes:
 
 
 @functools.cache
-def body_fields(body: type[Any]) -> list[dict[str, Any]]:
+def body_fields(body: Any) -> list[dict[str, Any]]:
     """The body an action expects, as a flat list of fields (from its JSON schema)."""
     schema = body.model_json_schema()
     return _fields(schema, schema.get("$defs", {}))

@@ -254,7 +254,7 @@ def _get_instruction(user: User, pk: int) -> Instruction:
     return found
 
 
-def _instruction_rows(qs: QuerySet[Instruction]) -> QuerySet[Instruction]:
+def _instruction_rows(qs: Any) -> Any:
     return qs.select_related("unit", "issued_by", "responded_by", "key_item", "suggestion")
 
 

@@ -40,7 +40,7 @@ def _member_count(item_ref: Any, q: Q | None = None) -> Any:
     return _count(members)
 
 
-def key_items_with_counts(user: User, today: datetime.date) -> QuerySet[KeyItem]:
+def key_items_with_counts(user: User, today: datetime.date) -> Any:
     """Key items this person sees, each with its suggestions' red and yellow counts and its open
     instructions, in a fixed number of queries."""
     here = OuterRef("pk")
@@ -103,7 +103,7 @@ def units_with_warnings(user: User, today: datetime.date) -> QuerySet[Organisati
     )
 
 
-def key_items_with_warnings(user: User, today: datetime.date) -> QuerySet[KeyItem]:
+def key_items_with_warnings(user: User, today: datetime.date) -> Any:
     """The supervised key items with a red or yellow suggestion or an open instruction."""
     items = key_items_with_counts(user, today).filter(state=KeyItem.State.SUPERVISING)
     return items.filter(Q(n_red__gt=0) | Q(n_yellow__gt=0) | Q(n_open__gt=0)).order_by(
