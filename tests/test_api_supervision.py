@@ -156,6 +156,20 @@ def test_the_list_costs_the_same_queries_for_more_items(client, cast):
     assert len(four) == len(one)
 
 
+def test_the_instructions_list_costs_the_same_queries_for_more_rows(client, cast, item):
+    s = item.suggestions.get()
+    workflow.instruct(item, by=cast.staff, unit=cast.unit_a, text="一", suggestion=s)
+    h = headers(cast.clerk_a)
+    client.get("/api/v1/instructions", **h)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/instructions", **h)
+    for text in ("二", "三", "四"):
+        workflow.instruct(item, by=cast.staff, unit=cast.unit_a, text=text, suggestion=s)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get("/api/v1/instructions", **h).json()["count"] == 4
+    assert len(four) == len(one)
+
+
 # --- one key item -------------------------------------------------------------------------------
 
 
