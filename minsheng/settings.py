@@ -266,6 +266,9 @@ REMINDER_JOINT_OPINION_DAYS_BEFORE = env_int("REMINDER_JOINT_OPINION_DAYS_BEFORE
 REMINDER_DRAFT_WAITING_DAYS = env_int("REMINDER_DRAFT_WAITING_DAYS", 2)
 REMINDER_RATING_WORKDAYS = env_int("REMINDER_RATING_WORKDAYS", 10)
 REMINDER_RATING_LAST_CALL_WORKDAYS = env_int("REMINDER_RATING_LAST_CALL_WORKDAYS", 2)
+# Staff hear of the year's open supervision instructions this many working days before its
+# clearance day (清零销号).
+REMINDER_CLEARANCE_WORKDAYS = env_int("REMINDER_CLEARANCE_WORKDAYS", 10)
 # A reminder whose day was missed (the server was down) still goes out this many days later.
 REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 3)
 

@@ -312,6 +312,15 @@ TABLE: dict[str, list[C]] = {
     "api/v1/suggestions/<int:suggestion_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{handling}/actions/nonsense"),
     ],
+    "api/v1/suggestions/<int:suggestion_id>/supervision/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{handling}/supervision/nonsense"),
+    ],
+    "api/v1/key-items/<int:key_item_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
+    ],
+    "api/v1/instructions/<int:instruction_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/instructions/{instruction}/actions/nonsense"),
+    ],
     # ---- API operations (keys as in /api/v1/openapi.json) --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     "GET /api/v1/me": [
@@ -401,6 +410,76 @@ TABLE: dict[str, list[C]] = {
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{handling}/actions/end_of_term", json={"rule": "carry_over", "note": "届末结转。"}),
     ],
     # The caller's own notifications and preferences; another person's message is a 404.
+    # ---- API: supervision (督办) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # As the pages: {key_item} is seen by the office, its lead deputy, both units, the tier-2
+    # leader and unit_a's counterpart committee; {proposed_item} by the office only;
+    # {internal_item} (unit_b's) by unit_b and the office. The outsider is staff elsewhere, so
+    # proposes in their own congress. (`?internal` only tells the two POST cases apart.)
+    "GET /api/v1/key-items": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/key-items"),
+    ],
+    "POST /api/v1/key-items": [
+        C("401   403   403   201   403   403   403   403   403   403   201   201", "POST /api/v1/key-items", json={"title": "督办专题"}),
+        C("401   403   403   403   422   422   201   201   403   403   403   403", "POST /api/v1/key-items?internal", json={"title": "内部督办", "kind": "internal", "owner_unit": "{unit_b}"}),
+    ],
+    "GET /api/v1/key-items/{key_item_id}": [
+        C("401   ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/key-items/{key_item}"),
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/key-items/{proposed_item}"),
+        C("401   404   404   ok    404   404   ok    ok    404   404   ok    404", "GET /api/v1/key-items/{internal_item}"),
+    ],
+    "GET /api/v1/key-items/{key_item_id}/actions": [
+        C("401   ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/key-items/{key_item}/actions"),
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/key-items/{proposed_item}/actions"),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/decide": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/key-items/{proposed_item}/actions/decide", json={"decided_on": "{today}"}),
+        C("401   403   404   409   403   403   403   403   403   403   409   404", "POST /api/v1/key-items/{key_item}/actions/decide", json={"decided_on": "{today}"}),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/drop": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/key-items/{proposed_item}/actions/drop", json={"note": "未入选。"}),
+    ],
+    # Its suggestion is still being handled and an instruction is open: not yet (409).
+    "POST /api/v1/key-items/{key_item_id}/actions/conclude": [
+        C("401   403   404   409   403   403   403   403   403   403   409   404", "POST /api/v1/key-items/{key_item}/actions/conclude", json={"summary": "已解决。"}),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/add_supervisor": [
+        C("401   403   404   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/key-items/{key_item}/actions/add_supervisor", json={"user": "{user}", "tier": "{tier}", "duty": "take_part"}),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/add_suggestion": [
+        C("401   403   404   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/key-items/{key_item}/actions/add_suggestion", json={"suggestion": "{answered}"}),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/supervise": [
+        C("401   403   404   ok    403   403   403   403   ok    ok    ok    404", "POST /api/v1/key-items/{key_item}/actions/supervise", json={"kind": "visit", "happened_on": "{today}", "participants": "督办组", "notes": "现场调研。"}),
+        C("401   404   404   ok    404   404   ok    ok    404   404   ok    404", "POST /api/v1/key-items/{internal_item}/actions/supervise", json={"kind": "meeting", "happened_on": "{today}", "participants": "本单位", "notes": "内部推进。"}),
+    ],
+    "POST /api/v1/key-items/{key_item_id}/actions/instruct": [
+        C("401   403   404   ok    403   403   403   403   ok    403   ok    404", "POST /api/v1/key-items/{key_item}/actions/instruct", json={"unit": "{unit_a}", "text": "请落实。"}),
+    ],
+    "GET /api/v1/instructions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/instructions"),
+    ],
+    "GET /api/v1/instructions/{instruction_id}": [
+        C("401   ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/instructions/{instruction}"),
+    ],
+    # Only unit_a, to which it is addressed, responds.
+    "POST /api/v1/instructions/{instruction_id}/actions/respond": [
+        C("401   403   404   403   ok    ok    403   403   403   403   403   404", "POST /api/v1/instructions/{instruction}/actions/respond", json={"response": "已落实。"}),
+    ],
+    "GET /api/v1/supervision/warnings": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/supervision/warnings"),
+    ],
+    "GET /api/v1/suggestions/{suggestion_id}/supervision": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/supervision"),
+        C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{confidential}/supervision"),
+    ],
+    # The office, the congress's leaders and unit_a's counterpart committee supervise it.
+    "POST /api/v1/suggestions/{suggestion_id}/supervision/supervise": [
+        C("401   403   403   ok    403   403   403   403   ok    ok    ok    404", "POST /api/v1/suggestions/{handling}/supervision/supervise", json={"kind": "inquiry", "happened_on": "{today}", "participants": "财经委", "notes": "当面督办。"}),
+    ],
+    "POST /api/v1/suggestions/{suggestion_id}/supervision/instruct": [
+        C("401   403   403   ok    403   403   403   403   ok    ok    ok    404", "POST /api/v1/suggestions/{handling}/supervision/instruct", json={"unit": "{unit_a}", "text": "请加快办理。"}),
+    ],
     "GET /api/v1/notifications": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/notifications"),
     ],
@@ -541,6 +620,7 @@ def _supervision_world(cast, handling) -> dict[str, int]:
     from django.utils import timezone
 
     from minsheng.supervision import workflow as supervision
+    from minsheng.supervision.models import Tier
 
     year = timezone.localdate().year
     item = supervision.propose(
@@ -573,6 +653,7 @@ def _supervision_world(cast, handling) -> dict[str, int]:
         "proposed_item": proposed.pk,
         "internal_item": internal.pk,
         "instruction": instruction.pk,
+        "tier": Tier.objects.get(number=5).pk,
     }
 
 
@@ -624,6 +705,7 @@ def world(cast, settings, tmp_path) -> World:
         "token": token.pk,
         "notification": notification.pk,
         "unit_a": cast.unit_a.pk,
+        "unit_b": cast.unit_b.pk,
         "category": states.category(cast).pk,
         "term": cast.term.pk,
         "session": cast.term.sessions.first().pk,

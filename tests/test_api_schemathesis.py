@@ -19,6 +19,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from minsheng.people.models import ApiToken, Deputy
 from minsheng.suggestions.models import Category
+from minsheng.supervision import workflow as supervision
 from tests import states
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +85,22 @@ def world(cast, settings) -> dict[str, Any]:
         states.submitted(cast, title="已提交").pk,
         states.registered(cast, title="已立案").pk,
     ]
+    item = supervision.propose(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        title="督办专题",
+        year=timezone.localdate().year,
+        suggestions=[handling],
+        lead_unit=cast.unit_a,
+    )
+    item = supervision.decide(item, by=cast.staff, decided_on=timezone.localdate())
+    instruction = supervision.instruct(item, by=cast.staff, unit=cast.unit_a, text="请落实。")
+    proposed = supervision.propose(
+        by=cast.staff, jurisdiction_id=cast.jurisdiction.pk, title="拟督办", year=item.year
+    )
     ids = {
+        "key_item_id": [item.pk, proposed.pk],
+        "instruction_id": [instruction.pk],
         "suggestion_id": suggestions,
         "deputy_id": list(Deputy.objects.values_list("pk", flat=True)),
         "organisation_id": [cast.unit_a.pk, cast.unit_b.pk, cast.committee_org.pk],

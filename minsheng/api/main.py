@@ -13,6 +13,12 @@ from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
+from minsheng.api.supervision import (
+    board_router,
+    instructions_router,
+    key_items_router,
+    on_suggestions_router,
+)
 from minsheng.engine.errors import WorkflowError
 from minsheng.people import permissions
 
@@ -87,6 +93,11 @@ def on_workflow_error(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
 
 
 api.add_router("/suggestions", suggestions_router)
+# Supervision (督办): key items, instructions, the warning board, and one suggestion's.
+api.add_router("/suggestions", on_suggestions_router)
+api.add_router("/key-items", key_items_router)
+api.add_router("/instructions", instructions_router)
+api.add_router("/supervision", board_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.

@@ -7,7 +7,6 @@ exactly the rules the pages obey. Each workflow action has its own endpoint
 a 404 with a reason.
 """
 
-import functools
 from typing import Any, Literal
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,9 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from minsheng.api.actions import ActionRoutes
 from minsheng.api.schemas import (
     ERRORS,
     ActionBody,
@@ -31,7 +30,6 @@ from minsheng.api.schemas import (
     SuggestionItem,
 )
 from minsheng.audit.models import Event
-from minsheng.engine import inputs
 from minsheng.people import permissions as people
 from minsheng.people.models import Deputy, User
 from minsheng.suggestions import filters as list_filter
@@ -540,26 +538,8 @@ def _create(user: User, payload: DraftIn) -> Suggestion:
 # Each declared action's body (`<Action>In`) is built from its declaration's inputs; ids of
 # related objects are resolved through the same options the page offers
 # (`minsheng.engine.inputs`). The summary and the rest of the description come from the
-# declaration too (suggestions/actions.py).
-ACTION_BODIES: dict[str, type[ActionBody]] = {
-    name: inputs.body_model(action, ActionBody) for name, action in REGISTRY.actions.items()
-}
-assert set(ACTION_BODIES) == set(workflow.ACTIONS)
-
-
-def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -> dict[str, Any]:
-    s = _get(user, suggestion_id)
-    # The role comes before the body's references: someone who may not act at all learns
-    # nothing from being told which unit ids are wrong.
-    if not perms.capacities(user, s) & REGISTRY[name].who:
-        raise workflow.NotAllowed(_("You may not do this on this suggestion."))
-    attempt = REGISTRY.attempt(name, s, user)
-    kwargs = inputs.from_api(REGISTRY[name], payload, attempt)
-    workflow.ACTIONS[name](s, by=user, expected_version=payload.expected_version, **kwargs)
-    return suggestion_detail(user, _get(user, suggestion_id))
-
-
-ACTION_RESPONSES = {200: SuggestionDetail, **ERRORS}
+# declaration too (suggestions/actions.py). The endpoints are built by `api/actions.py`, as the
+# supervision API's are.
 
 
 def _describe(name: str) -> str:
@@ -575,87 +555,35 @@ def _describe(name: str) -> str:
     )
 
 
-def _add_action_endpoint(name: str, body: type[ActionBody]) -> None:
-    body_type: Any = body
+ROUTES = ActionRoutes(
+    registry=REGISTRY,
+    typed=workflow.ACTIONS,
+    get=_get,
+    answer=lambda user, pk: suggestion_detail(user, _get(user, pk)),
+    answer_schema=SuggestionDetail,
+    mount="/suggestions",
+    param="suggestion_id",
+    path="/{{int:suggestion_id}}/actions/{name}",
+    operation_id="suggestion_action_{name}",
+    tag="suggestion actions",
+    refused=lambda: _("You may not do this on this suggestion."),
+    describe=_describe,
+    base=ActionBody,
+)
+ACTION_BODIES: dict[str, type[ActionBody]] = ROUTES.bodies
 
-    def with_body(request: HttpRequest, suggestion_id: int, payload: body_type) -> Any:
-        return run_action(_user(request), suggestion_id, name, payload)
 
-    def body_optional(
-        request: HttpRequest, suggestion_id: int, payload: body_type | None = None
-    ) -> Any:
-        return run_action(
-            _user(request), suggestion_id, name, payload or body_type.model_validate({})
-        )
-
-    # When nothing in the body is required, an empty request body is fine too.
-    needs_body = any(f.is_required() for f in body.model_fields.values())
-    endpoint = with_body if needs_body else body_optional
-    endpoint.__name__ = f"action_{name}"
-    router.post(
-        f"/{{int:suggestion_id}}/actions/{name}",
-        response=ACTION_RESPONSES,
-        summary=REGISTRY[name].summary,
-        description=_describe(name),
-        operation_id=f"suggestion_action_{name}",
-        tags=["suggestion actions"],
-    )(endpoint)
+def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -> dict[str, Any]:
+    result: dict[str, Any] = ROUTES.run(user, suggestion_id, name, payload)
+    return result
 
 
 # --- what the caller may do now -----------------------------------------------------------------
 
 
-@functools.cache
 def action_fields(name: str) -> list[dict[str, Any]]:
     """The body an action expects, as a flat list of fields (from its JSON schema)."""
-    schema = ACTION_BODIES[name].model_json_schema()
-    return _fields(schema, schema.get("$defs", {}))
-
-
-def _deref(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    ref = prop.get("$ref")
-    return (
-        {**defs[ref.rsplit("/", 1)[-1]], **{k: v for k, v in prop.items() if k != "$ref"}}
-        if ref
-        else prop
-    )
-
-
-def _fields(schema: dict[str, Any], defs: dict[str, Any]) -> list[dict[str, Any]]:
-    required = set(schema.get("required", ()))
-    return [
-        _field(name, prop, name in required, defs)
-        for name, prop in schema.get("properties", {}).items()
-    ]
-
-
-def _field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]) -> dict[str, Any]:
-    options = [_deref(p, defs) for p in prop.get("anyOf", [prop])]
-    options = [p for p in options if p.get("type") != "null"] or options
-    first = _deref(options[0], defs)
-    kind = "date" if first.get("format") == "date" else first.get("type", "string")
-    choices: list[str] = []
-    for option in options:
-        choices += option.get("enum", [])
-        if "const" in option:
-            choices.append(option["const"])
-    out: dict[str, Any] = {
-        "name": name,
-        "type": kind,
-        "required": required,
-        "choices": choices or None,
-        "description": prop.get("description"),
-        "items": None,
-    }
-    if kind == "array" and "items" in first:
-        item = _deref(first["items"], defs)
-        if item.get("type") == "object":
-            out["items"] = _fields(item, defs)
-    return out
-
-
-def _problems(user: User, s: Suggestion, name: str) -> list[str]:
-    return REGISTRY.problems(name, user, s)
+    return ROUTES.fields(name)
 
 
 @router.get(
@@ -675,22 +603,11 @@ def suggestion_actions(request: HttpRequest, suggestion_id: int) -> dict[str, An
         "id": s.pk,
         "state": s.state,
         "version": s.version,
-        "actions": [
-            {
-                "name": name,
-                "label": str(REGISTRY[name].label),
-                "method": "POST",
-                "path": f"/api/v1/suggestions/{s.pk}/actions/{name}",
-                "fields": action_fields(name),
-                "problems": _problems(user, s, name),
-            }
-            for name in workflow.allowed_actions(user, s)
-        ],
+        "actions": ROUTES.offered(user, s, workflow.allowed_actions(user, s)),
     }
 
 
-for _name, _body in ACTION_BODIES.items():
-    _add_action_endpoint(_name, _body)
+ROUTES.add_to(router)
 
 
 @router.post(
@@ -700,8 +617,4 @@ for _name, _body in ACTION_BODIES.items():
 )
 def unknown_action(request: HttpRequest, suggestion_id: int, action: str) -> Any:
     _get(_user(request), suggestion_id)
-    raise HttpError(
-        404,
-        _("There is no action “%(action)s”. Actions: %(known)s.")
-        % {"action": action, "known": ", ".join(ACTION_BODIES)},
-    )
+    raise ROUTES.unknown(action)

@@ -350,8 +350,9 @@ def camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
 
-def body_model(action: Action, base: type[Any]) -> type[Any]:
-    """The API body of `action`: `<Action>In`, with `expected_version`, the sub-object's id
+def body_model(action: Action, base: type[Any], prefix: str = "") -> type[Any]:
+    """The API body of `action`: `<prefix><Action>In` (the prefix tells apart the bodies of
+    two registries' actions of the same name), with `expected_version`, the sub-object's id
     (`assignment_id`, `reply_id`…) when the API names it, and every API input."""
     fields: dict[str, Any] = {}
     subject = action.subject
@@ -367,7 +368,7 @@ def body_model(action: Action, base: type[Any]) -> type[Any]:
         if item.api:
             fields[item.name] = item.api_field()
     model: type[Any] = create_model(  # type: ignore[call-overload]
-        f"{camel(action.name)}In",
+        f"{prefix}{camel(action.name)}In",
         __base__=base,
         __doc__=action.summary or None,
         **fields,

@@ -1,5 +1,6 @@
 """Notifications about what just happened to a suggestion (the receiver of `suggestion_changed`,
-which the workflow sends once a transition has committed).
+which the workflow sends once a transition has committed), and to supervision (the receiver of
+`supervision_changed`, sent the same way by the supervision actions).
 
 Each handled action maps to a function that says who hears of it and with what words; the
 kinds are declared here beside them. The person who acted is never told of their own act. A
@@ -14,8 +15,10 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.notifications import delivery
@@ -24,6 +27,8 @@ from minsheng.notifications.kinds import Kind, declare
 from minsheng.people.models import Role
 from minsheng.suggestions.actions import suggestion_changed
 from minsheng.suggestions.models import Assignment, CoSigner, ExtensionRequest, Suggestion
+from minsheng.supervision.actions import supervision_changed
+from minsheng.supervision.models import Instruction, KeyItem
 
 log = logging.getLogger(__name__)
 UNIT_PEOPLE = (Role.Kind.CLERK, Role.Kind.HEAD)
@@ -309,5 +314,185 @@ def on_suggestion_changed(sender: Any, suggestion: Suggestion, event: Any, **kwa
         return
     try:
         delivery.record(drafts_for(suggestion, event))
+    except Exception:  # noqa: BLE001 - the action committed; a lost message must not undo it
+        log.exception("notifications for event %s (%s) failed", event.pk, event.action)
+
+
+# --- supervision (督办) --------------------------------------------------------------------------
+
+INSTRUCTION_RECEIVED = declare(
+    Kind(
+        "instruction_received",
+        _("Supervision instruction received"),
+        _("Instruction to %(unit)s: %(about)s"),
+        _("%(by)s gave %(unit)s a written instruction on “%(about)s”; respond by %(due_date)s."),
+        _("clerks and heads of the unit it is addressed to"),
+    )
+)
+INSTRUCTION_RESPONDED = declare(
+    Kind(
+        "instruction_responded",
+        _("Instruction responded"),
+        _("%(unit)s responded: %(about)s"),
+        _("%(unit)s responded to your instruction on “%(about)s”."),
+        _("the person who gave the instruction"),
+    )
+)
+KEY_ITEM_DECIDED = declare(
+    Kind(
+        "key_item_decided",
+        _("Key item chosen"),
+        _("Key supervision: %(title)s"),
+        _(
+            "The chair's council chose “%(title)s” for key supervision; it is to be concluded "
+            "by %(due_date)s."
+        ),
+        _("the key item's supervisors and the clerks and heads of its lead unit"),
+    )
+)
+SUPERVISOR_NAMED = declare(
+    Kind(
+        "supervisor_named",
+        _("Named a supervisor"),
+        _("You supervise: %(title)s"),
+        _("You were named on “%(title)s” at tier %(tier)s: %(duty)s."),
+        _("the person named"),
+    )
+)
+
+
+def _item_link(item_id: int) -> str:
+    return reverse("supervision:detail", args=[item_id])
+
+
+def _instruction_place(row: Instruction) -> tuple[str, str, int | None]:
+    """What an instruction is about (its key item's or suggestion's title), its page, and the
+    suggestion it concerns."""
+    if row.key_item_id is not None:
+        assert row.key_item is not None
+        return row.key_item.title, _item_link(row.key_item_id), row.suggestion_id
+    assert row.suggestion is not None
+    link = reverse("suggestions:detail", args=[row.suggestion_id]) + "#supervision"
+    return row.suggestion.title, link, row.suggestion_id
+
+
+def _subject(row: Any) -> tuple[int, int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(type(row)).pk, row.pk
+
+
+def _instruction_received(obj: Any, event: Any) -> list[Draft]:
+    row = (
+        Instruction.objects.select_related("unit", "issued_by", "key_item", "suggestion")
+        .filter(pk=event.data.get("instruction"))
+        .first()
+    )
+    if row is None:
+        return []
+    about, link, suggestion_id = _instruction_place(row)
+    people = unit_people([row.unit_id]).get(row.unit_id, set())
+    params = {
+        "unit": str(row.unit),
+        "about": about,
+        "by": row.issued_by.display_name,
+        "due_date": row.due.isoformat(),
+    }
+    return [
+        Draft(
+            recipient_id=user_id,
+            kind=INSTRUCTION_RECEIVED.name,
+            key=f"{INSTRUCTION_RECEIVED.name}:e{event.pk}",
+            params=params,
+            link=link,
+            suggestion_id=suggestion_id,
+            subject=_subject(row),
+        )
+        for user_id in sorted(people)
+        if user_id != event.actor_id
+    ]
+
+
+def _instruction_responded(row: Instruction, event: Any) -> list[Draft]:
+    row = Instruction.objects.select_related("unit", "key_item", "suggestion").get(pk=row.pk)
+    if row.issued_by_id == event.actor_id:
+        return []
+    about, link, suggestion_id = _instruction_place(row)
+    return [
+        Draft(
+            recipient_id=row.issued_by_id,
+            kind=INSTRUCTION_RESPONDED.name,
+            key=f"{INSTRUCTION_RESPONDED.name}:e{event.pk}",
+            params={"unit": str(row.unit), "about": about},
+            link=link,
+            suggestion_id=suggestion_id,
+            subject=_subject(row),
+        )
+    ]
+
+
+def _key_item_decided(item: KeyItem, event: Any) -> list[Draft]:
+    people = set(item.supervisors.values_list("user_id", flat=True))
+    if item.lead_unit_id is not None:
+        people |= unit_people([item.lead_unit_id]).get(item.lead_unit_id, set())
+    params = {"title": item.title, "due_date": item.due.isoformat() if item.due else ""}
+    return [
+        Draft(
+            recipient_id=user_id,
+            kind=KEY_ITEM_DECIDED.name,
+            key=f"{KEY_ITEM_DECIDED.name}:e{event.pk}",
+            params=params,
+            link=_item_link(item.pk),
+            subject=_subject(item),
+        )
+        for user_id in sorted(people)
+        if user_id != event.actor_id
+    ]
+
+
+def _supervisor_named(item: KeyItem, event: Any) -> list[Draft]:
+    from minsheng.supervision.models import Supervisor, Tier
+
+    user_id = event.data.get("user")
+    if user_id is None or user_id == event.actor_id:
+        return []
+    tier = Tier.objects.filter(number=event.data.get("tier")).first()
+    # The duty's label as the site says it (params are stored words, as unit names are).
+    with translation.override(settings.LANGUAGE_CODE):
+        duty = str(dict(Supervisor.Duty.choices).get(event.data.get("duty", ""), ""))
+    return [
+        Draft(
+            recipient_id=user_id,
+            kind=SUPERVISOR_NAMED.name,
+            key=f"{SUPERVISOR_NAMED.name}:e{event.pk}",
+            params={"title": item.title, "tier": str(tier or ""), "duty": duty},
+            link=_item_link(item.pk),
+            subject=_subject(item),
+        )
+    ]
+
+
+# (model, action) → who hears of it. An instruction on one suggestion is sent with the
+# suggestion as its sender; on a key item, with the key item.
+SUPERVISION_HANDLERS: dict[tuple[type[Any], str], Callable[[Any, Any], list[Draft]]] = {
+    (KeyItem, "instruct"): _instruction_received,
+    (Suggestion, "instruct"): _instruction_received,
+    (Instruction, "respond"): _instruction_responded,
+    (KeyItem, "decide"): _key_item_decided,
+    (KeyItem, "add_supervisor"): _supervisor_named,
+}
+
+
+def supervision_drafts_for(sender: type[Any], obj: Any, event: Any) -> list[Draft]:
+    handler = SUPERVISION_HANDLERS.get((sender, event.action))
+    return handler(obj, event) if handler is not None else []
+
+
+@receiver(supervision_changed, dispatch_uid="notifications.on_supervision_changed")
+def on_supervision_changed(sender: Any, obj: Any, event: Any, **kwargs: Any) -> None:
+    if _quiet.get() or (sender, event.action) not in SUPERVISION_HANDLERS:
+        return
+    try:
+        delivery.record(supervision_drafts_for(sender, obj, event))
     except Exception:  # noqa: BLE001 - the action committed; a lost message must not undo it
         log.exception("notifications for event %s (%s) failed", event.pk, event.action)

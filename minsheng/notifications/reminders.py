@@ -17,6 +17,7 @@ caught up with the key of the day the reminder was due, and never sent twice.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import logging
 from collections.abc import Callable, Iterable
@@ -24,8 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,8 +39,10 @@ from minsheng.notifications.delivery import Draft
 from minsheng.notifications.kinds import Kind, declare
 from minsheng.notifications.models import ReminderLock
 from minsheng.people.models import Role
+from minsheng.suggestions import deadlines
 from minsheng.suggestions.models import Assignment, ContactLog, Reply, Suggestion
 from minsheng.suggestions.numbers import format_number
+from minsheng.supervision.models import Instruction
 from minsheng.workcalendar import work_calendar
 
 log = logging.getLogger(__name__)
@@ -443,6 +448,175 @@ def rating_due(w: Window) -> list[Draft]:
 )
 def rating_last_call(w: Window) -> list[Draft]:
     return _rating_rows(w, rating_last_call.kind, settings.REMINDER_RATING_LAST_CALL_WORKDAYS)
+
+
+# --- supervision (督办): instructions and the year's clearance day -------------------------------
+
+INSTRUCTION_FIELDS = (
+    "pk",
+    "due",
+    "unit__name",
+    "unit__roles__user_id",
+    "key_item_id",
+    "key_item__title",
+    "suggestion_id",
+    "suggestion__title",
+)
+
+
+def _per_instruction_person(qs: QuerySet[Instruction], *fields: str) -> list[dict[str, Any]]:
+    """Each instruction of `qs` once per clerk/head of its unit: one query with a join."""
+    return list(
+        qs.filter(unit__roles__kind__in=list(UNIT_PEOPLE), unit__roles__is_active=True)
+        .values(*INSTRUCTION_FIELDS, *fields)
+        .order_by("due", "pk", "unit__roles__user_id")
+    )
+
+
+def _instruction_draft(kind: Kind, row: dict[str, Any], day: datetime.date, **more: Any) -> Draft:
+    if row["key_item_id"]:
+        link = reverse("supervision:detail", args=[row["key_item_id"]])
+    else:
+        link = reverse("suggestions:detail", args=[row["suggestion_id"]]) + "#supervision"
+    params = {
+        "unit": row["unit__name"],
+        "about": row["key_item__title"] or row["suggestion__title"] or "",
+        "due_date": row["due"],
+        **more,
+    }
+    return Draft(
+        recipient_id=row["unit__roles__user_id"],
+        kind=kind.name,
+        key=f"{kind.name}:i{row['pk']}:{day.isoformat()}",
+        params={
+            k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in params.items()
+        },
+        link=link,
+        suggestion_id=row["suggestion_id"],
+        subject=(ContentType.objects.get_for_model(Instruction).pk, row["pk"]),
+    )
+
+
+@reminder(
+    Kind(
+        "instruction_due_soon",
+        _("Instruction response due soon"),
+        _("Respond by %(due_date)s: %(about)s"),
+        _(
+            "%(unit)s is to respond to the instruction on “%(about)s” by %(due_date)s "
+            "(yellow warning)."
+        ),
+        _(
+            "clerks and heads of the unit, when an open instruction's warning turns yellow "
+            "(not on the day it was given)"
+        ),
+        reminder=True,
+    )
+)
+def instruction_due_soon(w: Window) -> list[Draft]:
+    # An ordinary instruction is yellow from the day it is given: its "received" message
+    # already names the date.
+    qs = Instruction.objects.open().filter(warn_from__in=w.days, warn_from__gt=F("issued_on"))
+    return [
+        _instruction_draft(instruction_due_soon.kind, row, row["warn_from"])
+        for row in _per_instruction_person(qs, "warn_from")
+    ]
+
+
+@reminder(
+    Kind(
+        "instruction_overdue",
+        _("Instruction overdue"),
+        _("Instruction overdue: %(about)s"),
+        _(
+            "The response of %(unit)s to the instruction on “%(about)s” was due on "
+            "%(due_date)s and is %(days)s days late."
+        ),
+        _("clerks and heads of the unit, the day after the due date and then weekly"),
+        reminder=True,
+    )
+)
+def instruction_overdue(w: Window) -> list[Draft]:
+    qs = Instruction.objects.open().filter(due__in=w.weekly(1))
+    drafts = []
+    for row in _per_instruction_person(qs):
+        day = w.weekly_trigger(row["due"], 1)
+        drafts.append(
+            _instruction_draft(instruction_overdue.kind, row, day, days=(day - row["due"]).days)
+        )
+    return drafts
+
+
+def _clearance_on(days: Iterable[datetime.date]) -> Q:
+    """Instructions of a year whose congress clears it (清零销号) on one of these days: the
+    rule set's clearance day, the default's for a congress without one, and 29 February
+    falling back to the 28th."""
+    default = deadlines.Rules()
+    q = Q(pk__in=[])
+    for day in sorted(set(days)):
+        rule = "jurisdiction__rule_set__"
+        match = Q(**{f"{rule}clearance_month": day.month, f"{rule}clearance_day": day.day})
+        if (day.month, day.day) == (default.clearance_month, default.clearance_day):
+            match |= Q(jurisdiction__rule_set__isnull=True)
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            match |= Q(**{f"{rule}clearance_month": 2, f"{rule}clearance_day": 29})
+        q |= Q(issued_on__year=day.year) & match
+    return q
+
+
+@reminder(
+    Kind(
+        "instructions_year_end",
+        _("Instructions open near the clearance day"),
+        _("Instructions of %(year)s still open: %(count)s"),
+        _(
+            "%(count)s instructions of %(year)s still wait for the units' responses; "
+            "everything of the year is to be cleared (清零销号) by %(due_date)s."
+        ),
+        _("congress staff, N working days before the year's clearance day"),
+        reminder=True,
+    )
+)
+def instructions_year_end(w: Window) -> list[Draft]:
+    n = settings.REMINDER_CLEARANCE_WORKDAYS
+    rows = (
+        Instruction.objects.open()
+        .filter(_clearance_on(w.workdays_before(n)))
+        .filter(jurisdiction__roles__kind=Role.Kind.STAFF, jurisdiction__roles__is_active=True)
+        .values(
+            "jurisdiction_id",
+            "jurisdiction__roles__user_id",
+            "jurisdiction__rule_set__clearance_month",
+            "jurisdiction__rule_set__clearance_day",
+            year=ExtractYear("issued_on"),
+        )
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("jurisdiction_id", "year", "jurisdiction__roles__user_id")
+    )
+    drafts = []
+    for row in rows:
+        default = deadlines.Rules()
+        clearance = deadlines.Rules(
+            clearance_month=row["jurisdiction__rule_set__clearance_month"]
+            or default.clearance_month,
+            clearance_day=row["jurisdiction__rule_set__clearance_day"] or default.clearance_day,
+        ).clearance(row["year"])
+        day = w.trigger_before(clearance, n)
+        drafts.append(
+            Draft(
+                recipient_id=row["jurisdiction__roles__user_id"],
+                kind=instructions_year_end.kind.name,
+                key=f"{instructions_year_end.kind.name}:j{row['jurisdiction_id']}:"
+                f"{row['year']}:{day.isoformat()}",
+                params={
+                    "count": row["count"],
+                    "year": row["year"],
+                    "due_date": clearance.isoformat(),
+                },
+                link=reverse("supervision:warnings"),
+            )
+        )
+    return drafts
 
 
 # --- the run -----------------------------------------------------------------------------------

@@ -196,8 +196,10 @@ def instruction_capacities(user: Person, instruction: Any) -> set[str]:
 
 
 def instructions_visible_to(user: Person) -> Any:
-    """Instructions this person may see: those of the key items and suggestions they see, and
-    those addressed to their units."""
+    """Instructions this person may see: those of the key items and suggestions they see (an
+    instruction of a key item about one of its suggestions only with that suggestion: a
+    confidential one stays hidden from a committee member), and those addressed to their
+    units."""
     from minsheng.suggestions.models import Suggestion
     from minsheng.supervision.models import Instruction, KeyItem
 
@@ -207,7 +209,36 @@ def instructions_visible_to(user: Person) -> Any:
     items = KeyItem.objects.visible_to(person).values("pk")
     seen = Suggestion.objects.visible_to(person).values("pk")
     return Instruction.objects.filter(
-        Q(key_item__in=items)
+        (Q(key_item__in=items) & (Q(suggestion__isnull=True) | Q(suggestion__in=seen)))
         | Q(key_item__isnull=True, suggestion__in=seen)
         | Q(unit_id__in=people.unit_ids(person))
     )
+
+
+def about_seen(user: Person) -> Q:
+    """Records and instructions that concern no suggestion, or one this person may see."""
+    from minsheng.suggestions.models import Suggestion
+
+    return Q(suggestion__isnull=True) | Q(suggestion__in=Suggestion.objects.visible_to(user))
+
+
+def timeline_hides(
+    event: Any, seen_suggestions: set[int], seen_parts: set[tuple[int, int]]
+) -> bool:
+    """Whether a key item's event is about what this person may not see (adding a
+    confidential suggestion, an instruction or record about one): its words are left out."""
+    about = (event.data or {}).get("suggestion")
+    return (about is not None and about not in seen_suggestions) or (
+        event.part_type_id is not None and (event.part_type_id, event.part_id) not in seen_parts
+    )
+
+
+def seen_parts(instructions: Any, records: Any) -> set[tuple[int, int]]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from minsheng.supervision.models import Instruction, Record
+
+    types = ContentType.objects.get_for_models(Instruction, Record)
+    return {(types[Instruction].pk, row.pk) for row in instructions} | {
+        (types[Record].pk, row.pk) for row in records
+    }

@@ -3,7 +3,6 @@ supervision panel of a suggestion page."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,17 +24,17 @@ from minsheng.engine.forms import ActionForm
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions import permissions as suggestion_perms
-from minsheng.suggestions.models import Assignment, Suggestion, WarningColour, warning_q
+from minsheng.suggestions.models import Assignment, Suggestion, WarningColour
+from minsheng.supervision import lights, workflow
 from minsheng.supervision import permissions as perms
-from minsheng.supervision import workflow
 from minsheng.supervision.actions import INSTRUCTIONS, KEY_ITEMS, ON_SUGGESTIONS
 from minsheng.supervision.forms import KeyItemForm
+from minsheng.supervision.lights import key_items_with_counts
 from minsheng.supervision.models import (
     Instruction,
     KeyItem,
     Record,
     Supervisor,
-    clock_q,
 )
 
 PAGE_SIZE = 50
@@ -79,40 +77,6 @@ def _actions(
             )
         )
     return found
-
-
-def _count(qs: Any) -> Any:
-    return Coalesce(
-        Subquery(qs.order_by().values("key_item").annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
-
-
-def _member_count(item_ref: Any, q: Q | None = None) -> Any:
-    from minsheng.supervision.models import KeyItemSuggestion
-
-    members = KeyItemSuggestion.objects.filter(key_item=item_ref)
-    if q is not None:
-        members = members.filter(q)
-    return _count(members)
-
-
-def key_items_with_counts(user: User, today: datetime.date) -> Any:
-    """Key items this person sees, each with its suggestions' red and yellow counts and its open
-    instructions, in a fixed number of queries."""
-    here = OuterRef("pk")
-    open_instructions = Instruction.objects.filter(key_item=here, state=Instruction.State.OPEN)
-    return (
-        KeyItem.objects.visible_to(user)
-        .select_related("lead_unit", "owner_unit")
-        .annotate(
-            n_suggestions=_member_count(here),
-            n_red=_member_count(here, warning_q(WarningColour.RED, today, "suggestion__")),
-            n_yellow=_member_count(here, warning_q(WarningColour.YELLOW, today, "suggestion__")),
-            n_open=_count(open_instructions),
-        )
-    )
 
 
 @login_required
@@ -225,8 +189,16 @@ def _detail(
         s.light = s.warning(today)  # type: ignore[attr-defined]
         s.light_label = WARNING_LABELS.get(s.light, "")  # type: ignore[attr-defined]
     hidden = item.members.count() - len(members)
+    # Instructions and records about a suggestion this person may not see stay hidden.
     instructions = list(
-        item.instructions.select_related("unit", "issued_by", "responded_by", "suggestion")
+        perms.instructions_visible_to(user)
+        .filter(key_item=item)
+        .select_related("unit", "issued_by", "responded_by", "suggestion")
+    )
+    records = list(
+        item.records.filter(perms.about_seen(user)).select_related(
+            "unit", "recorded_by", "suggestion"
+        )
     )
     respond_forms = {}
     for row in instructions:
@@ -242,8 +214,12 @@ def _detail(
             )
         row.respond_form = respond_forms.get(row.pk)  # type: ignore[attr-defined]
     events = list(item.events.select_related("actor").order_by("at", "pk"))
+    seen = {s.pk for s in members}
+    parts = perms.seen_parts(instructions, records)
     for event in events:
         event.label = KEY_ITEMS.timeline_label(event.action, event.data)
+        if perms.timeline_hides(event, seen, parts):
+            event.note = ""
     light = item.warning(today)
     return render(
         request,
@@ -256,7 +232,7 @@ def _detail(
             "hidden": hidden,
             "supervisors": item.supervisors.select_related("user", "tier"),
             "instructions": instructions,
-            "records": item.records.select_related("unit", "recorded_by", "suggestion"),
+            "records": records,
             "events": events,
             "actions": _actions(
                 KEY_ITEMS,
@@ -372,86 +348,22 @@ def act_on_suggestion(request: HttpRequest, pk: int, action: str) -> HttpRespons
 # --- the warning board ---------------------------------------------------------------------
 
 
-def _scope_units(user: User) -> Any:
-    """The units whose warnings this person follows: staff and leaders every handling unit of
-    their congress, committee members their counterpart units, clerks and heads their own."""
-    jurisdictions = people.jurisdiction_ids(user)
-    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
-    q = Q(pk__in=[])
-    if staff_j or user.is_superuser:
-        q |= Q(jurisdiction_id__in=staff_j) if staff_j else Q()
-    if people.supervisor_tiers(user):
-        q |= Q(jurisdiction_id__in=jurisdictions)
-    committees = people.committee_ids(user)
-    if committees:
-        q |= Q(counterpart_committee_id__in=committees)
-    units = people.unit_ids(user)
-    if units:
-        q |= Q(pk__in=units)
-    return Organisation.objects.handling_units().filter(q)
-
-
 @login_required
 @require_GET
 def warnings(request: HttpRequest) -> HttpResponse:
     """红黄灯: red and yellow counts per unit and per key item, each drilling down to the
-    items behind it."""
+    items behind it (the queries are shared with the API: `lights.py`)."""
     user: User = request.user  # type: ignore[assignment]
-    today = timezone.localdate()
-    visible = Suggestion.objects.visible_to(user)
-    answering = (
-        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
-        .exclude(state="cancelled")
-        .exclude(mode=Assignment.Mode.JOINT)
-    )
-
-    def per_unit(colour: str) -> Any:
-        rows = answering.filter(warning_q(colour, today, "suggestion__"))
-        return Coalesce(
-            Subquery(rows.order_by().values("unit").annotate(n=Count("pk")).values("n")[:1]),
-            0,
-            output_field=IntegerField(),
-        )
-
-    open_instr = Instruction.objects.filter(unit=OuterRef("pk"), state=Instruction.State.OPEN)
-    units = (
-        _scope_units(user)
-        .annotate(
-            red=per_unit(WarningColour.RED),
-            yellow=per_unit(WarningColour.YELLOW),
-            instructions_red=Coalesce(
-                Subquery(
-                    open_instr.filter(due__lt=today)
-                    .order_by()
-                    .values("unit")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-                output_field=IntegerField(),
-            ),
-        )
-        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
-        .order_by("-red", "-yellow", "sort_order", "name")
-    )
-    items = key_items_with_counts(user, today).filter(state=KeyItem.State.SUPERVISING)
-    items = items.filter(Q(n_red__gt=0) | Q(n_yellow__gt=0) | Q(n_open__gt=0))
-    seen = perms.instructions_visible_to(user)
-    overdue_instructions = (
-        seen.filter(clock_q(WarningColour.RED, today, Q(state=Instruction.State.OPEN)))
-        .select_related("unit", "key_item", "suggestion")
-        .order_by("due", "pk")[:50]
-    )
-    year_end = seen.left_open_at_year_end(today.year).count()
+    found = lights.board(user, timezone.localdate())
     return render(
         request,
         "supervision/warnings.html",
         {
-            "units": units[:200],
-            "items": items.order_by("-n_red", "-n_yellow", "-pk")[:100],
-            "overdue_instructions": overdue_instructions,
-            "year_end_open": year_end,
-            "today": today,
+            "units": found.units,
+            "items": found.items,
+            "overdue_instructions": found.overdue_instructions,
+            "year_end_open": found.year_end_open,
+            "today": found.today,
             "workbench": reverse("suggestions:workbench"),
         },
     )

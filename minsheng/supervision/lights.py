@@ -1,0 +1,146 @@
+"""红黄灯: the queries behind the warning board, shared by its page (`views.warnings`) and the
+API (`GET /api/v1/supervision/warnings`), so both count the same rows.
+
+Each count is a subquery annotation on the rows shown (units, key items), so a board costs a
+fixed number of queries whatever the number of suggestions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from minsheng.people import permissions as people
+from minsheng.people.models import Organisation, User
+from minsheng.suggestions.models import Assignment, Suggestion, WarningColour, warning_q
+from minsheng.supervision import permissions as perms
+from minsheng.supervision.models import Instruction, KeyItem, KeyItemSuggestion, clock_q
+
+UNITS_SHOWN = 200
+ITEMS_SHOWN = 100
+INSTRUCTIONS_SHOWN = 50
+
+
+def _count(qs: Any, group: str = "key_item") -> Any:
+    return Coalesce(
+        Subquery(qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _member_count(item_ref: Any, q: Q | None = None) -> Any:
+    members = KeyItemSuggestion.objects.filter(key_item=item_ref)
+    if q is not None:
+        members = members.filter(q)
+    return _count(members)
+
+
+def key_items_with_counts(user: User, today: datetime.date) -> Any:
+    """Key items this person sees, each with its suggestions' red and yellow counts and its open
+    instructions, in a fixed number of queries."""
+    here = OuterRef("pk")
+    open_instructions = Instruction.objects.filter(key_item=here, state=Instruction.State.OPEN)
+    return (
+        KeyItem.objects.visible_to(user)
+        .select_related("lead_unit", "owner_unit")
+        .annotate(
+            n_suggestions=_member_count(here),
+            n_red=_member_count(here, warning_q(WarningColour.RED, today, "suggestion__")),
+            n_yellow=_member_count(here, warning_q(WarningColour.YELLOW, today, "suggestion__")),
+            n_open=_count(open_instructions),
+        )
+    )
+
+
+def scope_units(user: User) -> QuerySet[Organisation]:
+    """The units whose warnings this person follows: staff and leaders every handling unit of
+    their congress, committee members their counterpart units, clerks and heads their own."""
+    jurisdictions = people.jurisdiction_ids(user)
+    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
+    q = Q(pk__in=[])
+    if staff_j or user.is_superuser:
+        q |= Q(jurisdiction_id__in=staff_j) if staff_j else Q()
+    if people.supervisor_tiers(user):
+        q |= Q(jurisdiction_id__in=jurisdictions)
+    committees = people.committee_ids(user)
+    if committees:
+        q |= Q(counterpart_committee_id__in=committees)
+    units = people.unit_ids(user)
+    if units:
+        q |= Q(pk__in=units)
+    return Organisation.objects.handling_units().filter(q)
+
+
+def units_with_warnings(user: User, today: datetime.date) -> QuerySet[Organisation]:
+    """The units in this person's scope with a red or yellow suggestion (of those the person
+    sees, counted where the unit answers: lead or separate) or an overdue instruction, worst
+    first; each with `red`, `yellow` and `instructions_red`."""
+    visible = Suggestion.objects.visible_to(user)
+    answering = (
+        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
+        .exclude(state="cancelled")
+        .exclude(mode=Assignment.Mode.JOINT)
+    )
+
+    def per_unit(colour: str) -> Any:
+        return _count(answering.filter(warning_q(colour, today, "suggestion__")), "unit")
+
+    open_instr = Instruction.objects.filter(unit=OuterRef("pk"), state=Instruction.State.OPEN)
+    return (
+        scope_units(user)
+        .annotate(
+            red=per_unit(WarningColour.RED),
+            yellow=per_unit(WarningColour.YELLOW),
+            instructions_red=_count(open_instr.filter(due__lt=today), "unit"),
+        )
+        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
+        .order_by("-red", "-yellow", "sort_order", "name")
+    )
+
+
+def key_items_with_warnings(user: User, today: datetime.date) -> Any:
+    """The supervised key items with a red or yellow suggestion or an open instruction."""
+    items = key_items_with_counts(user, today).filter(state=KeyItem.State.SUPERVISING)
+    return items.filter(Q(n_red__gt=0) | Q(n_yellow__gt=0) | Q(n_open__gt=0)).order_by(
+        "-n_red", "-n_yellow", "-pk"
+    )
+
+
+def overdue_instructions(user: User, today: datetime.date) -> QuerySet[Instruction]:
+    seen = perms.instructions_visible_to(user)
+    return (
+        seen.filter(clock_q(WarningColour.RED, today, Q(state=Instruction.State.OPEN)))
+        .select_related("unit", "key_item", "suggestion")
+        .order_by("due", "pk")
+    )
+
+
+def year_end_open(user: User, today: datetime.date) -> int:
+    """How many of this year's instructions the person sees are still open (清零销号)."""
+    count: int = perms.instructions_visible_to(user).left_open_at_year_end(today.year).count()
+    return count
+
+
+@dataclass
+class Board:
+    today: datetime.date
+    units: list[Organisation]
+    items: list[KeyItem]
+    overdue_instructions: list[Instruction]
+    year_end_open: int
+
+
+def board(user: User, today: datetime.date) -> Board:
+    """The whole warning board, as its page and the API show it."""
+    return Board(
+        today=today,
+        units=list(units_with_warnings(user, today)[:UNITS_SHOWN]),
+        items=list(key_items_with_warnings(user, today)[:ITEMS_SHOWN]),
+        overdue_instructions=list(overdue_instructions(user, today)[:INSTRUCTIONS_SHOWN]),
+        year_end_open=year_end_open(user, today),
+    )
