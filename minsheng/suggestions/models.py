@@ -416,10 +416,19 @@ class Suggestion(models.Model):
                 condition=Q(reply_due_uncertain=True),
                 name="sugg_uncertain_idx",
             ),
-            # Every column visible_filter reads for staff and deputies: a count of what someone
+            # Every column visible_filter reads for a broad grant (staff, supervisors) and the ties
+            # it tests after it (lead deputy, author): a count of what someone
             # may see reads this index, not the wide rows (the body).
             models.Index(
-                fields=["jurisdiction", "state", "lead_deputy", "created_by"],
+                fields=[
+                    "jurisdiction",
+                    "state",
+                    "lead_deputy",
+                    "created_by",
+                    # A supervisor's grant reads these two as well (permissions.visible_filter).
+                    "is_confidential",
+                    "registered_at",
+                ],
                 name="sugg_visible_idx",
             ),
         ]
