@@ -431,6 +431,13 @@ class Suggestion(models.Model):
                 ],
                 name="sugg_visible_idx",
             ),
+            # "The deputy of a merged suggestion sees the one it was merged into": a person's
+            # merged suggestions without reading every row they lead (merges are few).
+            models.Index(
+                fields=["lead_deputy", "merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="sugg_merged_lead_idx",
+            ),
         ]
 
     def __str__(self) -> str:
