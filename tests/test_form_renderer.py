@@ -42,6 +42,12 @@ class Everything(forms.Form):
     )
     unit = forms.ModelChoiceField(queryset=Organisation.objects.order_by("pk"), required=False)
     file = forms.FileField(required=False)
+    mode = forms.ChoiceField(
+        choices=[("lead", "Lead & joint"), ("separate", "Separate")], widget=forms.RadioSelect
+    )
+    picks = forms.MultipleChoiceField(
+        choices=CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 DATA = [
@@ -61,6 +67,8 @@ DATA = [
         "maybe": "true",
         "body": "line one\nline <two>",
         "flag": "",
+        "mode": "separate",
+        "picks": ["g1"],
     },
 ]
 
@@ -71,6 +79,8 @@ def render_all(form: forms.Form) -> list[str]:
         out += [str(bound), bound.label_tag(), bound.label_tag(label_suffix=":")]
         out.append(bound.label_tag(mark_safe("<em>safe</em>"), attrs={"class": "c"}))
         out.append(bound.legend_tag())
+        for choice in bound.subwidgets:
+            out += [str(choice), choice.tag(), choice.tag(wrap_label=True)]
     out.append(str(form))
     return out
 
@@ -121,6 +131,8 @@ def test_the_python_versions_are_used(cast, monkeypatch):
     for name in ("text", "one", "body", "agree", "when"):
         str(form[name])
         form[name].label_tag()
+    for radio in form["mode"]:
+        radio.tag()
     assert asked == []
 
 
@@ -132,3 +144,8 @@ def test_an_overridden_template_is_rendered_by_django(monkeypatch):
     )
     assert "django/forms/widgets/text.html" not in renderer._fast
     assert "django/forms/widgets/select.html" in renderer._fast
+    shared = FastRenderer()
+    monkeypatch.setattr(shared, "_is_stock", lambda name: name != "django/forms/widgets/input.html")
+    assert not {"django/forms/widgets/text.html", "django/forms/widgets/radio_option.html"} & set(
+        shared._fast
+    )

@@ -23,7 +23,6 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 STOCK = Path(django.forms.__file__).resolve().parent / "templates"
@@ -123,21 +122,47 @@ def _label(context: Mapping[str, Any]) -> str:
     return f"<{tag}{_attrs(context['attrs'])}>{_text(context['label'])}</{tag}>"
 
 
+def _choice(context: Mapping[str, Any]) -> str:
+    """One radio button or checkbox of a list (`{{ radio.tag }}`), django/forms/widgets/
+    input_option.html: the included input template's newline stays inside the label."""
+    w = context["widget"]
+    html = _input(context) + "\n"
+    if w["wrap_label"]:
+        target = w["attrs"].get("id")
+        opening = f'<label for="{_text(target)}">' if target else "<label>"
+        html = f"{opening}{html} {_text(w['label'])}</label>"
+    return html.strip()
+
+
+INPUT = "django/forms/widgets/input.html"
+ATTRS = "django/forms/widgets/attrs.html"
+INPUT_OPTION = "django/forms/widgets/input_option.html"
+# Each name the renderer takes over, what it does, and every template its output depends on.
+TABLE: dict[str, tuple[Callable[[Mapping[str, Any]], str | None], tuple[str, ...]]] = {
+    **{name: (_input, (name, INPUT, ATTRS)) for name in INPUT_TEMPLATES},
+    SELECT: (_select, (SELECT, SELECT_OPTION, ATTRS)),
+    TEXTAREA: (_textarea, (TEXTAREA, ATTRS)),
+    LABEL: (_label, (LABEL, "django/forms/attrs.html")),
+    **{
+        name: (_choice, (name, INPUT_OPTION, INPUT, ATTRS))
+        for name in (
+            "django/forms/widgets/radio_option.html",
+            "django/forms/widgets/checkbox_option.html",
+        )
+    },
+}
+
+
 class FastRenderer(DjangoTemplates):
     """Django's default form renderer, with the templates above rendered in Python."""
 
     @cached_property
     def _fast(self) -> dict[str, Callable[[Mapping[str, Any]], str | None]]:
-        table: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
-            **dict.fromkeys(INPUT_TEMPLATES, _input),
-            SELECT: _select,
-            TEXTAREA: _textarea,
-            LABEL: _label,
+        return {
+            name: fn
+            for name, (fn, needs) in TABLE.items()
+            if all(self._is_stock(needed) for needed in needs)
         }
-        fast = {name: fn for name, fn in table.items() if self._is_stock(name)}
-        if not self._is_stock(SELECT_OPTION):
-            fast.pop(SELECT, None)
-        return fast
 
     def _is_stock(self, template_name: str) -> bool:
         origin = self.get_template(template_name).template.origin.name  # type: ignore[attr-defined]
