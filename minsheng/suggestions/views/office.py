@@ -334,9 +334,11 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
     )
     proposed = _proposals(jurisdiction, suggestions, rules)
     meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
+    detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
     rows = [
         {
             "s": s,
+            "url": f"{detail}{s.pk}/",
             "proposal": proposed[s.pk],
             "form": AssignRowForm(
                 post,
