@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,6 +82,18 @@ URGENCY = Case(
 )
 
 
+class CountedPaginator(Paginator):
+    """Pages one queryset and counts another holding the same rows more cheaply."""
+
+    def __init__(self, object_list: Any, per_page: int, *, counted: Any) -> None:
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.counted.count())
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """A unit's assignments; never another unit's, whatever the filter says."""
@@ -99,26 +112,35 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if criteria != filters.Criteria(sort=criteria.sort):
         matching = filters.apply(Suggestion.objects.all(), criteria, today).order_by()
         qs = qs.filter(Exists(matching.filter(pk=OuterRef("suggestion_id"))))
+    if values.get("astate"):
+        qs = qs.filter(state=values["astate"])
+    qs = _inbox_due(qs, values.get("due") or "", today)
+    counted = qs  # the rows to count, without the joins and the sort the page adds
     qs = qs.select_related(
         "unit",
         "suggestion__lead_deputy__user",
         "suggestion__category__parent",
         "suggestion__session",
     ).defer("suggestion__body", "suggestion__state_note")
-    if values.get("astate"):
-        qs = qs.filter(state=values["astate"])
-    qs = _inbox_due(qs, values.get("due") or "", today)
     qs = qs.annotate(urgency=URGENCY).order_by(
         "urgency", F("suggestion__reply_due").asc(nulls_last=True), "sign_due", "pk"
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PER_PAGE, counted=counted).get_page(request.GET.get("page"))
     lights = {c.value: str(c.label) for c in WarningColour}
+    astates = {value: str(label) for value, label in A.choices}
+    modes = {value: str(label) for value, label in Assignment.Mode.choices}
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
+    sign = reverse("suggestions:inbox_sign", args=[0]).removesuffix("0/sign/")
     rows = [
         {
             "a": a,
             "s": a.suggestion,
             "url": f"{detail}{a.suggestion_id}/",
+            "sign_url": f"{sign}{a.pk}/sign/",
+            "deputy": a.suggestion.lead_deputy.user.display_name,
+            "category": str(a.suggestion.category) if a.suggestion.category_id else "",
+            "astate": astates.get(a.state, a.state),
+            "mode": modes.get(a.mode, a.mode),
             "warning": (light := a.suggestion.warning(today)),
             "warning_label": lights[light],
             "can_sign": a.state == A.AWAITING_SIGNATURE
