@@ -39,10 +39,12 @@ def visible_filter(user: Person) -> Q:
       column terms come first and the database stops at the first true one, so only the few
       rows outside the grant run the correlated `EXISTS` of the person's own ties;
     - everyone else (a deputy, a unit's clerk or head, a committee member) sees a small part:
-      `pk IN (… UNION ALL …)` of the indexed lookups of their ties, which the database reads as
-      a short list of keys instead of testing every row of the table. At 100,000 suggestions a
-      clerk's count went from a scan of every row with three correlated subqueries each
-      (60-170 ms on SQLite) to about 3 ms.
+      the suggestions they lead or wrote (two indexed columns) or whose id is in one
+      `… UNION ALL …` of the indexed lookups of their other ties. Every term can be read from
+      an index, so the database collects the person's rows instead of testing every row of
+      the table, and a page that narrows further by the same columns (the deputy's own list)
+      still reads its rows by them. At 100,000 suggestions on SQLite a clerk's count went from
+      61 ms (every row, three correlated subqueries each) to 4 ms, a deputy's from 33 to 1.
     """
     from minsheng.people.models import Deputy
 
@@ -70,7 +72,7 @@ def visible_filter(user: Person) -> Q:
         )
         broad = supervised if broad is None else broad | supervised
     if broad is None:
-        return Q(pk__in=_tied_ids(user, units, committees))
+        return led | Q(created_by=user) | Q(pk__in=_tied_ids(user, units, committees))
     return broad | _tied_exists(user, led, units, committees)
 
 
@@ -98,14 +100,12 @@ def _tied_exists(user: Person, led: Q, units: set[int], committees: set[int]) ->
 
 
 def _tied_ids(user: Person, units: set[int], committees: set[int]) -> Any:
-    """The same ties as `_tied_exists`, as one list of suggestion ids (never NULL, so the
-    `IN` stays a plain yes or no)."""
+    """The ties of `_tied_exists` other than leading and writing, as one list of suggestion
+    ids (never NULL, so the `IN` stays a plain yes or no)."""
     from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
 
-    led = Suggestion.objects.filter(lead_deputy__user=user).values("pk")
+    first = CoSigner.objects.filter(deputy__user=user).values("suggestion_id")
     parts = [
-        CoSigner.objects.filter(deputy__user=user).values("suggestion_id"),
-        Suggestion.objects.filter(created_by=user).values("pk"),
         Suggestion.objects.filter(lead_deputy__user=user, merged_into__isnull=False).values(
             "merged_into_id"
         ),
@@ -120,7 +120,7 @@ def _tied_ids(user: Person, units: set[int], committees: set[int]) -> Any:
             ).values("suggestion_id")
         )
     # A compound query's parts may not be ordered (the models' default orderings).
-    return led.order_by().union(*(part.order_by() for part in parts), all=True)
+    return first.order_by().union(*(part.order_by() for part in parts), all=True)
 
 
 def get_suggestion_for_user(user: Person, pk: Any) -> Suggestion:
