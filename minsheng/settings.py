@@ -135,12 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Short queries only: PostgreSQL's JIT compiled a list page's COUNT for about 250 ms to
-    # save a few (docs/performance.md); PG_JIT=true gives it back.
-    if not env_bool("PG_JIT", False):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# Short queries only: PostgreSQL's JIT compiled a list page's COUNT for about 250 ms to save a
+# few (docs/performance.md); PG_JIT=true gives it back.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
