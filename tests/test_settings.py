@@ -95,3 +95,18 @@ def test_every_variable_is_listed_in_env_example():
 def test_settings_module_reloads(monkeypatch):
     # The module is importable on its own (no side effects beyond var/).
     importlib.reload(s)
+
+
+def test_the_wsgi_worker_keeps_the_loaded_app_out_of_the_collector(tmp_path):
+    script = "import gc, minsheng.wsgi; print(gc.get_freeze_count())"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["MINSHENG_VAR_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert int(out) > 10_000
