@@ -137,7 +137,7 @@ class Ties:
         deputy's own list) keeps its own plan."""
         from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
 
-        parts = []
+        parts: list[Any] = []
         columns = Q(created_by=self.user)
         if one_list:
             parts.append(Suggestion.objects.filter(created_by=self.user).values("pk"))

@@ -172,7 +172,7 @@ def _replies_to_sign(user: Person, today: datetime.date) -> list[dict[str, Any]]
     head_units = people.unit_ids(user, ("head",))
     if not head_units:
         return []
-    drafts = (
+    query = (
         Reply.objects.filter(
             assignment__unit_id__in=head_units,
             assignment__state=A.SIGNED,
@@ -185,7 +185,7 @@ def _replies_to_sign(user: Person, today: datetime.date) -> list[dict[str, Any]]
         .defer("suggestion__body", "suggestion__state_note")
         .order_by(F("suggestion__reply_due").asc(nulls_last=True), "pk")[:PER_PAGE]
     )
-    drafts = list(drafts)
+    drafts = list(query)
     lights = {c.value: str(c.label) for c in WarningColour}
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
     # What stops each draft, for all of them at once (not three queries per draft).
