@@ -146,17 +146,27 @@ def generate(n: int, seed: int = 1) -> None:
                 modes = [("lead", picked[0])]
                 if rng.random() < 0.2:
                     modes.append(("joint", picked[1]))
+                a_state = ASSIGNED_STATE[s.state]
+                # The database insists that a signed or replied assignment says when.
+                signed_at = (
+                    s.registered_at + datetime.timedelta(days=9)
+                    if a_state in ("signed", "replied") and s.registered_at
+                    else None
+                )
+                replied_at = s.answered_at if a_state == "replied" else None
                 for mode, unit in modes:
                     plans.append(
                         Assignment(
                             suggestion_id=s.pk,
                             unit_id=unit,
                             mode=mode,
-                            state=ASSIGNED_STATE[s.state],
+                            state=a_state,
                             assigned_on=s.assigned_on,
                             assigned_by=staff,
                             sign_due=s.assigned_on + datetime.timedelta(days=7),
                             adjustment_until=s.assigned_on + datetime.timedelta(days=9),
+                            signed_at=signed_at,
+                            replied_at=replied_at,
                         )
                     )
             Assignment.objects.bulk_create(plans, batch_size=500)

@@ -117,6 +117,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with its commonest widget templates written in Python (same markup):
+# the list pages' filter bars spent more time in per-option templates than in their rows.
+FORM_RENDERER = "minsheng.lib.formrender.FastRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'minsheng.sqlite3'}")
 DATABASES = {
@@ -136,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
+# Short queries only: PostgreSQL's JIT compiled a list page's COUNT for about 250 ms to save a
+# few (docs/performance.md); PG_JIT=true gives it back.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------

@@ -234,9 +234,9 @@ def test_the_database_itself_refuses_to_rewrite_a_sealed_event(journey):
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [target.pk])
-    if connection.vendor == "postgresql":
+    for sql in ("DELETE FROM audit_event WHERE id = %s", "DELETE FROM audit_event"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_event WHERE id = %s", [target.pk])
+            cursor.execute(sql, [target.pk] if "%s" in sql else [])
     assert Event.objects.get(pk=target.pk).note == target.note
     assert verify().ok
 
@@ -294,3 +294,24 @@ def test_the_timeline_and_the_api_still_name_the_unit_of_an_event(client, cast):
     body = client.get(f"/api/v1/suggestions/{s.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     units = {e["action"]: e["unit"] for e in body["events"]}
     assert units["sign"] == str(cast.unit_a) and units["create"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_empties_the_log_and_leaves_the_refusal_in_place(cast):
+    """`manage.py flush` (and the test runner between transactional tests) may empty the log;
+    nothing else may, before or after it."""
+    states.registered(cast)
+    assert Event.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Event.objects.exists()
+    # A row written below the ORM (the cast went with the flush): the refusal is back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_event (subject_type_id, subject_id, at, action, from_state,"
+            " to_state, note, data, content_hash, prev_hash, hash)"
+            " SELECT id, 1, CURRENT_TIMESTAMP, 'x', '', '', '', '{}', '', '', ''"
+            " FROM django_content_type LIMIT 1"
+        )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_event")
+    assert Event.objects.count() == 1

@@ -7,6 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minsheng.people.models import ApiToken
+from minsheng.suggestions import workflow
+from minsheng.suggestions.actions import replies_problems
+from minsheng.suggestions.models import Reply, Suggestion
 from tests import states
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,40 @@ def test_the_api_list_takes_the_same_queries_for_10_and_100_rows(client, cast):
     many, body = api_queries(client, cast.staff, "/api/v1/suggestions?page_size=200")
     assert body["count"] == 100 and len(body["items"]) == 100
     assert many == few
+
+
+def drafts(cast, n, start=0):
+    """n draft replies of unit A waiting for its head: every other one with a joint unit whose
+    opinion is still due, every third one with the contact logged."""
+    made = []
+    for i in range(start, start + n):
+        s = states.handling(cast, title=f"待签{i}", joint=i % 2 == 0)
+        if i % 3 == 0:
+            states.contact(cast, s)
+        workflow.draft_reply(s, by=cast.clerk_a, **states.REPLY)
+        made.append(s)
+    return made
+
+
+def test_the_replies_to_sign_take_the_same_queries_for_2_and_8_drafts(client, cast):
+    drafts(cast, 2)
+    few, response = queries(client, cast.head_a, reverse("suggestions:inbox"))
+    assert len(response.context["to_sign"]) == 2
+    drafts(cast, 6, start=2)
+    many, response = queries(client, cast.head_a, reverse("suggestions:inbox"))
+    assert len(response.context["to_sign"]) == 8
+    assert many == few
+
+
+def test_the_batched_reply_problems_say_what_reply_problems_says(cast):
+    drafts(cast, 6)
+    workflow.submit_joint_opinion(
+        Suggestion.objects.get(title="待签2"), by=cast.clerk_b, text="同意主办单位意见。"
+    )
+    pairs = [
+        (r.suggestion, r.assignment)
+        for r in Reply.objects.select_related("suggestion", "assignment").order_by("pk")
+    ]
+    expected = [workflow.reply_problems(s, a) for s, a in pairs]
+    assert replies_problems(pairs) == expected
+    assert any(expected) and not all(expected) and any(len(p) == 2 for p in expected)

@@ -271,3 +271,22 @@ def test_a_merged_suggestion_says_where_it_went(english, cast):
     assert "内容相同，并案办理。" in staff_html
     deputy_html = page(english, cast.deputy, s).content.decode()
     assert 'data-testid="merged-into"' in deputy_html
+
+
+def test_the_assignment_line_has_chinese_punctuation_in_chinese_only(cast):
+    """Python-built labels take their punctuation from the catalogue: full-width in Chinese,
+    ASCII in English."""
+    from django.utils.translation import override
+
+    from minsheng.audit.models import Event
+    from minsheng.suggestions.views.detail import event_detail
+
+    s = states.assigned(cast, joint=True)
+    event = Event.objects.filter(action="assign", subject_id=s.pk).get()
+    with override("zh-hans"):
+        chinese = event_detail(event)
+    with override("en"):
+        english = event_detail(event)
+    assert "（" in chinese and "、" in chinese
+    assert "（" not in english and "、" not in english
+    assert ", " in english and " (" in english

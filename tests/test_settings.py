@@ -27,12 +27,13 @@ def load_settings(tmp_path, **env):
         "import json, minsheng.settings as s;"
         "print(json.dumps({'debug': s.DEBUG, 'https': s.HTTPS, 'secure': s.SESSION_COOKIE_SECURE,"
         " 'engine': s.DATABASES['default']['ENGINE'], 'key': s.SECRET_KEY,"
-        " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'hasher': s.PASSWORD_HASHERS[0]}))"
+        " 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'hasher': s.PASSWORD_HASHERS[0],"
+        " 'db_options': s.DATABASES['default'].get('OPTIONS', {}).get('options', '')}))"
     )
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG", "HTTPS")
+        if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG", "HTTPS", "PG_JIT")
     }
     full_env.update({"MINSHENG_VAR_DIR": str(tmp_path), **env})
     out = subprocess.run(
@@ -67,6 +68,9 @@ def test_secret_key_is_generated_once_into_var(tmp_path):
 def test_postgres_through_database_url(tmp_path):
     conf = load_settings(tmp_path, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert conf["engine"] == "django.db.backends.postgresql"
+    assert conf["db_options"] == "-c jit=off"  # short queries: no JIT compilation
+    conf = load_settings(tmp_path, DATABASE_URL="postgres://u@127.0.0.1:5432/x", PG_JIT="true")
+    assert conf["db_options"] == ""
 
 
 def test_local_plain_http_switch(tmp_path):
@@ -91,3 +95,18 @@ def test_every_variable_is_listed_in_env_example():
 def test_settings_module_reloads(monkeypatch):
     # The module is importable on its own (no side effects beyond var/).
     importlib.reload(s)
+
+
+def test_the_wsgi_worker_keeps_the_loaded_app_out_of_the_collector(tmp_path):
+    script = "import gc, minsheng.wsgi; print(gc.get_freeze_count())"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["MINSHENG_VAR_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert int(out) > 10_000

@@ -181,3 +181,24 @@ def test_contact_details_are_for_staff_the_deputy_and_the_handling_units(cast):
     for name in ("cosigner", "clerk_b", "supervisor", "committee", "outsider"):
         assert not permissions.can_see_contact_details(getattr(cast, name), s), name
     assert not permissions.can_see_contact_details(AnonymousUser(), s)
+
+
+def test_a_person_without_a_broad_grant_sees_by_their_ties_as_the_row_by_row_test_does(cast):
+    """visible_filter's shapes of the same ties (collected from their indexes in one list or
+    beside two columns, or tested row by row after a broad grant) agree, for every persona
+    without a broad grant, whichever database runs the test."""
+    states.draft(cast, cosign=True)
+    states.merged(cast)
+    states.closed(cast, joint=True)
+    states.handling(cast, separate=True, title="分办的建议")
+    secret = states.assigned(cast, title="涉密建议")
+    Suggestion.objects.filter(pk=secret.pk).update(is_confidential=True)
+    for name in ("deputy", "cosigner", "clerk_a", "head_a", "clerk_b", "head_b", "committee"):
+        user = getattr(cast, name)
+        people.forget_roles(user)
+        ties = permissions.Ties.of(user)
+        seen = set(Suggestion.objects.filter(ties.exists()))
+        assert seen, name
+        assert set(Suggestion.objects.filter(ties.collected(one_list=True))) == seen, name
+        assert set(Suggestion.objects.filter(ties.collected(one_list=False))) == seen, name
+        assert set(Suggestion.objects.visible_to(user)) == seen, name

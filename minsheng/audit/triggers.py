@@ -1,9 +1,11 @@
 """Database triggers that refuse to rewrite the log, below the ORM.
 
-PostgreSQL refuses UPDATE and DELETE of an event; the one UPDATE allowed is the seal, which
+Both databases refuse UPDATE and DELETE of an event; the one UPDATE allowed is the seal, which
 writes the chain columns of a row that has none yet and leaves its content as it was.
-SQLite refuses the same UPDATEs but not DELETE: Django empties tables with DELETE (`flush`,
-which the test runner and the concurrency tests use), and TRUNCATE does not exist there.
+Emptying every table (`manage.py flush`, which the test runner uses between transactional
+tests) is TRUNCATE on PostgreSQL, which row triggers do not see; SQLite has no TRUNCATE and
+empties with DELETE, so there the project's `flush` command (minsheng/audit/management/
+commands/flush.py) lifts the DELETE trigger for the flush's own transaction only.
 Neither stops someone who may drop a trigger (the table's owner); the hash chain catches
 what they do (docs/audit.md)."""
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 TABLE = "audit_event"
 MESSAGE = "The event log is append-only."
+SQLITE_DELETE_TRIGGER = "audit_event_no_delete"
 # Every column but the three the seal writes.
 CONTENT = (
     "id",
@@ -34,6 +37,7 @@ def _changed(op: str) -> str:
 
 
 def create_sql(vendor: str) -> list[str]:
+    """Migration 0003's triggers (SQLite's DELETE trigger came with 0004: create_delete_sql)."""
     if vendor == "postgresql":
         return [
             f"""
@@ -65,6 +69,24 @@ def create_sql(vendor: str) -> list[str]:
     return []
 
 
+def create_delete_sql(vendor: str) -> list[str]:
+    """SQLite's refusal of DELETE, a trigger of its own so that a flush can lift it alone."""
+    if vendor == "sqlite":
+        return [
+            f"""
+            CREATE TRIGGER {SQLITE_DELETE_TRIGGER} BEFORE DELETE ON {TABLE}
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+            """
+        ]
+    return []
+
+
+def drop_delete_sql(vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {SQLITE_DELETE_TRIGGER}"]
+    return []
+
+
 def drop_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
@@ -72,5 +94,5 @@ def drop_sql(vendor: str) -> list[str]:
             "DROP FUNCTION IF EXISTS audit_event_append_only()",
         ]
     if vendor == "sqlite":
-        return ["DROP TRIGGER IF EXISTS audit_event_append_only"]
+        return ["DROP TRIGGER IF EXISTS audit_event_append_only", *drop_delete_sql(vendor)]
     return []

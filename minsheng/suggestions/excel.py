@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -146,6 +147,8 @@ class Labels:
         self.not_signed = _("not signed for yet")
         self.reply = _("Round %(round)s %(unit)s %(category)s %(date)s")
         self.rated = _("Round %(round)s %(unit)s: %(rating)s")
+        self.unit_mode = _("%(unit)s (%(mode)s)")
+        self.separator = pgettext("list separator", ", ")
 
 
 def export_row(
@@ -157,7 +160,10 @@ def export_row(
         assignments = list(s.assignments.exclude(state="cancelled").select_related("unit"))
     replies: list[Reply] = getattr(s, "sent_replies", [])
     cosigners: list[CoSigner] = getattr(s, "listed_cosigners", [])
-    units = "、".join(f"{a.unit}（{labels.mode.get(a.mode, a.mode)}）" for a in assignments)
+    units = labels.separator.join(
+        labels.unit_mode % {"unit": a.unit, "mode": labels.mode.get(a.mode, a.mode)}
+        for a in assignments
+    )
     signed = "；".join(
         f"{a.unit} {_day(a.signed_at) if a.signed_at else labels.not_signed}" for a in assignments
     )

@@ -452,11 +452,27 @@ class Suggestion(models.Model):
                 condition=Q(reply_due_uncertain=True),
                 name="sugg_uncertain_idx",
             ),
-            # Every column visible_filter reads for staff and deputies: a count of what someone
+            # Every column visible_filter reads for a broad grant (staff, supervisors) and the ties
+            # it tests after it (lead deputy, author): a count of what someone
             # may see reads this index, not the wide rows (the body).
             models.Index(
-                fields=["jurisdiction", "state", "lead_deputy", "created_by"],
+                fields=[
+                    "jurisdiction",
+                    "state",
+                    "lead_deputy",
+                    "created_by",
+                    # A supervisor's grant reads these two as well (permissions.visible_filter).
+                    "is_confidential",
+                    "registered_at",
+                ],
                 name="sugg_visible_idx",
+            ),
+            # "The deputy of a merged suggestion sees the one it was merged into": a person's
+            # merged suggestions without reading every row they lead (merges are few).
+            models.Index(
+                fields=["lead_deputy", "merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="sugg_merged_lead_idx",
             ),
         ]
 

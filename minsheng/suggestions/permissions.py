@@ -5,9 +5,12 @@ page, API handler, export and search uses (CONVENTIONS habit 5)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import In
 from django.http import Http404
 
 from minsheng.people import permissions as people
@@ -30,53 +33,146 @@ _BEFORE_REGISTRATION = ("draft", "submitted", "returned", "declined", "withdrawn
 
 
 def visible_filter(user: Person) -> Q:
-    """Who sees which suggestion, as one WHERE clause of indexed columns and EXISTS subqueries.
+    """Who sees which suggestion, as one WHERE clause that never repeats a row (no join of a
+    to-many relation, so no DISTINCT over the wide row; CONVENTIONS habit 17).
 
-    Nothing here joins a to-many relation, so a visible suggestion comes back once without a
-    DISTINCT over its wide row (CONVENTIONS habit 17)."""
-    from minsheng.people.models import Deputy
-    from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
+    Two shapes, for the two kinds of people, because one shape cannot be fast for both:
 
+    - someone with a broad grant (congress staff, a supervisor) sees most of the table: the broad
+      column terms come first and the database stops at the first true one, so only the few
+      rows outside the grant test the person's own ties (`Ties.exists`);
+    - everyone else (a deputy, a unit's clerk or head, a committee member) sees a small part,
+      collected from the indexes of their ties (`Ties.collected`) instead of testing every row
+      of the table. At 100,000 suggestions a clerk's count went from 61 ms to 4 ms on SQLite
+      (every row ran three correlated subqueries) and from 48 ms to 3 ms on PostgreSQL.
+
+    The person's deputy profiles are read first (one indexed look-up), so that someone who is
+    no deputy (most staff and clerks) carries no deputy terms at all.
+    """
     person = people.signed_in(user)
     if person is None:
         return Q(pk__in=[])
-    user = person
-    led = Q(lead_deputy_id__in=Deputy.objects.filter(user=user).values("pk"))
-    if getattr(user, "is_superuser", False):
+    ties = Ties.of(person)
+    if getattr(person, "is_superuser", False):
         # Administrators see everything except other people's unsent drafts.
-        return ~Q(state__in=_PRE_OFFICE) | led | Q(created_by=user)
-    jurisdictions = people.jurisdiction_ids(user)
-    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
-    here = OuterRef("pk")
-    # The broad, cheap terms first: the database stops at the first true one, so a staff
-    # member's rows never run the deputies' subqueries.
-    q = Q(jurisdiction_id__in=staff_j) & ~Q(state__in=_PRE_OFFICE) if staff_j else Q(pk__in=[])
-    q |= (
-        led
-        # An invited co-signer keeps seeing what they were shown, even after refusing.
-        | Q(Exists(CoSigner.objects.filter(suggestion=here, deputy__user=user)))
-        | Q(created_by=user)
-        # 并案: the deputy of a merged suggestion is answered through the one it was merged into.
-        | Q(Exists(Suggestion.objects.filter(merged_into=here, lead_deputy__user=user)))
-    )
-    active = Assignment.objects.filter(suggestion=here).exclude(state="cancelled")
-    units = people.unit_ids(user)
-    if units:
-        q |= Q(Exists(active.filter(unit_id__in=units)))
-    kinds = people.role_kinds(user)
-    if "supervisor" in kinds:
-        q |= (
-            Q(jurisdiction_id__in=jurisdictions)
+        q = ~Q(state__in=_PRE_OFFICE) | Q(created_by=person)
+        return q | Q(lead_deputy_id__in=ties.deputies) if ties.deputies else q
+    jurisdictions = people.jurisdiction_ids(person)
+    staff_j = [j for j in jurisdictions if people.is_staff_of(person, j)]
+    # A broad grant's jurisdiction is compared as an expression (`+ 0`), which no index
+    # answers: the grant covers most rows, and SQLite would otherwise collect them through a
+    # multi-index OR with the person's ties and sort them all for a page of 50, instead of
+    # walking the page's order and stopping at 50.
+    unindexed = F("jurisdiction_id") + 0
+    broad: Q | None = None
+    if staff_j:
+        broad = Q(In(unindexed, staff_j)) & ~Q(state__in=_PRE_OFFICE)
+    if "supervisor" in people.role_kinds(person):
+        supervised = (
+            Q(In(unindexed, list(jurisdictions)))
             & ~Q(state__in=_BEFORE_REGISTRATION)
             & Q(registered_at__isnull=False)
             & Q(is_confidential=False)
         )
-    committees = people.committee_ids(user)
-    if committees:
-        q |= Q(Exists(active.filter(unit__counterpart_committee_id__in=committees))) & Q(
-            is_confidential=False
-        )
-    return q
+        broad = supervised if broad is None else broad | supervised
+    if broad is None:
+        return ties.collected(one_list=connection.vendor == "postgresql")
+    return broad | ties.exists()
+
+
+@dataclass(frozen=True)
+class Ties:
+    """What ties a person to a suggestion besides a broad grant: they lead it (as one of their
+    deputy profiles), co-sign it, wrote it, lead one merged into it, or a unit or committee of
+    theirs has an active assignment on it."""
+
+    user: Any
+    deputies: list[int]
+    units: set[int]
+    committees: set[int]
+
+    @classmethod
+    def of(cls, user: Any) -> Ties:
+        from minsheng.people.models import Deputy
+
+        deputies = list(Deputy.objects.filter(user=user).values_list("pk", flat=True))
+        return cls(user, deputies, people.unit_ids(user), people.committee_ids(user))
+
+    def exists(self) -> Q:
+        """Tested row by row, as correlated EXISTS (after a broad grant has let most rows in)."""
+        from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
+
+        here = OuterRef("pk")
+        q = Q(created_by=self.user)
+        if self.deputies:
+            q |= (
+                Q(lead_deputy_id__in=self.deputies)
+                # An invited co-signer keeps seeing what they were shown, even after refusing.
+                | Q(Exists(CoSigner.objects.filter(suggestion=here, deputy_id__in=self.deputies)))
+                # 并案: a merged suggestion's deputy is answered through the one it went into.
+                | Q(
+                    Exists(
+                        Suggestion.objects.filter(
+                            merged_into=here, lead_deputy_id__in=self.deputies
+                        )
+                    )
+                )
+            )
+        active = Assignment.objects.filter(suggestion=here).exclude(state="cancelled")
+        if self.units:
+            q |= Q(Exists(active.filter(unit_id__in=self.units)))
+        if self.committees:
+            q |= Q(Exists(active.filter(unit__counterpart_committee_id__in=self.committees))) & Q(
+                is_confidential=False
+            )
+        return q
+
+    def collected(self, *, one_list: bool) -> Q:
+        """The same rows, read from the ties' indexes.
+
+        `one_list`: every tie in one `pk IN (… UNION ALL …)`, which PostgreSQL answers with a
+        join (it cannot join through an OR with a subquery: it would test every row). Otherwise
+        the two column ties (lead, author) stay columns beside the `pk IN` of the others, which
+        SQLite reads as one multi-index OR, and a page narrowing by the same columns (the
+        deputy's own list) keeps its own plan."""
+        from minsheng.suggestions.models import Assignment, CoSigner, Suggestion
+
+        parts: list[Any] = []
+        columns = Q(created_by=self.user)
+        if one_list:
+            parts.append(Suggestion.objects.filter(created_by=self.user).values("pk"))
+        if self.deputies:
+            if one_list:
+                parts.append(
+                    Suggestion.objects.filter(lead_deputy_id__in=self.deputies).values("pk")
+                )
+            else:
+                columns |= Q(lead_deputy_id__in=self.deputies)
+            parts.append(
+                CoSigner.objects.filter(deputy_id__in=self.deputies).values("suggestion_id")
+            )
+            parts.append(
+                Suggestion.objects.filter(
+                    lead_deputy_id__in=self.deputies, merged_into__isnull=False
+                ).values("merged_into_id")
+            )
+        active = Assignment.objects.exclude(state="cancelled")
+        if self.units:
+            parts.append(active.filter(unit_id__in=self.units).values("suggestion_id"))
+        if self.committees:
+            parts.append(
+                active.filter(
+                    unit__counterpart_committee_id__in=self.committees,
+                    suggestion__is_confidential=False,
+                ).values("suggestion_id")
+            )
+        if not parts:
+            return columns
+        # Compound parts may not be ordered (the models' default orderings); every part's
+        # column is NOT NULL (or filtered so), so the `IN` stays a plain yes or no.
+        first, *rest = (part.order_by() for part in parts)
+        ids = Q(pk__in=first.union(*rest, all=True) if rest else first)
+        return ids if one_list else columns | ids
 
 
 def get_suggestion_for_user(user: Person, pk: Any) -> Suggestion:

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.audit.models import Event
@@ -84,8 +85,8 @@ def event_detail(event: Event) -> str:
     if event.action == "decline" and data.get("reason") in DeclineReason.values:
         return str(DeclineReason(data["reason"]).label)
     if event.action == "assign":
-        return "、".join(
-            f"{unit[1]}（{Assignment.Mode(unit[2]).label}）"
+        return pgettext("list separator", ", ").join(
+            _("%(unit)s (%(mode)s)") % {"unit": unit[1], "mode": Assignment.Mode(unit[2]).label}
             for unit in data.get("units", [])
             if unit[2] in Assignment.Mode.values
         )
@@ -141,7 +142,9 @@ def _reply_warnings(user: User, s: Suggestion, action: str, form: ActionForm) ->
     found: list[str] = []
     for a in form.assignments:
         for problem in workflow.reply_problems(s, a):
-            found.append(f"{a.unit}：{problem}" if len(form.assignments) > 1 else problem)
+            if len(form.assignments) > 1:
+                problem = _("%(unit)s: %(problem)s") % {"unit": a.unit, "problem": problem}
+            found.append(problem)
     return found
 
 
