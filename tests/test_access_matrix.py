@@ -264,6 +264,10 @@ TABLE: dict[str, list[C]] = {
         C("login 404   404   422   404   404   404   404   404   404   422   404", "POST /supervision/{proposed_item}/act/decide/", data={"decided_on": "2999-01-01"}),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /supervision/{key_item}/act/nonsense/"),
     ],
+    "supervision/documents/<int:pk>/": [
+        C("login ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /supervision/documents/{document}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /supervision/documents/{missing}/"),
+    ],
     "supervision/instructions/<int:pk>/respond/": [
         C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /supervision/instructions/{instruction}/respond/"),
         C("login 403   404   403   422   422   403   403   403   403   403   404", "POST /supervision/instructions/{instruction}/respond/", data={"response": ""}),
@@ -648,7 +652,13 @@ def _supervision_world(cast, handling) -> dict[str, int]:
         kind="internal",
         owner_unit=cast.unit_b,
     )
+    from minsheng.supervision import documents
+
+    pdf = SimpleUploadedFile("决定.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    kind = files.sniff(io.BytesIO(pdf.read()), pdf.name)
+    decision = documents.attach(item, [(pdf, kind)], by=cast.staff)[0]
     return {
+        "document": decision.pk,
         "key_item": item.pk,
         "proposed_item": proposed.pk,
         "internal_item": internal.pk,

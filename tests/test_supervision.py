@@ -422,3 +422,83 @@ def test_a_failed_supervision_form_comes_back_open_with_its_error_summary(client
     html = response.content.decode()
     assert "data-error-summary" in html and 'id="supervision-supervise"' in html
     assert not Record.objects.exists()
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def test_the_councils_decision_and_a_records_papers_are_kept_and_guarded(
+    client, cast, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minsheng.supervision.models import Document
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    s = states.handling(cast)
+    item = _topic(cast, s)
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("supervision:act", args=[item.pk, "decide"]),
+        {
+            "decided_on": timezone.localdate().isoformat(),
+            "expected_version": item.version,
+            "attachments": SimpleUploadedFile("主任会议纪要.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    decision = Document.objects.get()
+    assert decision.key_item == item and decision.record is None
+    assert item.events.filter(action="documents").exists()
+    page = client.get(reverse("supervision:detail", args=[item.pk])).content.decode()
+    assert "主任会议纪要.pdf" in page
+    download = client.get(reverse("supervision:document", args=[decision.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    client.force_login(cast.clerk_b)  # not involved in the item
+    assert client.get(reverse("supervision:document", args=[decision.pk])).status_code == 404
+    # A file that is not what its name says is refused, and nothing is recorded.
+    client.force_login(cast.staff)
+    item.refresh_from_db()
+    response = client.post(
+        reverse("supervision:act", args=[item.pk, "supervise"]),
+        {
+            "kind": "visit",
+            "happened_on": timezone.localdate().isoformat(),
+            "participants": "周晓梅",
+            "notes": "实地察看",
+            "expected_version": item.version,
+            "attachments": SimpleUploadedFile("照片.exe", b"MZ\x90\x00"),
+        },
+    )
+    assert response.status_code == 422
+    assert not Record.objects.exists()
+
+
+def test_a_record_about_a_confidential_suggestion_keeps_its_papers_from_the_committee(
+    cast, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minsheng.suggestions import attachments
+    from minsheng.supervision import documents
+    from minsheng.supervision.views import can_download
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    secret = states.handling(cast, title="涉密", is_confidential=True)
+    item = _decided(cast, states.handling(cast), secret)
+    record = workflow.supervise(
+        item,
+        by=cast.staff,
+        kind=Record.Kind.VISIT,
+        happened_on=timezone.localdate(),
+        participants="周晓梅",
+        notes="涉密",
+        suggestion=secret,
+    )
+    upload = SimpleUploadedFile("纪要.pdf", PDF)
+    kind = attachments.sniff(io.BytesIO(PDF), upload.name)
+    doc = documents.attach(record, [(upload, kind)], by=cast.staff)[0]
+    assert can_download(cast.staff, doc)
+    assert not can_download(cast.committee, doc)

@@ -195,6 +195,18 @@ class AttachmentsField(forms.FileField):
         return accepted
 
 
+def save_upload(row: Any, upload: UploadedFile, kind: FileKind) -> Any:
+    """Fill and save a file row (any model with file, original_name, content_type, size)
+    under a random name; the original name is kept for downloads."""
+    row.original_name = os.path.basename(upload.name or "")[:200] or f"attachment{kind.extension}"
+    row.content_type = kind.content_type
+    row.size = upload.size or 0
+    upload.seek(0)
+    row.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
+    row.save()
+    return row
+
+
 def store(
     suggestion: Suggestion,
     files: Iterable[tuple[UploadedFile, FileKind]],
@@ -205,19 +217,11 @@ def store(
     """Save accepted files under a random name; the original name is kept for downloads."""
     saved = []
     for upload, kind in files:
-        original = os.path.basename(upload.name or "")[:200] or f"attachment{kind.extension}"
-        attachment = Attachment(
-            suggestion=suggestion,
-            reply=reply,
-            original_name=original,
-            content_type=kind.content_type,
-            size=upload.size or 0,
-            uploaded_by=by,
+        saved.append(
+            save_upload(
+                Attachment(suggestion=suggestion, reply=reply, uploaded_by=by), upload, kind
+            )
         )
-        upload.seek(0)
-        attachment.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
-        attachment.save()
-        saved.append(attachment)
     workflow.record_attachments(suggestion, by=by, added=[a.original_name for a in saved])
     return saved
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.audit import log as audit_log
 from minsheng.engine.actions import Action, Attempt, EventRecord, Registry, Rule
-from minsheng.engine.inputs import Check, Choice, Day, Flag, Line, Ref, Text
+from minsheng.engine.inputs import Check, Choice, Day, Files, Flag, Line, Ref, Text
 from minsheng.people.models import Organisation, Role, User
 from minsheng.suggestions.actions import REGISTRY as SUGGESTIONS
 from minsheng.suggestions.actions import SuggestionRef
@@ -84,6 +84,7 @@ KEY_ITEMS: Registry[KeyItem] = Registry(
     lock_row=_lock_key_item,
     other_events={
         "create": gettext_lazy("Proposed as a key item"),
+        "documents": gettext_lazy("Added supervision papers"),
         "responded": gettext_lazy("The unit responded to an instruction"),
     },
 )
@@ -109,6 +110,7 @@ SUGGESTIONS.other_events.update(
         "instruct": gettext_lazy("Supervision instruction given"),
         "responded": gettext_lazy("The unit responded to an instruction"),
         "key_item": gettext_lazy("Chosen for key supervision"),
+        "documents": gettext_lazy("Added supervision papers"),
     }
 )
 
@@ -180,6 +182,15 @@ def _channel_for_reminders(values: Mapping[str, Any], attempt: Try) -> str | Non
     return None
 
 
+def _attachments() -> Any:
+    from minsheng.suggestions.attachments import AttachmentsField
+
+    return AttachmentsField()
+
+
+# Papers of a record or of the council's decision (page only; stored after the action).
+FILES = Files("attachments", field=_attachments)
+
 RECORD_INPUTS = (
     Choice(
         "kind",
@@ -204,6 +215,7 @@ RECORD_INPUTS = (
         blank=gettext_lazy("Say who took part."),
     ),
     Text("notes", label=gettext_lazy("Notes"), rows=4, blank=gettext_lazy("Write what was done.")),
+    FILES,
     Ref(
         "unit",
         label=gettext_lazy("Unit concerned"),
@@ -214,6 +226,8 @@ RECORD_INPUTS = (
         doc="The unit (id) the supervision concerned.",
     ),
 )
+
+
 RECORD_CHECKS = (
     Check("channel", _channel_for_reminders),
     _not_in_future("happened_on", gettext_lazy("The date cannot be in the future.")),
@@ -329,6 +343,7 @@ KEY_ITEMS.declare(
                 help=gettext_lazy("Such as 常办字〔2027〕3号."),
             ),
             Text("note", label=gettext_lazy("Note"), rows=2, required=False),
+            FILES,
         ),
         checks=(Check("decided_on", _decided_by),),
     ),

@@ -285,6 +285,41 @@ class Record(models.Model):
         return f"{self.get_kind_display()} {self.happened_on}"
 
 
+def document_path(instance: Document, filename: str) -> str:
+    return f"supervision/{instance.key_item_id or 'records'}/{filename}"
+
+
+class Document(models.Model):
+    """A file of supervision: the council's decision on a key item, or a record's papers
+    (minutes, photos). Checked by content as every upload is (`suggestions.attachments`)."""
+
+    key_item = models.ForeignKey(
+        KeyItem, models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    record = models.ForeignKey(
+        Record, models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    file = models.FileField(upload_to=document_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision document")
+        verbose_name_plural = _("supervision documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key_item__isnull=False) | Q(record__isnull=False),
+                name="document_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class InstructionQuerySet(models.QuerySet["Instruction"]):
     def open(self) -> InstructionQuerySet:
         return self.filter(state=Instruction.State.OPEN)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("instructions/<int:pk>/respond/", views.respond, name="respond"),
+    path("documents/<int:pk>/", views.document, name="document"),
     path(
         "suggestion/<int:pk>/act/<str:action>/",
         views.act_on_suggestion,

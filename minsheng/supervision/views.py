@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +25,13 @@ from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions import permissions as suggestion_perms
 from minsheng.suggestions.models import Assignment, Suggestion, WarningColour
-from minsheng.supervision import lights, workflow
+from minsheng.supervision import documents, lights, workflow
 from minsheng.supervision import permissions as perms
 from minsheng.supervision.actions import INSTRUCTIONS, KEY_ITEMS, ON_SUGGESTIONS
 from minsheng.supervision.forms import KeyItemForm
 from minsheng.supervision.lights import key_items_with_counts
 from minsheng.supervision.models import (
+    Document,
     Instruction,
     KeyItem,
     Record,
@@ -196,9 +197,9 @@ def _detail(
         .select_related("unit", "issued_by", "responded_by", "suggestion")
     )
     records = list(
-        item.records.filter(perms.about_seen(user)).select_related(
-            "unit", "recorded_by", "suggestion"
-        )
+        item.records.filter(perms.about_seen(user))
+        .select_related("unit", "recorded_by", "suggestion")
+        .prefetch_related("documents")
     )
     respond_forms = {}
     for row in instructions:
@@ -233,6 +234,7 @@ def _detail(
             "supervisors": item.supervisors.select_related("user", "tier"),
             "instructions": instructions,
             "records": records,
+            "decision_documents": item.documents.filter(record__isnull=True).order_by("pk"),
             "events": events,
             "actions": _actions(
                 KEY_ITEMS,
@@ -261,7 +263,9 @@ def _post_action(
     user: User = request.user  # type: ignore[assignment]
     if action not in registry.actions:
         raise Http404("No such action.")
-    form = ActionForm(request.POST, registry=registry, obj=obj, user=user, action=action)
+    form = ActionForm(
+        request.POST, request.FILES, registry=registry, obj=obj, user=user, action=action
+    )
     if not form.is_valid():
         seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
         refused = registry.refusal(action, user, obj, seen)
@@ -271,10 +275,13 @@ def _post_action(
         return form, "", 422
     version = form.cleaned_data.get("expected_version") if registry.versioned else None
     try:
-        typed(obj, by=user, expected_version=version, **form.workflow_kwargs())
+        result = typed(obj, by=user, expected_version=version, **form.workflow_kwargs())
     except WorkflowError as error:
         form.add_error(None, error.message)
         return form, error.message, error.status
+    uploads = form.cleaned_data.get("attachments")
+    if uploads and isinstance(result, (KeyItem, Record)):
+        documents.attach(result, uploads, by=user)
     messages.success(request, _("Done: %(action)s.") % {"action": registry[action].label})
     return None
 
@@ -399,6 +406,7 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
         Record.objects.filter(suggestion=s)
         .filter(Q(key_item__isnull=True) | Q(key_item__in=[i.pk for i in items]))
         .select_related("unit", "recorded_by")
+        .prefetch_related("documents")
     )
     if failed is not None and failed.registry is not ON_SUGGESTIONS:
         failed = None
@@ -414,3 +422,38 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
         .select_related("user", "tier")
         .order_by("tier__number"),
     }
+
+
+def can_download(user: User, document: Document) -> bool:
+    """A decision's papers with the key item; a record's with the record (its key item, and
+    the suggestion it concerns)."""
+    if document.record_id is None:
+        return KeyItem.objects.visible_to(user).filter(pk=document.key_item_id or 0).exists()
+    record = document.record
+    assert record is not None
+    if record.suggestion_id is not None and not (
+        Suggestion.objects.visible_to(user).filter(pk=record.suggestion_id).exists()
+    ):
+        return False
+    if record.key_item_id is not None:
+        return KeyItem.objects.visible_to(user).filter(pk=record.key_item_id).exists()
+    return True
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    found = Document.objects.select_related("record").filter(pk=pk).first()
+    if found is None or not can_download(user, found):
+        raise Http404("No such document.")
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
