@@ -502,3 +502,24 @@ def test_a_record_about_a_confidential_suggestion_keeps_its_papers_from_the_comm
     doc = documents.attach(record, [(upload, kind)], by=cast.staff)[0]
     assert can_download(cast.staff, doc)
     assert not can_download(cast.committee, doc)
+
+
+def test_a_committee_members_home_shows_counterpart_units_lit_and_the_latest_supervision(
+    client, cast
+):
+    s = states.handling(cast)
+    from minsheng.suggestions.models import Suggestion as S
+
+    S.objects.filter(pk=s.pk).update(reply_due=d("2000-01-03"), warn_from=d("2000-01-01"))
+    workflow.supervise(
+        s,
+        by=cast.committee,
+        kind=Record.Kind.INQUIRY,
+        happened_on=timezone.localdate(),
+        participants="何静",
+        notes="询问进度",
+    )
+    client.force_login(cast.committee)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="home-units"' in html and cast.unit_a.name in html
+    assert 'data-testid="home-activity"' in html

@@ -169,3 +169,40 @@ def test_the_warning_board_and_key_items_page_link_to_the_overview_and_packs(cli
     client.force_login(cast.deputy)
     body = client.get(reverse("supervision:warnings")).content.decode()
     assert reverse("supervision:packs") not in body
+
+
+def test_the_latest_activity_keeps_the_words_of_acts_about_a_confidential_suggestion(client, cast):
+    from django.utils import timezone
+
+    from minsheng.supervision import workflow as supervision
+    from minsheng.supervision.models import Record
+    from tests import states
+
+    secret = states.handling(cast, title="涉密", is_confidential=True)
+    public = states.handling(cast, title="公开")
+    item = supervision.propose(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        title="专题",
+        year=2026,
+        suggestions=[secret, public],
+        lead_unit=cast.unit_a,
+    )
+    item = supervision.decide(item, by=cast.staff, decided_on=timezone.localdate())
+    supervision.instruct(
+        item, by=cast.staff, unit=cast.unit_a, text="涉密批示词句", suggestion=secret
+    )
+    supervision.supervise(
+        item,
+        by=cast.staff,
+        kind=Record.Kind.VISIT,
+        happened_on=timezone.localdate(),
+        participants="周晓梅",
+        notes="公开督办词句",
+        suggestion=public,
+    )
+    client.force_login(cast.committee)
+    html = client.get("/supervision/overview/").content.decode()
+    assert "公开督办词句" in html and "涉密批示词句" not in html
+    client.force_login(cast.staff)
+    assert "涉密批示词句" in client.get("/supervision/overview/").content.decode()

@@ -165,7 +165,7 @@ def _overdue(visible: SuggestionQuerySet, today: datetime.date) -> list[Suggesti
     return rows
 
 
-def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
+def latest_activity(user: User, visible: SuggestionQuerySet, limit: int = 0) -> list[Event]:
     """The latest supervision acts: on the key items this person sees, and on the suggestions
     they see outside any key item (a key item's act is logged on its suggestion too: shown once)."""
     types = ContentType.objects.get_for_models(KeyItem, Suggestion)
@@ -184,7 +184,7 @@ def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
             )
         )
         .select_related("actor")
-        .order_by("-at", "-pk")[: LATEST * 3]
+        .order_by("-at", "-pk")[: (limit or LATEST) * 3]
     )
     seen: set[tuple[str, Any]] = set()
     found = []
@@ -206,7 +206,7 @@ def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
             else SUGGESTIONS.timeline_label(event.action, data)
         )
         found.append(event)
-        if len(found) == LATEST:
+        if len(found) == (limit or LATEST):
             break
     # The subjects' titles: two queries, whatever the number of events.
     item_ids = {e.subject_id for e in found if e.on_key_item}  # type: ignore[attr-defined]
@@ -226,7 +226,29 @@ def _activity(user: User, visible: SuggestionQuerySet) -> list[Event]:
             titles[(False, s.pk)] = f"{s.display_number} {s.title}"
     for e in found:
         e.subject_title = titles.get((e.on_key_item, e.subject_id), "")  # type: ignore[attr-defined]
+    _hide_unseen_words(user, found)
     return found
+
+
+def _hide_unseen_words(user: User, events: list[Event]) -> None:
+    """A key item's act about a suggestion this person may not see (an instruction or record
+    about a confidential one) is listed without its words, as on the key item's page."""
+    from minsheng.supervision.models import Record
+
+    types = ContentType.objects.get_for_models(Instruction, Record)
+    wanted: dict[int, set[int]] = {types[Instruction].pk: set(), types[Record].pk: set()}
+    for e in events:
+        if e.part_type_id in wanted and e.part_id is not None:
+            wanted[e.part_type_id].add(e.part_id)
+    instructions = wanted[types[Instruction].pk]
+    records = wanted[types[Record].pk]
+    seen = perms.seen_parts(
+        perms.instructions_visible_to(user).filter(pk__in=instructions) if instructions else [],
+        Record.objects.filter(perms.about_seen(user), pk__in=records) if records else [],
+    )
+    for e in events:
+        if e.part_type_id in wanted and (e.part_type_id, e.part_id) not in seen:
+            e.note = ""
 
 
 def build(user: User, today: datetime.date, session_id: int | None = None) -> Overview:
@@ -279,5 +301,5 @@ def build(user: User, today: datetime.date, session_id: int | None = None) -> Ov
         units=_units(user, visible, today),
         items=items,
         overdue=_overdue(visible, today),
-        activity=_activity(user, visible),
+        activity=latest_activity(user, visible),
     )

@@ -3,6 +3,8 @@ members, staff, units)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,13 +50,30 @@ def supervision_panels(request: HttpRequest) -> list[Panel]:
         .warning(WarningColour.RED, today)
         .count()
     )
-    if not items and not to_answer and not overdue:
+    units_lit: list[Any] = []
+    activity: list[Any] = []
+    if kinds & {"supervisor", "committee"}:
+        from minsheng.suggestions.models import Suggestion
+        from minsheng.supervision import lights
+        from minsheng.supervision.overview import latest_activity
+
+        # Their counterpart units (committee) or every unit (leaders) with lights, and the
+        # latest supervision they may see.
+        units_lit = list(lights.units_with_warnings(user, today)[:5])  # type: ignore[arg-type]
+        activity = latest_activity(user, Suggestion.objects.visible_to(user), limit=4)  # type: ignore[arg-type]
+    if not items and not to_answer and not overdue and not units_lit and not activity:
         return []
     return [
         Panel(
             _("Supervision"),
             "supervision/panels/home.html",
-            {"items": items, "to_answer": to_answer, "overdue": overdue},
+            {
+                "items": items,
+                "to_answer": to_answer,
+                "overdue": overdue,
+                "units": units_lit,
+                "activity": activity,
+            },
             order=30,
             role="supervision",
         )
