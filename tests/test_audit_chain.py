@@ -143,7 +143,10 @@ def test_renumbered_rows_are_caught(journey):
     """Closing a gap by renumbering the rows after it breaks their chain hashes."""
     gone = seq_row(3)
     tamper("DELETE FROM audit_event WHERE id = %s", [gone.pk])
-    tamper("UPDATE audit_event SET seq = seq - 1 WHERE seq > 3")
+    # In two steps: a single "seq = seq - 1" collides with the unique seq on PostgreSQL when it
+    # happens to update a row before the one below it has moved.
+    tamper("UPDATE audit_event SET seq = seq + 1000000 WHERE seq > 3")
+    tamper("UPDATE audit_event SET seq = seq - 1000001 WHERE seq > 1000000")
     problem = verify().problem
     assert problem.kind == LINK_BROKEN and problem.seq == 3
 
