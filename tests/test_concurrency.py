@@ -247,6 +247,37 @@ def _double_post_api(cast: Any) -> dict[str, Any]:
     return {"answers": answers, "ids": list(Suggestion.objects.values_list("pk", flat=True))}
 
 
+def _reminders_twice(cast: Any) -> dict[str, Any]:
+    """Two servers running the reminders at the same moment: each message is recorded once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from minsheng.notifications import reminders
+    from minsheng.notifications.models import Notification
+    from tests import states
+
+    states.assigned(cast)
+    now = None
+    planned = 0
+    for n in range(40):  # the first morning something is due
+        day = timezone.localdate() + datetime.timedelta(days=n)
+        now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+        planned = reminders.plan(now).sent
+        if planned:
+            break
+    before = Notification.objects.count()
+    summaries: list[Any] = []
+    outcomes = _race([lambda: summaries.append(reminders.run(now)) for _ in range(2)])
+    return {
+        "outcomes": outcomes,
+        "planned": planned,
+        "sent": sum(x.sent for x in summaries),
+        "created": Notification.objects.count() - before,
+        "again": reminders.run(now).sent,
+    }
+
+
 SCENARIOS = {
     "register_many": _register_many,
     "register_same": _register_same,
@@ -256,6 +287,7 @@ SCENARIOS = {
     "merge_crossed": _merge_crossed,
     "double_post_page": _double_post_page,
     "double_post_api": _double_post_api,
+    "reminders_twice": _reminders_twice,
 }
 
 
@@ -364,6 +396,15 @@ def test_concurrent_api_posts_with_one_idempotency_key_create_one_suggestion(req
 
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+@concurrent
+def test_two_reminder_runs_at_once_record_each_message_once(request):
+    result = _run(request, "reminders_twice")
+    assert result["outcomes"] == ["ok", "ok"]
+    assert result["planned"] > 0
+    assert result["sent"] == result["created"] == result["planned"]
+    assert result["again"] == 0
 
 
 @concurrent

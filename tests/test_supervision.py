@@ -523,3 +523,28 @@ def test_a_committee_members_home_shows_counterpart_units_lit_and_the_latest_sup
     html = client.get(reverse("home")).content.decode()
     assert 'data-testid="home-units"' in html and cast.unit_a.name in html
     assert 'data-testid="home-activity"' in html
+
+
+def test_instruction_clocks_follow_the_official_calendar(cast):
+    # Given Monday 28 September 2026: 7 days end on 5 October, inside the National Day holiday,
+    # so the instruction is due on Thursday 8 October, the first working day after it.
+    assert deadlines.instruction_due(d("2026-09-28"), False, RULES, CAL).date == d("2026-10-08")
+    item = _decided(cast, states.handling(cast))
+    row = workflow.instruct(
+        item, by=cast.staff, unit=cast.unit_a, text="请办理。", on=d("2026-09-28")
+    )
+    assert row.due == d("2026-10-08")
+    # Five working days back from 8 October skip the holiday and land on 23 September, before
+    # the instruction was given: it is yellow from its first day.
+    assert deadlines.yellow_from(row.due, RULES, CAL).date == d("2026-09-23")
+    assert row.warn_from == d("2026-09-28")
+    assert row.warning(d("2026-10-07")) == WarningColour.YELLOW
+    assert row.warning(d("2026-10-09")) == WarningColour.RED
+    # Given on Monday 28 December 2026, due on 4 January 2027: a year whose official holidays
+    # are not entered yet, so the date could still move.
+    late = workflow.instruct(
+        item, by=cast.staff, unit=cast.unit_a, text="请办理。", on=d("2026-12-28")
+    )
+    assert late.due == d("2026-12-31")  # cleared by the year's clearance day
+    nextyear = deadlines.instruction_due(d("2026-12-31"), False, RULES, CAL)
+    assert (nextyear.date, nextyear.uncertain) == (d("2027-01-07"), True)
