@@ -59,6 +59,20 @@ def append(
     return event
 
 
+def append_record(record: Any) -> Event:
+    """The engine registries' `append` hook: log one `EventRecord` (`minsheng.engine`)."""
+    return append(
+        record.obj,
+        part=record.part,
+        actor=record.by,
+        action=record.action,
+        from_state=record.from_state,
+        to_state=record.to_state,
+        note=record.note,
+        data=dict(record.data),
+    )
+
+
 def _type_label(type_id: int | None, pk: int | None) -> str | None:
     if type_id is None or pk is None:
         return None

@@ -89,16 +89,7 @@ def display_date(day: datetime.date) -> str:
 
 def append_event(record: EventRecord) -> Event:
     """The one place a suggestion's event row is written (the hash-chained audit log)."""
-    return audit_log.append(
-        record.obj,
-        part=record.part,
-        actor=record.by,
-        action=record.action,
-        from_state=record.from_state,
-        to_state=record.to_state,
-        note=record.note,
-        data=dict(record.data),
-    )
+    return audit_log.append_record(record)
 
 
 def lock_suggestion(pk: int) -> Suggestion:

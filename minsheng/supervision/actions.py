@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.audit import log as audit_log
-from minsheng.engine.actions import Action, Attempt, EventRecord, Registry, Rule
+from minsheng.engine.actions import Action, Attempt, Registry, Rule
 from minsheng.engine.inputs import Check, Choice, Day, Files, Flag, Line, Ref, Text
 from minsheng.people.models import Organisation, Role, User
 from minsheng.suggestions.actions import REGISTRY as SUGGESTIONS
@@ -47,19 +47,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def append_event(record: EventRecord) -> Any:
-    return audit_log.append(
-        record.obj,
-        part=record.part,
-        actor=record.by,
-        action=record.action,
-        from_state=record.from_state,
-        to_state=record.to_state,
-        note=record.note,
-        data=dict(record.data),
-    )
-
-
 def _notify(obj: Any, event: Any) -> None:
     supervision_changed.send(sender=type(obj), obj=obj, event=event)
 
@@ -79,7 +66,7 @@ def _lock_suggestion(pk: int) -> Suggestion:
 KEY_ITEMS: Registry[KeyItem] = Registry(
     model=KeyItem,
     capacities=perms.capacities,
-    append=append_event,
+    append=audit_log.append_record,
     notify=_notify,
     lock_row=_lock_key_item,
     other_events={
@@ -91,7 +78,7 @@ KEY_ITEMS: Registry[KeyItem] = Registry(
 ON_SUGGESTIONS: Registry[Suggestion] = Registry(
     model=Suggestion,
     capacities=perms.suggestion_capacities,
-    append=append_event,
+    append=audit_log.append_record,
     notify=_notify,
     lock_row=_lock_suggestion,
     versioned=False,
@@ -99,7 +86,7 @@ ON_SUGGESTIONS: Registry[Suggestion] = Registry(
 INSTRUCTIONS: Registry[Instruction] = Registry(
     model=Instruction,
     capacities=perms.instruction_capacities,
-    append=append_event,
+    append=audit_log.append_record,
     notify=_notify,
 )
 
