@@ -124,6 +124,9 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("API list", "/api/v1/suggestions", bearer),
         ("API detail", f"/api/v1/suggestions/{f.detail_id}", bearer),
         ("assignment meeting", "/suggestions/assign/", cookie("staff")),
+        ("key items", "/supervision/", cookie("staff")),
+        ("warning board", "/supervision/warnings/", cookie("staff")),
+        ("supervision overview", "/supervision/overview/", cookie("staff")),
     ]
 
 

@@ -16,7 +16,13 @@ from django.db.models.functions import Coalesce
 
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
-from minsheng.suggestions.models import Assignment, Suggestion, WarningColour, warning_q
+from minsheng.suggestions.models import (
+    Assignment,
+    Suggestion,
+    WarningColour,
+    in_handling_q,
+    warning_q,
+)
 from minsheng.supervision import permissions as perms
 from minsheng.supervision.models import Instruction, KeyItem, KeyItemSuggestion, clock_q
 
@@ -76,31 +82,56 @@ def scope_units(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.handling_units().filter(q)
 
 
-def units_with_warnings(user: User, today: datetime.date) -> QuerySet[Organisation]:
+def units_with_warnings(
+    user: User,
+    today: datetime.date,
+    *,
+    limit: int | None = None,
+    visible: Any = None,
+    scope: Any = None,
+) -> list[Organisation]:
     """The units in this person's scope with a red or yellow suggestion (of those the person
-    sees, counted where the unit answers: lead or separate) or an overdue instruction, worst
-    first; each with `red`, `yellow` and `instructions_red`."""
-    visible = Suggestion.objects.visible_to(user)
-    answering = (
-        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
+    sees, or of `visible`, counted where the unit answers: lead or separate) or an overdue
+    instruction, worst first; each with `red`, `yellow`, `open` and `instructions_red`.
+
+    Two grouped passes (the answering assignments in handling, the overdue instructions)
+    rather than a subquery per unit and colour: at 10,000 suggestions the board took 300 ms."""
+    visible = Suggestion.objects.visible_to(user) if visible is None else visible
+    units: Any = (scope_units(user) if scope is None else scope).values("pk")
+    rows = (
+        Assignment.objects.filter(unit__in=units, suggestion__in=visible.values("pk"))
         .exclude(state="cancelled")
         .exclude(mode=Assignment.Mode.JOINT)
-    )
-
-    def per_unit(colour: str) -> Any:
-        return _count(answering.filter(warning_q(colour, today, "suggestion__")), "unit")
-
-    open_instr = Instruction.objects.filter(unit=OuterRef("pk"), state=Instruction.State.OPEN)
-    return (
-        scope_units(user)
+        .filter(in_handling_q("suggestion__"))
+        .order_by()
+        .values("unit_id")
         .annotate(
-            red=per_unit(WarningColour.RED),
-            yellow=per_unit(WarningColour.YELLOW),
-            instructions_red=_count(open_instr.filter(due__lt=today), "unit"),
+            red=Count("pk", filter=warning_q(WarningColour.RED, today, "suggestion__")),
+            yellow=Count("pk", filter=warning_q(WarningColour.YELLOW, today, "suggestion__")),
+            open=Count("pk"),
         )
-        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
-        .order_by("-red", "-yellow", "sort_order", "name")
     )
+    counts: dict[int, Any] = {row["unit_id"]: row for row in rows}
+    late = dict(
+        Instruction.objects.filter(unit__in=units, state=Instruction.State.OPEN, due__lt=today)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    lit = {pk for pk, row in counts.items() if row["red"] or row["yellow"]} | set(late)
+    # The scope's units in one query (a few dozen), whether or not any is lit.
+    found = [u for u in Organisation.objects.filter(pk__in=units) if u.pk in lit]
+    for unit in found:
+        row = counts.get(unit.pk, {})
+        unit.red = row.get("red", 0)  # type: ignore[attr-defined]
+        unit.yellow = row.get("yellow", 0)  # type: ignore[attr-defined]
+        unit.open = row.get("open", 0)  # type: ignore[attr-defined]
+        unit.instructions_red = late.get(unit.pk, 0)  # type: ignore[attr-defined]
+    found.sort(
+        key=lambda u: (-u.red, -u.yellow, -u.instructions_red, u.sort_order, u.name)  # type: ignore[attr-defined]
+    )
+    return found[:limit] if limit else found
 
 
 def key_items_with_warnings(user: User, today: datetime.date) -> Any:
@@ -139,7 +170,7 @@ def board(user: User, today: datetime.date) -> Board:
     """The whole warning board, as its page and the API show it."""
     return Board(
         today=today,
-        units=list(units_with_warnings(user, today)[:UNITS_SHOWN]),
+        units=units_with_warnings(user, today, limit=UNITS_SHOWN),
         items=list(key_items_with_warnings(user, today)[:ITEMS_SHOWN]),
         overdue_instructions=list(overdue_instructions(user, today)[:INSTRUCTIONS_SHOWN]),
         year_end_open=year_end_open(user, today),

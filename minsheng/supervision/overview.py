@@ -119,28 +119,10 @@ def _count_of(rows: Any, group: str) -> Any:
 
 
 def _units(user: User, visible: SuggestionQuerySet, today: datetime.date) -> list[Organisation]:
-    answering = (
-        Assignment.objects.filter(unit=OuterRef("pk"), suggestion__in=visible.values("pk"))
-        .exclude(state=Assignment.State.CANCELLED)
-        .exclude(mode=Assignment.Mode.JOINT)
-    )
-    late_orders = Instruction.objects.filter(
-        unit=OuterRef("pk"), state=Instruction.State.OPEN, due__lt=today
-    )
-    return list(
-        scope_units(user)
-        .annotate(
-            red=_count_of(
-                answering.filter(warning_q(WarningColour.RED, today, "suggestion__")), "unit"
-            ),
-            yellow=_count_of(
-                answering.filter(warning_q(WarningColour.YELLOW, today, "suggestion__")), "unit"
-            ),
-            open=_count_of(answering.filter(suggestion__state__in=IN_HANDLING_STATES), "unit"),
-            instructions_red=_count_of(late_orders, "unit"),
-        )
-        .filter(Q(red__gt=0) | Q(yellow__gt=0) | Q(instructions_red__gt=0))
-        .order_by("-red", "-yellow", "-instructions_red", "sort_order", "name")[:TOP_UNITS]
+    from minsheng.supervision import lights
+
+    return lights.units_with_warnings(
+        user, today, limit=TOP_UNITS, visible=visible, scope=scope_units(user)
     )
 
 

@@ -59,7 +59,7 @@ def supervision_panels(request: HttpRequest) -> list[Panel]:
 
         # Their counterpart units (committee) or every unit (leaders) with lights, and the
         # latest supervision they may see.
-        units_lit = list(lights.units_with_warnings(user, today)[:5])  # type: ignore[arg-type]
+        units_lit = lights.units_with_warnings(user, today, limit=5)  # type: ignore[arg-type]
         activity = latest_activity(user, Suggestion.objects.visible_to(user), limit=4)  # type: ignore[arg-type]
     if not items and not to_answer and not overdue and not units_lit and not activity:
         return []
