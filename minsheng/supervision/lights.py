@@ -63,20 +63,21 @@ def key_items_with_counts(user: User, today: datetime.date) -> Any:
     )
 
 
-def scope_units(user: User) -> QuerySet[Organisation]:
+def scope_units(user: User, *, own_units: bool = True) -> QuerySet[Organisation]:
     """The units whose warnings this person follows: staff and leaders every handling unit of
-    their congress, committee members their counterpart units, clerks and heads their own."""
+    their congress, committee members their counterpart units, and (with `own_units`) clerks
+    and heads their own. The overview ranks the same scope without the person's own units."""
     jurisdictions = people.jurisdiction_ids(user)
     staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
-    q = Q(pk__in=[])
-    if staff_j or user.is_superuser:
-        q |= Q(jurisdiction_id__in=staff_j) if staff_j else Q()
+    q = Q() if user.is_superuser else Q(pk__in=[])
+    if staff_j:
+        q |= Q(jurisdiction_id__in=staff_j)
     if people.supervisor_tiers(user):
         q |= Q(jurisdiction_id__in=jurisdictions)
     committees = people.committee_ids(user)
     if committees:
         q |= Q(counterpart_committee_id__in=committees)
-    units = people.unit_ids(user)
+    units = people.unit_ids(user) if own_units else set()
     if units:
         q |= Q(pk__in=units)
     return Organisation.objects.handling_units().filter(q)

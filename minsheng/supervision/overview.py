@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from minsheng.audit.models import Event
 from minsheng.people import permissions as people
@@ -71,20 +70,10 @@ def may_see_overview(user: User) -> bool:
 
 def scope_units(user: User) -> QuerySet[Organisation]:
     """The units this person's overview ranks: staff and supervisors every handling unit of
-    their congresses, committee members their counterpart units."""
-    jurisdictions = people.jurisdiction_ids(user)
-    q = Q(pk__in=[])
-    if user.is_superuser:
-        q = Q()
-    staff_j = [j for j in jurisdictions if people.is_staff_of(user, j)]
-    if staff_j:
-        q |= Q(jurisdiction_id__in=staff_j)
-    if people.supervisor_tiers(user):
-        q |= Q(jurisdiction_id__in=jurisdictions)
-    committees = people.committee_ids(user)
-    if committees:
-        q |= Q(counterpart_committee_id__in=committees)
-    return Organisation.objects.handling_units().filter(q)
+    their congresses, committee members their counterpart units (not their own unit)."""
+    from minsheng.supervision import lights
+
+    return lights.scope_units(user, own_units=False)
 
 
 @dataclass
@@ -108,14 +97,6 @@ class Overview:
     @property
     def max_unit_red(self) -> int:
         return max([u.red for u in self.units] + [1])  # type: ignore[attr-defined]
-
-
-def _count_of(rows: Any, group: str) -> Any:
-    return Coalesce(
-        Subquery(rows.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
 
 
 def _units(user: User, visible: SuggestionQuerySet, today: datetime.date) -> list[Organisation]:
