@@ -28,6 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minsheng.engine import inputs as declared_inputs
 from minsheng.engine.errors import Conflict, NotAllowed, WorkflowError
@@ -198,20 +199,14 @@ class Attempt(Generic[M]):
         """Raise the refusal, in the order the person can do something about it: who they
         are, what they saw, the state, the sub-object, the action's own rules (without the
         `offered` ones unless `strict`)."""
-        action, obj = self.action, self.obj
+        action, obj, words = self.action, self.obj, self.registry.words
         if not self.caps & action.who:
-            raise NotAllowed(_("You may not do this on this suggestion."))
+            raise NotAllowed(str(words.not_allowed))
         if expected_version is not None and expected_version != obj.version:  # type: ignore[attr-defined]
-            raise Conflict(
-                _(
-                    "Someone else changed this suggestion while you were looking at it. "
-                    "Reload the page and try again."
-                )
-            )
+            raise Conflict(str(words.stale))
         if obj.state not in action.sources:  # type: ignore[attr-defined]
             raise Conflict(
-                _("This cannot be done while the suggestion is “%(state)s”.")
-                % {"state": obj.get_state_display()}  # type: ignore[attr-defined]
+                str(words.wrong_state) % {"state": obj.get_state_display()}  # type: ignore[attr-defined]
             )
         if action.subject is not None:
             self.subject = action.subject.choose(self, pick)
@@ -260,6 +255,18 @@ class EventRecord:
     part: Any = None
 
 
+@dataclass(frozen=True)
+class Words:
+    """The refusals every action of a registry shares, in the words of its kind of record."""
+
+    not_allowed: Label = gettext_lazy("You may not do this on this suggestion.")
+    stale: Label = gettext_lazy(
+        "Someone else changed this suggestion while you were looking at it. "
+        "Reload the page and try again."
+    )
+    wrong_state: Label = gettext_lazy("This cannot be done while the suggestion is “%(state)s”.")
+
+
 @dataclass
 class Registry(Generic[M]):
     """The actions of one model, with what the runner needs to know about that model."""
@@ -277,6 +284,7 @@ class Registry(Generic[M]):
     # supervision record on a suggestion): its events are logged on the row, but the row's
     # version is not bumped, so its own people's open forms do not go stale.
     versioned: bool = True
+    words: Words = field(default_factory=Words)
 
     def declare(self, *actions: Action) -> None:
         for action in actions:

@@ -14,13 +14,15 @@ over the inputs with its message, attached to one field. From the declaration:
   the same rules in the same words.
 
 Kinds: `Text` (a textarea), `Line` (one line), `Choice`, `Flag` (a checkbox, or a yes/no
-radio), `Day` (a date), `Ref` (one object among `options`), `Files` (page only). An app adds a
+radio), `Day` (a date), `Number` (a whole or decimal number within bounds), `Ref` (one object
+among `options`), `Refs` (several of them), `Files` (page only). An app adds a
 composite kind by subclassing `Input` (the assignment plan: several page fields, one API list).
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -235,6 +237,49 @@ class Day(Input):
         return datetime.date
 
 
+@dataclass(frozen=True, kw_only=True)
+class Number(Input):
+    """A number between `minimum` and `maximum` (whole unless `decimal_places`): the page and
+    the runner refuse one outside the bounds with the same words."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+    decimal_places: int = 0
+    # The refusal for a value outside the bounds ("%(min)s", "%(max)s" may be used).
+    bounds: Label = ""
+
+    def form_field(self, attempt: Attempt[Any]) -> forms.Field:
+        if self.decimal_places:
+            return forms.DecimalField(
+                required=self.required, decimal_places=self.decimal_places, max_digits=14
+            )
+        return forms.IntegerField(required=self.required)
+
+    def api_type(self) -> Any:
+        return decimal.Decimal if self.decimal_places else int
+
+    def _out_of_bounds(self) -> str:
+        if self.bounds:
+            return str(self.bounds) % {"min": self.minimum, "max": self.maximum}
+        if self.minimum is not None and self.maximum is not None:
+            message = _("“%(field)s” must be between %(min)s and %(max)s.")
+        elif self.minimum is not None:
+            message = _("“%(field)s” must be at least %(min)s.")
+        else:
+            message = _("“%(field)s” must be at most %(max)s.")
+        return message % {"field": self.label, "min": self.minimum, "max": self.maximum}
+
+    def refusal(self, value: Any, attempt: Attempt[Any]) -> str | None:
+        found = super().refusal(value, attempt)
+        if found or value is None:
+            return found
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            return self._out_of_bounds()
+        return None
+
+
 class _ObjectChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def __init__(self, *args: Any, describe: Callable[[Any], str], **kwargs: Any) -> None:
         self.describe = describe
@@ -290,6 +335,59 @@ class Ref(Input):
         if not self.options(attempt).filter(pk=pk).exists():
             return self._unknown(pk)
         return None
+
+
+class _ObjectsChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, describe: Callable[[Any], str], **kwargs: Any) -> None:
+        self.describe = describe
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.describe(obj)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refs(Ref):
+    """Several objects among `options(attempt)`: checkboxes on the page, a list of ids in the
+    API, resolved through the same options."""
+
+    required: bool = False
+    empty: Any = ()
+
+    def form_field(self, attempt: Attempt[Any]) -> forms.Field:
+        return _ObjectsChoice(
+            queryset=self.options(attempt),
+            required=self.required,
+            describe=self.describe,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def api_type(self) -> Any:
+        return list[Id]
+
+    def from_form(self, cleaned: Mapping[str, Any], attempt: Attempt[Any]) -> Any:
+        return list(cleaned.get(self.name) or ())
+
+    def from_api(self, value: Any, attempt: Attempt[Any]) -> Any:
+        wanted = list(dict.fromkeys(value or ()))
+        found = {obj.pk: obj for obj in self.options(attempt).filter(pk__in=wanted)}
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise Invalid(self._unknown(", ".join(str(pk) for pk in missing)))
+        return [found[pk] for pk in wanted]
+
+    def is_blank(self, value: Any) -> bool:
+        return not value
+
+    def refusal(self, value: Any, attempt: Attempt[Any]) -> str | None:
+        if self.required and self.is_blank(value):
+            return str(self.blank or _("“%(field)s” is required.") % {"field": self.label})
+        pks = [getattr(obj, "pk", obj) for obj in value or ()]
+        if not pks:
+            return None
+        known = set(self.options(attempt).filter(pk__in=pks).values_list("pk", flat=True))
+        missing = [pk for pk in pks if pk not in known]
+        return self._unknown(", ".join(str(pk) for pk in missing)) if missing else None
 
 
 @dataclass(frozen=True, kw_only=True)
