@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("minsheng.suggestions.urls")),
     path("supervision/", include("minsheng.supervision.urls")),
+    path("ledger/", include("minsheng.ledger.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -226,6 +226,29 @@ TABLE: dict[str, list[C]] = {
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     # Supervision: staff, the people named or leading (tier 2), committee members over a unit
     # involved, the units involved; a unit's internal item is its own and the office's.
+    "ledger/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/?format=xlsx&status=lagging"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/?year=nonsense&unit=99999999999999999999&sort=evil"),
+    ],
+    "ledger/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/new/"),
+        C("login 403   403   ok    403   403   404   404   403   403   ok    404", "GET /ledger/new/?parent={ledger_item}"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/new/", data={"kind": "practical"}),
+    ],
+    "ledger/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/{ledger_item}/"),
+        C("login 404   404   ok    404   404   ok    ok    ok    ok    ok    404", "GET /ledger/{duty_item}/"),
+    ],
+    "ledger/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/{ledger_item}/act/report/"),
+        C("login 403   403   422   422   422   404   404   403   403   422   404", "POST /ledger/{ledger_item}/act/report/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/{ledger_item}/act/nonsense/"),
+    ],
+    "ledger/evidence/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/evidence/{evidence}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/evidence/{missing}/"),
+    ],
     "supervision/": [
         C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /supervision/"),
     ],
@@ -318,6 +341,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/suggestions/<int:suggestion_id>/supervision/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{handling}/supervision/nonsense"),
+    ],
+    "api/v1/ledger/items/<int:item_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/items/{ledger_item}/actions/nonsense"),
     ],
     "api/v1/key-items/<int:key_item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
@@ -420,6 +446,42 @@ TABLE: dict[str, list[C]] = {
     # leader and unit_a's counterpart committee; {proposed_item} by the office only;
     # {internal_item} (unit_b's) by unit_b and the office. The outsider is staff elsewhere, so
     # proposes in their own congress. (`?internal` only tells the two POST cases apart.)
+    "GET /api/v1/ledger/items": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/items"),
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/items?status=lagging&sort=title"),
+    ],
+    "POST /api/v1/ledger/items": [
+        C("401   403   403   201   403   403   403   403   403   403   201   201", "POST /api/v1/ledger/items", json={"kind": "practical", "title": "新项目", "year": 2026, "starts_on": "2026-03-01"}),
+        C("401   403   403   422   403   403   403   403   403   403   422   422", "POST /api/v1/ledger/items?bad", json={"kind": "practical", "title": "新项目", "year": 2026, "starts_on": "2026-03-01", "milestones": "2026-04-01 | 选址 | 40"}),
+    ],
+    "GET /api/v1/ledger/items/{item_id}": [
+        C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}"),
+        C("401   404   404   ok    404   404   ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/items/{duty_item}"),
+    ],
+    "GET /api/v1/ledger/items/{item_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}/actions"),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/report": [
+        C("401   403   403   ok    ok    ok    404   404   403   403   ok    404", "POST /api/v1/ledger/items/{ledger_item}/actions/report", json={"on": "{today}", "percent": 20, "narrative": "进展"}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/request_change": [
+        C("401   403   403   ok    ok    ok    404   404   403   403   ok    404", "POST /api/v1/ledger/items/{ledger_item}/actions/request_change", json={"title": "新标题", "reason": "调整"}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/approve_change": [
+        C("401   403   403   409   403   403   404   404   403   403   403   404", "POST /api/v1/ledger/items/{ledger_item}/actions/approve_change", json={}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/reject_change": [
+        C("401   403   403   409   403   403   404   404   403   403   403   404", "POST /api/v1/ledger/items/{ledger_item}/actions/reject_change", json={"note": "不同意"}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/withdraw_change": [
+        C("401   403   403   403   403   403   404   404   403   403   403   404", "POST /api/v1/ledger/items/{ledger_item}/actions/withdraw_change", json={}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/stop": [
+        C("401   404   404   ok    404   404   403   403   403   403   ok    404", "POST /api/v1/ledger/items/{duty_item}/actions/stop", json={"note": "停止"}),
+    ],
+    "POST /api/v1/ledger/items/{item_id}/actions/resume": [
+        C("401   404   404   409   404   404   403   403   403   403   409   404", "POST /api/v1/ledger/items/{duty_item}/actions/resume", json={}),
+    ],
     "GET /api/v1/key-items": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/key-items"),
     ],
@@ -667,6 +729,42 @@ def _supervision_world(cast, handling) -> dict[str, int]:
     }
 
 
+def _ledger_world(cast) -> dict[str, int]:
+    """A practical-matter project of unit_a with a progress report and its evidence, and a
+    law-enforcement inspection of unit_b (deputies see practical-matter projects only)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from minsheng.ledger import workflow as ledger
+
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=30)
+    practical = ledger.create_item(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        kind="practical",
+        title="民生实事",
+        year=start.year,
+        starts_on=start,
+        responsible_unit=cast.unit_a,
+    )
+    update = ledger.report(practical, by=cast.clerk_a, on=today, percent=10, narrative="开工")
+    pdf = SimpleUploadedFile("照片.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    kind = files.sniff(io.BytesIO(pdf.read()), pdf.name)
+    evidence = ledger.attach_evidence(update, [(pdf, kind)], by=cast.clerk_a)[0]
+    inspection = ledger.create_item(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        kind="inspection",
+        title="执法检查",
+        year=start.year,
+        starts_on=start,
+        responsible_unit=cast.unit_b,
+    )
+    return {"ledger_item": practical.pk, "duty_item": inspection.pk, "evidence": evidence.pk}
+
+
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     import datetime
@@ -728,6 +826,7 @@ def world(cast, settings, tmp_path) -> World:
         "contact": ContactLog.objects.filter(suggestion=answered).first().pk,
         "suggestion_type": ContentType.objects.get_for_model(Suggestion).pk,
         **_supervision_world(cast, handling),
+        **_ledger_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

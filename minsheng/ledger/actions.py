@@ -185,25 +185,33 @@ def _current(name: str) -> Any:
 # What a change request may change, in the order the form shows it. The same inputs describe
 # a new item's plan (`forms.ItemForm` reuses their labels).
 CHANGE_INPUTS = (
-    Line("title", label=gettext_lazy("Title"), initial=_current("title")),
+    Line("title", label=gettext_lazy("Title"), api_default=None, initial=_current("title")),
     Text(
         "description",
         label=gettext_lazy("Description"),
         required=False,
         rows=3,
+        api_default=None,
         initial=_current("description"),
     ),
-    Day("starts_on", label=gettext_lazy("Starts on"), initial=_current("starts_on")),
+    Day(
+        "starts_on",
+        label=gettext_lazy("Starts on"),
+        api_default=None,
+        initial=_current("starts_on"),
+    ),
     Day(
         "ends_on",
         label=gettext_lazy("Planned end"),
         required=False,
+        api_default=None,
         initial=_current("ends_on"),
     ),
     Choice(
         "pace",
         label=gettext_lazy("710 class"),
         choices=LedgerItem.Pace.choices,
+        api_default=None,
         initial=_current("pace"),
     ),
     Ref(
@@ -213,6 +221,7 @@ CHANGE_INPUTS = (
         options=_units,
         describe=_unit_name,
         unknown=gettext_lazy("Unit %(id)s is not a handling unit of this congress."),
+        api_default=None,
         initial=_current("responsible_unit"),
     ),
     Line(
@@ -220,6 +229,7 @@ CHANGE_INPUTS = (
         label=gettext_lazy("Responsible person"),
         required=False,
         max_length=60,
+        api_default=None,
         initial=_current("responsible_person"),
     ),
     Line(
@@ -227,6 +237,7 @@ CHANGE_INPUTS = (
         label=gettext_lazy("Lead leader"),
         required=False,
         max_length=60,
+        api_default=None,
         initial=_current("lead_leader"),
     ),
     Line(
@@ -234,6 +245,7 @@ CHANGE_INPUTS = (
         label=gettext_lazy("Leader in charge"),
         required=False,
         max_length=60,
+        api_default=None,
         initial=_current("leader_in_charge"),
     ),
     Refs(
@@ -242,6 +254,7 @@ CHANGE_INPUTS = (
         options=_units,
         describe=_unit_name,
         unknown=gettext_lazy("Unit %(id)s is not a handling unit of this congress."),
+        api_default=None,
         initial=_current("co_units"),
     ),
     Number(
@@ -250,12 +263,14 @@ CHANGE_INPUTS = (
         required=False,
         minimum=0,
         decimal_places=2,
+        api_default=None,
         initial=_current("budget"),
     ),
     Line(
         "location",
         label=gettext_lazy("Location"),
         required=False,
+        api_default=None,
         initial=_current("location"),
     ),
     Text(
@@ -269,6 +284,7 @@ CHANGE_INPUTS = (
             "the weights add up to 100."
         ),
         doc="One milestone per line: `YYYY-MM-DD | title | weight`; weights add up to 100.",
+        api_default=None,
         initial=_current("milestones"),
     ),
 )

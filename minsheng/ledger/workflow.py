@@ -337,7 +337,10 @@ def request_change(
     expected_version: int | None = None,
     **values: Any,
 ) -> ChangeRequest:
-    """Ask to change the item; only what differs from today's values is kept."""
+    """Ask to change the item; only what differs from today's values is kept. A value left
+    out or None keeps today's (so the API may send only what changes; a blank page field for a
+    date or the budget keeps it too)."""
+    values = {name: value for name, value in values.items() if value is not None}
     unknown = set(values) - set(CHANGEABLE)
     if unknown:
         raise Invalid(_("These cannot be changed: %(names)s.") % {"names": ", ".join(unknown)})

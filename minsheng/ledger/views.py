@@ -1,0 +1,442 @@
+"""Ledger pages: the list with its filters and export, one item with its milestones, progress
+chart, reports, change requests and history, entering an item, and the item's actions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minsheng.engine.errors import WorkflowError
+from minsheng.engine.forms import ActionForm
+from minsheng.ledger import excel, workflow
+from minsheng.ledger import permissions as perms
+from minsheng.ledger.actions import ITEMS, LABELS
+from minsheng.ledger.forms import ItemForm
+from minsheng.ledger.models import (
+    ChangeRequest,
+    Evidence,
+    LedgerItem,
+    LedgerItemQuerySet,
+    ProgressUpdate,
+    Status,
+)
+from minsheng.people import permissions as people
+from minsheng.people.models import Organisation, User
+from minsheng.suggestions.models import WarningColour
+
+PAGE_SIZE = 50
+WARNING_LABELS = dict(WarningColour.choices)
+STATUS_LABELS = dict(Status.choices)
+SORTS: dict[str, tuple[Any, ...]] = {
+    # Items with no deadline left (done, stopped) come last.
+    "due": (F("due").asc(nulls_last=True), "pk"),
+    "-progress": ("-progress", "pk"),
+    "progress": ("progress", "pk"),
+    "title": ("title", "pk"),
+    "new": ("-pk",),
+}
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    year: int | None = None
+    unit: int | None = None
+    status: str = ""
+    warning: str = ""
+    pace: str = ""
+    q: str = ""
+    top: bool = False
+    sort: str = "due"
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list (the filter bar opens on phones then)."""
+        return bool(
+            self.kind or self.year or self.unit or self.status or self.warning or self.pace
+        ) or bool(self.q or self.top)
+
+    @classmethod
+    def from_query(cls, get: Any) -> Filters:
+        found = cls()
+        kind = get.get("kind", "")
+        found.kind = kind if kind in LedgerItem.Kind.values else ""
+        year = get.get("year", "")
+        found.year = int(year) if year.isdigit() and len(year) == 4 else None
+        unit = get.get("unit", "")
+        found.unit = int(unit) if unit.isdigit() and len(unit) < 12 else None
+        status = get.get("status", "")
+        found.status = status if status in Status.values else ""
+        warning = get.get("warning", "")
+        found.warning = warning if warning in ("red", "yellow", "green") else ""
+        pace = get.get("pace", "")
+        found.pace = pace if pace in LedgerItem.Pace.values else ""
+        found.q = get.get("q", "").strip()[:100]
+        found.top = get.get("top") == "1"
+        sort = get.get("sort", "due")
+        found.sort = sort if sort in SORTS else "due"
+        return found
+
+    def apply(self, rows: LedgerItemQuerySet, today: datetime.date) -> QuerySet[LedgerItem]:
+        if self.kind:
+            rows = rows.filter(kind=self.kind)
+        if self.year:
+            rows = rows.filter(year=self.year)
+        if self.unit:
+            rows = rows.filter(responsible_unit_id=self.unit)
+        if self.status:
+            rows = rows.status(self.status, today)
+        if self.warning:
+            rows = rows.warning(self.warning, today)
+        if self.pace:
+            rows = rows.filter(pace=self.pace)
+        if self.q:
+            rows = rows.filter(title__icontains=self.q)
+        if self.top:
+            rows = rows.filter(parent__isnull=True)
+        return rows.order_by(*SORTS[self.sort])
+
+
+def _rows(user: User, filters: Filters, today: datetime.date) -> QuerySet[LedgerItem]:
+    return filters.apply(
+        LedgerItem.objects.visible_to(user).select_related("responsible_unit", "parent"), today
+    )
+
+
+def prepare(items: list[LedgerItem], today: datetime.date) -> None:
+    """What a row shows, computed once in Python (no lookups in the template)."""
+    for item in items:
+        item.shown_status = item.status(today)  # type: ignore[attr-defined]
+        item.status_label = STATUS_LABELS[item.shown_status]  # type: ignore[attr-defined]
+        item.light = item.warning(today)  # type: ignore[attr-defined]
+        item.light_label = WARNING_LABELS.get(item.light, "")  # type: ignore[attr-defined]
+        item.kind_label = item.get_kind_display()  # type: ignore[attr-defined]
+        item.unit_name = item.responsible_unit.name if item.responsible_unit else ""  # type: ignore[attr-defined]
+        item.parent_title = item.parent.title if item.parent else ""  # type: ignore[attr-defined]
+        item.shown_due = None if item.is_stopped else item.due  # type: ignore[attr-defined]
+
+
+def _can_enter(user: User) -> int | None:
+    """The congress this person enters items for (staff), or None."""
+    for j in sorted(people.jurisdiction_ids(user)):
+        if perms.can_create(user, j):
+            return j
+    return None
+
+
+@login_required
+@require_GET
+def items(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    filters = Filters.from_query(request.GET)
+    rows = _rows(user, filters, today)
+    if request.GET.get("format") == "xlsx":
+        return excel.export_response(rows, today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    prepare(shown, today)
+    jurisdictions = people.jurisdiction_ids(user)
+    units = Organisation.objects.handling_units().filter(jurisdiction_id__in=jurisdictions)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "ledger/items.html",
+        {
+            "page": page,
+            "items": shown,
+            "filters": filters,
+            "kinds": LedgerItem.Kind.choices,
+            "statuses": Status.choices,
+            "paces": LedgerItem.Pace.choices,
+            "warnings": [(c, WARNING_LABELS[c]) for c in ("red", "yellow", "green")],
+            "units": units.only("pk", "name"),
+            "sorts": [
+                ("due", _("Next deadline")),
+                ("-progress", _("Most progress")),
+                ("progress", _("Least progress")),
+                ("title", _("Title")),
+                ("new", _("Newest")),
+            ],
+            "query": query.urlencode(),
+            "can_enter": _can_enter(user) is not None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    parent = None
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    if parent_id:
+        parent = perms.get_item_for_user(user, parent_id)
+    jurisdiction_id = parent.jurisdiction_id if parent else _can_enter(user)
+    if jurisdiction_id is None or not perms.can_create(user, jurisdiction_id):
+        raise PermissionDenied(_("Only congress staff enter items in the ledger."))
+    form = ItemForm(request.POST or None, jurisdiction_id=jurisdiction_id, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            item = workflow.create_item(
+                by=user,
+                jurisdiction_id=jurisdiction_id,
+                parent=parent,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                year=data["year"],
+                source=data["source"],
+                source_note=data["source_note"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                pace=data["pace"],
+                responsible_unit=data["responsible_unit"],
+                responsible_person=data["responsible_person"],
+                lead_leader=data["lead_leader"],
+                leader_in_charge=data["leader_in_charge"],
+                co_units=data["co_units"],
+                owner=data["owner"],
+                budget=data["budget"],
+                location=data["location"],
+                weight=data.get("weight") or 1,
+                milestones=data["milestones"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The item is entered in the ledger."))
+            return redirect("ledger:detail", item.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ledger/new.html", {"form": form, "parent": parent}, status=status)
+
+
+@dataclass
+class ActionView:
+    name: str
+    label: str
+    form: ActionForm
+    url: str
+    open: bool = False
+    confirm: str = ""
+    danger: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+def _actions(item: LedgerItem, user: User, failed: ActionForm | None) -> list[ActionView]:
+    found = []
+    for name in ITEMS.offered(user, item):
+        form = (
+            failed
+            if failed is not None and failed.action == name
+            else ActionForm(registry=ITEMS, obj=item, user=user, action=name)
+        )
+        declared = ITEMS[name]
+        found.append(
+            ActionView(
+                name=name,
+                label=str(declared.label),
+                form=form,
+                url=reverse("ledger:act", args=[item.pk, name]),
+                open=form is failed,
+                confirm=str(declared.confirm),
+                danger=declared.danger,
+                problems=ITEMS.problems(name, user, item),
+            )
+        )
+    return found
+
+
+def chart(updates: list[ProgressUpdate], item: LedgerItem) -> dict[str, Any] | None:
+    """The progress chart as SVG coordinates (drawn by the template, no script): the reported
+    percent over time, from the start to the planned end or the last report."""
+    if not updates:
+        return None
+    start = item.starts_on
+    end = max([item.ends_on or start, updates[-1].on, start + datetime.timedelta(days=1)])
+    span = (end - start).days or 1
+    width, height = 600, 200
+
+    def x(day: datetime.date) -> float:
+        return round(40 + (day - start).days / span * (width - 60), 1)
+
+    def y(percent: int) -> float:
+        return round(height - 30 - percent / 100 * (height - 50), 1)
+
+    points = [(x(start), y(0))] + [(x(u.on), y(u.percent)) for u in updates]
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{px},{py}" for px, py in points),
+        "dots": [
+            {"x": x(u.on), "y": y(u.percent), "label": f"{u.on.isoformat()} {u.percent}%"}
+            for u in updates
+        ],
+        "grid": [{"y": y(p), "label": f"{p}%"} for p in (0, 50, 100)],
+        "start": start,
+        "end": end,
+        "end_x": x(end),
+        "milestones": [
+            {"x": x(m.due), "label": f"{m.due.isoformat()} {m.title}"}
+            for m in item.milestones.all()
+            if start <= m.due <= end
+        ],
+    }
+
+
+def _history(item: LedgerItem) -> list[Any]:
+    events = list(item.events.select_related("actor").order_by("at", "pk"))
+    for event in events:
+        event.label = ITEMS.timeline_label(event.action, event.data)
+        changes = (event.data or {}).get("changes") or {}
+        event.changes = [  # type: ignore[attr-defined]
+            {"field": str(LABELS.get(name, name)), "before": c["before"], "after": c["after"]}
+            for name, c in changes.items()
+            if isinstance(c, dict) and "before" in c
+        ]
+    return events
+
+
+def _detail(
+    request: HttpRequest,
+    item: LedgerItem,
+    *,
+    failed: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    milestones = list(item.milestones.all())
+    updates = list(
+        item.updates.select_related("by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
+        )
+    )
+    children = list(
+        LedgerItem.objects.visible_to(user)
+        .filter(parent=item)
+        .select_related("responsible_unit", "parent")
+        .order_by("pk")
+    )
+    prepare(children, today)
+    hidden_children = item.children.count() - len(children)
+    prepare([item], today)
+    requests = list(
+        item.change_requests.select_related("requested_by", "decided_by").order_by(
+            "-requested_at", "-pk"
+        )
+    )
+    for row in requests:
+        row.rows = [  # type: ignore[attr-defined]
+            {"field": str(LABELS.get(name, name)), "before": c["before"], "after": c["after"]}
+            for name, c in row.changes.items()
+        ]
+    for m in milestones:
+        m.late = m.done_on is None and m.due < today  # type: ignore[attr-defined]
+    return render(
+        request,
+        "ledger/detail.html",
+        {
+            "item": item,
+            "milestones": milestones,
+            "updates": list(reversed(updates)),
+            "chart": chart(updates, item),
+            "children": children,
+            "hidden_children": hidden_children,
+            "requests": requests,
+            "pending": next((r for r in requests if r.state == ChangeRequest.State.PENDING), None),
+            "co_units": list(item.co_units.order_by("sort_order", "name")),
+            "events": _history(item),
+            "actions": _actions(item, user, failed),
+            "can_add_child": perms.can_create(user, item.jurisdiction_id)
+            and not item.updates.exists(),
+            "page_error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, perms.get_item_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    item = perms.get_item_for_user(user, pk)
+    typed = workflow.ACTIONS.get(action)
+    if typed is None or action not in ITEMS.actions:
+        raise Http404("No such action.")
+    form = ActionForm(
+        request.POST, request.FILES, registry=ITEMS, obj=item, user=user, action=action
+    )
+    if not form.is_valid():
+        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
+        refused = ITEMS.refusal(action, user, item, seen)
+        if refused is not None:
+            if refused.status == 403:
+                raise PermissionDenied(refused.message)
+            form.add_error(None, refused.message)
+            return _detail(request, item, failed=form, error=refused.message, status=refused.status)
+        return _detail(request, item, failed=form, status=422)
+    try:
+        result = typed(
+            item,
+            by=user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            **form.workflow_kwargs(),
+        )
+    except WorkflowError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message) from None
+        form.add_error(None, error.message)
+        item = perms.get_item_for_user(user, pk)
+        return _detail(request, item, failed=form, error=error.message, status=error.status)
+    uploads = form.cleaned_data.get("evidence")
+    if uploads and isinstance(result, ProgressUpdate):
+        workflow.attach_evidence(result, uploads, by=user)
+    messages.success(request, _("Done: %(action)s.") % {"action": ITEMS[action].label})
+    return redirect("ledger:detail", item.pk)
+
+
+def can_download(user: User, evidence: Evidence) -> bool:
+    return LedgerItem.objects.visible_to(user).filter(pk=evidence.item_id).exists()
+
+
+@login_required
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    found = Evidence.objects.filter(pk=pk).first()
+    if found is None or not can_download(user, found):
+        raise Http404("No such file.")
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
