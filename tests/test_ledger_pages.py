@@ -101,7 +101,7 @@ def test_odd_filters_answer_a_page_not_an_error(client, cast):
     assert client.get(reverse("ledger:items"), odd).status_code == 200
 
 
-# --- entering an item -----------------------------------------------------------------------------
+# --- entering an item ----------------------------------------------------------------------------
 
 
 def test_staff_enter_an_item_and_a_bad_plan_is_a_field_error(client, cast):
@@ -156,7 +156,7 @@ def test_units_do_not_enter_items(client, cast):
     assert client.get(reverse("ledger:new")).status_code == 403
 
 
-# --- the item page ---------------------------------------------------------------------------------
+# --- the item page -------------------------------------------------------------------------------
 
 
 def test_the_unit_reports_progress_with_evidence(client, cast, settings, tmp_path):
@@ -257,7 +257,7 @@ def test_a_stale_form_is_refused_with_the_ledger_words(client, cast):
     assert "Someone else changed this ledger item" in response.content.decode()
 
 
-# --- API ------------------------------------------------------------------------------------------
+# --- API -----------------------------------------------------------------------------------------
 
 
 def test_the_api_enters_lists_and_reports(client, cast):
