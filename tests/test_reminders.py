@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 6, 1)  # a Monday; the Dragon Boat Festival (19 June) falls inside
 DAYS = [ON + datetime.timedelta(days=n) for n in range(30)]
 SUPERVISION_KINDS = {"instruction_due_soon", "instruction_overdue", "instructions_year_end"}
+# The ledger's kinds have their own days in test_ledger_notifications.py.
+LEDGER_KINDS = {"ledger_due_soon", "ledger_lagging"}
 
 
 def _at(day, **kw):
@@ -109,7 +111,7 @@ def test_a_month_of_reminders_day_by_day(cast, month):
     # supervision kinds have their own month in test_supervision_notifications.py).
     assert {kind for people in expected.values() for kind, _n, _s in people} == {
         r.kind.name for r in reminders.REMINDERS
-    } - SUPERVISION_KINDS
+    } - SUPERVISION_KINDS - LEDGER_KINDS
     for day in DAYS:
         with states.frozen(day):
             first = reminders.run()
