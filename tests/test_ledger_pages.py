@@ -57,7 +57,7 @@ def api(client, user, method, path, body=None):
     return call(path, **kwargs)
 
 
-# --- the list ------------------------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------------------------
 
 
 def test_the_list_filters_by_status_and_unit_and_exports_the_same_rows(client, cast):
@@ -101,7 +101,7 @@ def test_odd_filters_answer_a_page_not_an_error(client, cast):
     assert client.get(reverse("ledger:items"), odd).status_code == 200
 
 
-# --- entering an item ----------------------------------------------------------------------------
+# --- entering an item --------------------------------------------------------------------------
 
 
 def test_staff_enter_an_item_and_a_bad_plan_is_a_field_error(client, cast):
@@ -156,7 +156,7 @@ def test_units_do_not_enter_items(client, cast):
     assert client.get(reverse("ledger:new")).status_code == 403
 
 
-# --- the item page -------------------------------------------------------------------------------
+# --- the item page -----------------------------------------------------------------------------
 
 
 def test_the_unit_reports_progress_with_evidence(client, cast, settings, tmp_path):
@@ -257,7 +257,7 @@ def test_a_stale_form_is_refused_with_the_ledger_words(client, cast):
     assert "Someone else changed this ledger item" in response.content.decode()
 
 
-# --- API -----------------------------------------------------------------------------------------
+# --- API ---------------------------------------------------------------------------------------
 
 
 def test_the_api_enters_lists_and_reports(client, cast):
@@ -345,3 +345,20 @@ def test_bad_api_reports_get_a_reason(client, cast, body, status):
     )
     assert response.status_code == status
     assert response.json()["detail"]
+
+
+# --- home --------------------------------------------------------------------------------------
+
+
+def test_home_shows_changes_to_approve_and_items_to_move(client, cast):
+    lagging = make(cast, title="滞后的项目")
+    workflow.request_change(lagging, by=cast.clerk_a, reason="顺延", location="青川市")
+    client.force_login(cast.staff)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="ledger-to-approve"' in page and "滞后的项目" in page
+    assert 'data-testid="ledger-lagging"' in page
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="ledger-to-report"' in page
+    client.force_login(cast.clerk_b)
+    assert "滞后的项目" not in client.get(reverse("home")).content.decode()

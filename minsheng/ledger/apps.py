@@ -7,4 +7,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledgers")
 
     def ready(self) -> None:
-        from minsheng.ledger import actions  # noqa: F401  (timeline words)
+        from minsheng.ledger import (
+            actions,  # noqa: F401  (timeline words)
+            panels,  # noqa: F401  (home-page panel)
+        )
