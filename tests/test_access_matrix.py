@@ -57,7 +57,7 @@ pytestmark = pytest.mark.django_db
 COLUMNS = ("anonymous", *PERSONAS)
 HEADER = "anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd"
 
-# --- the table --------
+# --- the table ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -235,6 +235,16 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/new/"),
         C("login 403   403   ok    403   403   404   404   403   403   ok    404", "GET /ledger/new/?parent={ledger_item}"),
         C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/new/", data={"kind": "practical"}),
+    ],
+    "ledger/import/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/import/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/import/"),
+    ],
+    "ledger/import/confirm/": [
+        C("login 403   403   302   403   403   403   403   403   403   302   302", "POST /ledger/import/confirm/", data={"token": "nonsense", "choice": "all"}),
+    ],
+    "ledger/import/template.xlsx": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/import/template.xlsx"),
     ],
     "ledger/<int:pk>/": [
         C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/{ledger_item}/"),
@@ -651,7 +661,7 @@ TABLE: dict[str, list[C]] = {
 # fmt: on
 
 
-# --- the world the URLs are filled from --------
+# --- the world the URLs are filled from --------------------------------------------------------
 
 
 @dataclass
@@ -834,7 +844,7 @@ def world(cast, settings, tmp_path) -> World:
     return World(ids)
 
 
-# --- walking the URLconf and the schema --------
+# --- walking the URLconf and the schema --------------------------------------------------------
 
 
 def normal(route: str) -> str:
@@ -944,7 +954,7 @@ def test_rows_are_well_formed_and_each_case_reaches_its_route(world):
     assert not problems, "\n".join(problems)
 
 
-# --- running the matrix --------
+# --- running the matrix ------------------------------------------------------------------------
 
 LOGIN = "/login/"
 ADMIN_LOGIN = "/admin/login/"

@@ -230,7 +230,7 @@ def test_the_walk_reaches_offered_and_refused_actions_for_every_kind_of_person(c
     assert seen == {"deputy", "cosigner", "staff", "clerk_a", "head_b"}
 
 
-# --- the rating drift in separate handling ----------------------------------------------------
+# --- the rating drift in separate handling -----------------------------------------------------
 
 
 def test_after_unit_a_answers_round_two_the_page_asks_which_reply_and_rates_that_one(client, cast):

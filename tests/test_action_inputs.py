@@ -27,7 +27,7 @@ def _form(s, user, name, data=None):
     return ActionForm(data, suggestion=s, user=user, action=name)
 
 
-# --- the same fields everywhere ------------------------------------------------------------
+# --- the same fields everywhere ----------------------------------------------------------------
 
 
 def test_every_declared_input_is_a_page_field_and_an_api_field(cast):
@@ -69,7 +69,7 @@ def test_the_page_form_carries_the_declared_labels_help_and_choices(cast):
     assert not form.fields["note"].required
 
 
-# --- the same refusal, in the same words, from the page and from the function -----------------
+# --- the same refusal, in the same words, from the page and from the function ------------------
 
 
 CASES = [
@@ -143,7 +143,7 @@ def test_the_api_refuses_a_ref_that_the_page_would_not_offer(client, cast):
     assert s.state == Suggestion.State.SUBMITTED
 
 
-# --- a new action is one declaration ---------------------------------------------------------
+# --- a new action is one declaration -----------------------------------------------------------
 
 
 def test_a_new_action_gets_its_form_body_and_refusals_from_its_declaration(cast):

@@ -33,7 +33,7 @@ def url(model, view="changelist", *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
-# --- configuration ------------------------------------------------------------------------------
+# --- configuration -----------------------------------------------------------------------------
 
 
 def rule_set_form(cast, **changes):

@@ -55,7 +55,7 @@ def state_of(s):
 CONTACT = {"method": "phone", "people": "赵敏", "summary": "电话沟通。"}
 
 
-# --- what may I do now ------------------------------------------------------------------------
+# --- what may I do now -------------------------------------------------------------------------
 
 
 def test_actions_list_what_each_person_may_do_now(client, cast):
@@ -119,7 +119,7 @@ def test_every_action_body_mirrors_its_workflow_function():
         assert required <= set(body.model_fields), name
 
 
-# --- 200: each action through the API -----------------------------------------------------------
+# --- 200: each action through the API ----------------------------------------------------------
 
 
 def test_submit_with_an_empty_body(client, cast):
@@ -271,7 +271,7 @@ def test_b_reply_with_plan_and_target_date(client, cast):
     assert body["state"] == "answered" and body["replies"][0]["category"] == "B"
 
 
-# --- 403: a role that may not act -------------------------------------------------------------
+# --- 403: a role that may not act --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -301,7 +301,7 @@ def test_the_clerk_may_not_sign_the_reply(client, cast):
     assert act(client, cast.clerk_a, s, "sign_reply").status_code == 403
 
 
-# --- 404: not visible, or no such action ------------------------------------------------------
+# --- 404: not visible, or no such action -------------------------------------------------------
 
 
 def test_unit_b_gets_404_when_acting_on_unit_a_work(client, cast):
@@ -329,7 +329,7 @@ def test_staff_cannot_act_on_a_draft_they_cannot_see(client, cast):
     assert act(client, cast.staff, s, "register").status_code == 404
 
 
-# --- 409: not now -----------------------------------------------------------------------------
+# --- 409: not now ------------------------------------------------------------------------------
 
 
 def test_action_in_the_wrong_state_is_409(client, cast):
@@ -399,7 +399,7 @@ def test_rating_twice_is_409(client, cast):
     assert act(client, cast.deputy, s, "rate", {"overall": "satisfied"}).status_code == 409
 
 
-# --- 422: a bad body --------------------------------------------------------------------------
+# --- 422: a bad body ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -522,7 +522,7 @@ def test_malformed_json_is_refused_without_a_500(client, cast):
     assert response.json()["detail"]
 
 
-# --- sessions work too ------------------------------------------------------------------------
+# --- sessions work too -------------------------------------------------------------------------
 
 
 def test_signed_in_session_can_act(client, cast):

@@ -111,7 +111,7 @@ def test_pages_keep_their_html_errors(client, cast):
     assert response["Content-Type"].startswith("text/html")
 
 
-# --- last_used_at -------------------------------------------------------------------------
+# --- last_used_at ------------------------------------------------------------------------------
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(client, cast, django_assert_num_queries):

@@ -36,7 +36,7 @@ def ids(response):
     return sorted(item["id"] for item in response.json()["items"])
 
 
-# --- the list ---------------------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------------------------
 
 
 def test_list_is_paginated_by_page_number_with_a_total(client, cast):
@@ -173,7 +173,7 @@ def test_list_needs_authentication(client, cast):
     assert client.get("/api/v1/suggestions").status_code == 401
 
 
-# --- one suggestion ---------------------------------------------------------------------------
+# --- one suggestion ----------------------------------------------------------------------------
 
 
 def test_detail_has_state_number_due_dates_assignments_and_timeline(client, cast):
@@ -272,7 +272,7 @@ def test_unit_b_gets_404_for_unit_a_suggestion(client, cast):
     assert get(client, cast.clerk_b, f"/suggestions/{s.pk}/actions").status_code == 404
 
 
-# --- creating a draft -------------------------------------------------------------------------
+# --- creating a draft --------------------------------------------------------------------------
 
 
 def test_deputy_creates_a_draft_in_the_current_session(client, cast):

@@ -62,7 +62,7 @@ def item(cast):
     return _decided(cast, states.handling(cast, joint=True))
 
 
-# --- the bodies come from the declarations ------------------------------------------------------
+# --- the bodies come from the declarations -----------------------------------------------------
 
 
 def test_every_declared_action_has_its_own_endpoint_and_body(client, cast):
@@ -85,7 +85,7 @@ def test_every_declared_action_has_its_own_endpoint_and_body(client, cast):
     assert components["InstructionRespondIn"]["required"] == ["response"]
 
 
-# --- proposing and the list ---------------------------------------------------------------------
+# --- proposing and the list --------------------------------------------------------------------
 
 
 def test_staff_propose_a_topic_and_a_unit_marks_its_internal_item(client, cast):
@@ -170,7 +170,7 @@ def test_the_instructions_list_costs_the_same_queries_for_more_rows(client, cast
     assert len(four) == len(one)
 
 
-# --- one key item -------------------------------------------------------------------------------
+# --- one key item ------------------------------------------------------------------------------
 
 
 def test_the_detail_shows_lights_supervisors_instructions_and_records(client, cast, item):
@@ -234,7 +234,7 @@ def test_a_confidential_suggestion_is_never_listed_to_a_committee_member(client,
     assert len(ok(get(client, cast.clerk_a, f"/key-items/{item.pk}"))["instructions"]) == 1
 
 
-# --- key item actions ---------------------------------------------------------------------------
+# --- key item actions --------------------------------------------------------------------------
 
 
 def test_what_each_person_may_do_on_a_key_item(client, cast, item):
@@ -385,7 +385,7 @@ def test_an_unknown_key_item_action_is_404_with_a_reason(client, cast, item):
     assert response.status_code == 404 and "decide" in response.json()["detail"]
 
 
-# --- instructions -------------------------------------------------------------------------------
+# --- instructions ------------------------------------------------------------------------------
 
 
 def test_the_unit_responds_and_the_list_filters(client, cast, item):
@@ -446,7 +446,7 @@ def test_the_board_counts_what_the_page_counts(client, cast):
     assert [k["n_red"] for k in board["key_items"]] == [i.n_red for i in page.context["items"]]
 
 
-# --- supervision of one suggestion --------------------------------------------------------------
+# --- supervision of one suggestion -------------------------------------------------------------
 
 
 def test_a_committee_member_supervises_a_counterpart_suggestion(client, cast):

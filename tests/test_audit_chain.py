@@ -168,7 +168,7 @@ def test_the_head_command_prints_what_to_keep_elsewhere(journey, capsys):
     assert capsys.readouterr().out.strip() == f"{head.seq} {head.hash}"
 
 
-# --- appending and sealing --------------------------------------------------------------------
+# --- appending and sealing ---------------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ def post_new(client, user, **data):
         return client.post(reverse("suggestions:new"), {**values, **data})
 
 
-# --- pages: removed -------------------------------------------------------------------------
+# --- pages: removed ----------------------------------------------------------------------------
 
 
 def test_the_new_suggestion_page_turns_words_line_break_into_a_newline_and_drops_controls(
@@ -84,7 +84,7 @@ def test_the_token_name_is_cleaned(client, cast):
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["同步表格"]
 
 
-# --- API: refused ---------------------------------------------------------------------------
+# --- API: refused ------------------------------------------------------------------------------
 
 
 def create(client, user, body):
@@ -138,7 +138,7 @@ def test_the_api_search_refuses_nul_instead_of_crashing_the_database(client, cas
     assert response.status_code == 422
 
 
-# --- Excel import: removed ------------------------------------------------------------------
+# --- Excel import: removed ---------------------------------------------------------------------
 
 
 def test_import_cells_are_cleaned():

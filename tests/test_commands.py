@@ -51,7 +51,7 @@ def test_every_command_explains_itself(name):
         assert "--loop" in text
 
 
-# --- expire_ratings ---------------------------------------------------------------------------
+# --- expire_ratings ----------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_recompute_command_unknown_jurisdiction(db):
         run("recompute_due_dates", "--jurisdiction", "nowhere")
 
 
-# --- end_term ------------------------------------------------------------------------------------
+# --- end_term ----------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def _race(calls: list) -> list[str]:
     return outcomes
 
 
-# --- the scenarios: each builds its suggestions, races, and reports plain data ----------------
+# --- the scenarios: each builds its suggestions, races, and reports plain data -----------------
 
 
 def _register_many(cast: Any) -> dict[str, Any]:
@@ -291,7 +291,7 @@ SCENARIOS = {
 }
 
 
-# --- running them: in-process on PostgreSQL, in a subprocess on SQLite ------------------------
+# --- running them: in-process on PostgreSQL, in a subprocess on SQLite -------------------------
 
 
 def _sqlite_memory() -> bool:

@@ -61,7 +61,7 @@ def test_rules_are_frozen_and_validated() -> None:
         Rules(reply_months=3, reply_cap_months=2)
 
 
-# --- natural-time limits ----------------------------------------------------------------------
+# --- natural-time limits -----------------------------------------------------------------------
 
 
 def test_reply_due_and_cap(cal: WorkCalendar) -> None:
@@ -113,7 +113,7 @@ def test_joint_opinion_and_rehandling_due(cal: WorkCalendar) -> None:
     assert later == Due(date(2027, 2, 15), uncertain=True)
 
 
-# --- working-day limits -----------------------------------------------------------------------
+# --- working-day limits ------------------------------------------------------------------------
 
 
 def test_adjustment_window_end(cal: WorkCalendar) -> None:
@@ -152,7 +152,7 @@ def test_is_late() -> None:
     assert is_late(date(2026, 10, 14), end)
 
 
-# --- warnings ---------------------------------------------------------------------------------
+# --- warnings ----------------------------------------------------------------------------------
 
 
 def test_yellow_from(cal: WorkCalendar) -> None:

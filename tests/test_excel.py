@@ -109,7 +109,7 @@ def confirm(client, response, choice="all"):
     return client.post(CONFIRM, data)
 
 
-# --- export -------------------------------------------------------------------------------------
+# --- export ------------------------------------------------------------------------------------
 
 
 def test_export_has_chinese_headers_and_every_lifecycle_date(client, cast):
@@ -188,7 +188,7 @@ def test_export_takes_a_fixed_number_of_queries(client, cast, django_assert_max_
         b"".join(client.get(EXPORT).streaming_content)
 
 
-# --- the template -------------------------------------------------------------------------------
+# --- the template ------------------------------------------------------------------------------
 
 
 def test_the_template_has_the_columns_and_an_example(client, cast):
@@ -223,7 +223,7 @@ def test_the_filled_template_passes_the_dry_run(client, cast):
     assert only.ok, only.problems
 
 
-# --- dry run and import -------------------------------------------------------------------------
+# --- dry run and import ------------------------------------------------------------------------
 
 
 def test_dry_run_then_import_everything(client, cast, staff_may_submit):
@@ -390,7 +390,7 @@ def test_another_congresses_session_cannot_be_chosen(client, cast):
     assert response.context["form"].errors["session"]
 
 
-# --- bad files ----------------------------------------------------------------------------------
+# --- bad files ---------------------------------------------------------------------------------
 
 
 def _zip(members):

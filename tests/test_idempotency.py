@@ -86,7 +86,7 @@ def test_the_edit_page_has_no_token(client, cast):
     assert "form_token" not in page
 
 
-# --- the API: Idempotency-Key ----------------------------------------------------------------
+# --- the API: Idempotency-Key ------------------------------------------------------------------
 
 
 def api_post(client, user, body, key=None):

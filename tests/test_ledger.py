@@ -53,7 +53,7 @@ def make(cast, *, parent=None, milestones=PLAN, starts_on="2026-01-05", **kw) ->
     )
 
 
-# --- status, pure --------------------------------------------------------------------------------
+# --- status, pure ------------------------------------------------------------------------------
 
 
 def status(**kw):
@@ -163,7 +163,7 @@ def test_a_parent_is_not_shown_done_before_its_children():
     assert rolled.progress == 99
 
 
-# --- the plan ------------------------------------------------------------------------------------
+# --- the plan ----------------------------------------------------------------------------------
 
 
 def test_milestones_are_read_one_per_line():
@@ -205,7 +205,7 @@ def test_only_staff_enter_items(cast):
         )
 
 
-# --- progress reports ----------------------------------------------------------------------------
+# --- progress reports --------------------------------------------------------------------------
 
 
 def test_a_new_item_has_not_started_and_its_next_deadline_is_the_first_milestone(cast):
@@ -288,7 +288,7 @@ def test_only_the_responsible_unit_and_staff_report(cast):
         workflow.report(item, by=cast.clerk_b, on=d("2026-03-01"), percent=5, narrative="x")
 
 
-# --- hierarchy -----------------------------------------------------------------------------------
+# --- hierarchy ---------------------------------------------------------------------------------
 
 
 def test_children_roll_up_to_their_parent(cast):
@@ -334,7 +334,7 @@ def test_an_item_reported_on_gets_no_children(cast):
         make(cast, parent=item, title="子项")
 
 
-# --- change requests -----------------------------------------------------------------------------
+# --- change requests ---------------------------------------------------------------------------
 
 
 def test_a_change_request_is_applied_on_approval_with_its_history(cast):
@@ -432,7 +432,7 @@ def test_a_stopped_item_takes_no_change_and_resumes(cast):
     assert item.state == LedgerItem.State.ACTIVE
 
 
-# --- 710 -----------------------------------------------------------------------------------------
+# --- 710 ---------------------------------------------------------------------------------------
 
 
 def test_the_710_pace_sets_the_due_date(cast):
@@ -445,7 +445,7 @@ def test_the_710_pace_sets_the_due_date(cast):
     assert ordinary.due == d("2026-03-09")
 
 
-# --- who sees what -------------------------------------------------------------------------------
+# --- who sees what -----------------------------------------------------------------------------
 
 
 def test_visibility(cast):

@@ -22,7 +22,9 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client):
+    """Refusals are matched in English (their msgids), on pages as in code."""
+    client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
 

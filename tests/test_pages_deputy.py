@@ -37,7 +37,7 @@ def post_new(client, user, today=IN_SESSION, **data):
         return client.post(reverse("suggestions:new"), values)
 
 
-# --- my suggestions ---------------------------------------------------------------------------
+# --- my suggestions ----------------------------------------------------------------------------
 
 
 def test_mine_lists_led_and_cosigned_suggestions_as_cards(english, cast):
@@ -91,7 +91,7 @@ def test_mine_pages_through_many_suggestions(client, cast):
     assert len(second.context["page"].object_list) == 3
 
 
-# --- write a suggestion -----------------------------------------------------------------------
+# --- write a suggestion ------------------------------------------------------------------------
 
 
 def test_new_offers_this_jurisdictions_categories_and_this_terms_deputies(english, cast):
@@ -181,7 +181,7 @@ def test_the_new_page_needs_a_login(client, db):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-# --- edit ---------------------------------------------------------------------------------------
+# --- edit --------------------------------------------------------------------------------------
 
 
 def edit(client, user, s, **data):
@@ -264,7 +264,7 @@ def test_a_stale_edit_is_a_conflict_that_keeps_the_input(english, cast):
     assert Event.objects.filter(suggestion=s, action="edit").count() == 1
 
 
-# --- the home-page panel --------------------------------------------------------------------
+# --- the home-page panel -----------------------------------------------------------------------
 
 
 def test_home_panel_lists_recent_suggestions_and_what_awaits(english, cast):

@@ -51,7 +51,7 @@ def store(s: Suggestion, **fields) -> None:
     Suggestion.objects.filter(pk=s.pk).update(**fields)
 
 
-# --- the staff ledger export ---------------------------------------------------------------------
+# --- the staff ledger export -------------------------------------------------------------------
 
 
 def test_a_vertical_tab_in_a_title_no_longer_breaks_the_export(client, cast):
@@ -132,7 +132,7 @@ def test_the_export_filename_header_is_valid(client, cast):
     assert response["Cache-Control"] == "private, no-store"
 
 
-# --- the import template and preview -------------------------------------------------------------
+# --- the import template and preview -----------------------------------------------------------
 
 
 def test_imported_cells_are_cleaned_like_every_other_door(client, cast, settings, tmp_path):
@@ -160,7 +160,7 @@ def test_the_import_template_cells_are_text(client, cast):
                 assert cell.data_type in ("s", "n"), cell.coordinate
 
 
-# --- the Word letters ---------------------------------------------------------------------------
+# --- the Word letters --------------------------------------------------------------------------
 
 
 def letter_text(response) -> str:

@@ -90,7 +90,7 @@ def test_the_header_is_bold_and_frozen_and_the_sheet_title_is_cleaned():
     assert ws.column_dimensions["A"].width == 44
 
 
-# --- reading and staging ------------------------------------------------------------------------
+# --- reading and staging -----------------------------------------------------------------------
 
 SCHEMA = SheetSchema(columns=["名称", "数量"], required=["名称"], ignored=["备注"], max_rows=3)
 
@@ -120,7 +120,7 @@ def test_rows_are_read_by_column_name_as_cleaned_text():
         (b"not a zip", ".xlsx"),
         (sheet(["别的", "列"]), "columns"),
         (sheet(["名称", "电话"], ["a", "b"]), "Unknown"),
-        (sheet(["名称"]), "no suggestions"),
+        (sheet(["名称"]), "no rows below them"),
         (sheet(["名称"], ["a"], ["b"], ["c"], ["d"]), "more than 3"),
     ],
 )

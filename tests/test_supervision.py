@@ -27,7 +27,7 @@ def d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
-# --- the 710 rule -------------------------------------------------------------------------------
+# --- the 710 rule ------------------------------------------------------------------------------
 
 
 def test_an_ordinary_instruction_is_due_in_seven_days_on_a_working_day():
@@ -60,7 +60,7 @@ def test_the_710_numbers_come_from_the_rule_set():
         deadlines.Rules(clearance_month=2, clearance_day=30)
 
 
-# --- a key item's life ----------------------------------------------------------------------------
+# --- a key item's life -------------------------------------------------------------------------
 
 
 def _topic(cast, *suggestions, **more):
@@ -229,7 +229,7 @@ def test_a_units_internal_key_item_is_its_own(cast):
         )
 
 
-# --- who sees a key item --------------------------------------------------------------
+# --- who sees a key item -----------------------------------------------------------------------
 
 
 def test_visibility_by_tier_counterpart_and_unit(cast):
@@ -275,7 +275,7 @@ def test_a_confidential_member_is_hidden_from_the_committee_on_the_page(client, 
     assert all(w in html for w in words)
 
 
-# --- warnings ----------------------------------------------------------------------------
+# --- warnings ----------------------------------------------------------------------------------
 
 
 def test_instruction_warning_colours_at_the_boundaries(cast):
@@ -294,7 +294,7 @@ def test_instruction_warning_colours_at_the_boundaries(cast):
     assert Instruction.objects.left_open_at_year_end(2026).get() == row
 
 
-# --- pages -------------------------------------------------------------------------------
+# --- pages -------------------------------------------------------------------------------------
 
 
 def test_the_page_decides_records_and_responds(client, cast):

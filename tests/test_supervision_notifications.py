@@ -53,7 +53,7 @@ def _decided(cast, *suggestions, on=ON):
     return workflow.decide(_proposed(cast, *suggestions), by=cast.staff, decided_on=on)
 
 
-# --- events -------------------------------------------------------------------------------------
+# --- events ------------------------------------------------------------------------------------
 
 
 def test_nothing_is_sent_before_the_transaction_commits(cast):
@@ -143,7 +143,7 @@ def test_every_new_kind_renders_in_both_languages(cast, commit):
             assert title and body and "%(" not in title + body
 
 
-# --- reminders, day by day ----------------------------------------------------------------------
+# --- reminders, day by day ---------------------------------------------------------------------
 
 
 @pytest.fixture

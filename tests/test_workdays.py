@@ -33,7 +33,7 @@ def test_package_range_matches_the_package() -> None:
         chinese_calendar.is_workday(date(PACKAGE_YEARS.stop, 6, 1))
 
 
-# --- ordinary weeks -----------------------------------------------------------------------
+# --- ordinary weeks ----------------------------------------------------------------------------
 
 
 def test_ordinary_week() -> None:
@@ -69,7 +69,7 @@ def test_n_must_be_positive(n: int) -> None:
         cal.subtract_workdays(date(2025, 3, 3), n)
 
 
-# --- 2026 holidays and swapped working weekends (调休) ----------------------------------------
+# --- 2026 holidays and swapped working weekends (调休) -------------------------------------------
 
 NATIONAL_DAY_2026 = [date(2026, 10, d) for d in range(1, 8)]
 SWAPPED_WORKING_WEEKENDS_2026 = [
@@ -132,7 +132,7 @@ def test_spring_festival_2026() -> None:
     assert cal.subtract_workdays(date(2026, 2, 24), 1).date == date(2026, 2, 14)
 
 
-# --- unknown years, overrides, known years -------------------------------------------------
+# --- unknown years, overrides, known years -----------------------------------------------------
 
 
 def test_an_unknown_year_is_weekdays_less_the_statutory_festival_days() -> None:
@@ -204,7 +204,7 @@ def test_a_year_past_the_lunar_table_is_uncertain_everywhere() -> None:
     assert cal.next_workday_from(date(later, 3, 1)).uncertain
 
 
-# --- the end of a natural-time period (Civil Code art. 203) ----------------------------------
+# --- the end of a natural-time period (Civil Code art. 203) ------------------------------------
 
 
 def test_a_period_ending_on_a_working_day_stays() -> None:
@@ -317,7 +317,7 @@ def test_repeated_calls_give_the_same_answer() -> None:
     assert cal.subtract_workdays(first.date, 7).date == date(2026, 9, 28)
 
 
-# --- add_months ------------------------------------------------------------------------------
+# --- add_months --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -343,7 +343,7 @@ def test_add_months(start: date, months: int, expected: date) -> None:
     assert add_months(start, months) == expected
 
 
-# --- properties -------------------------------------------------------------------------------
+# --- properties --------------------------------------------------------------------------------
 
 # Shared on purpose: the property runs reuse one instance, as a bulk recompute would.
 PROPERTY_CAL = WorkCalendar()

@@ -14,7 +14,7 @@ S = Suggestion.State
 SENT_ON = datetime.date(2026, 3, 2)  # rating window ends 2026-03-30
 
 
-# --- close -----------------------------------------------------------------------------------
+# --- close -------------------------------------------------------------------------------------
 
 
 def test_closing_needs_a_note(cast):
@@ -69,7 +69,7 @@ def test_only_an_answered_or_re_handled_suggestion_is_closed(cast, helper):
         workflow.close(s, by=cast.staff, note="办结")
 
 
-# --- merge -----------------------------------------------------------------------------------
+# --- merge -------------------------------------------------------------------------------------
 
 
 def test_a_suggestion_is_merged_into_an_open_registered_one(cast):
@@ -143,7 +143,7 @@ def test_an_assigned_suggestion_is_no_longer_merged(cast, helper):
         workflow.merge(getattr(states, helper)(cast), by=cast.staff, into=into)
 
 
-# --- withdraw --------------------------------------------------------------------------------
+# --- withdraw ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ router = Router(tags=["ledger"])
 Colour = Literal["none", "green", "yellow", "red"]
 
 
-# --- out -----------------------------------------------------------------------------------------
+# --- out ---------------------------------------------------------------------------------------
 
 
 class LedgerItemRow(Schema):
@@ -258,7 +258,7 @@ def _get(user: User, pk: int) -> LedgerItem:
     return perms.get_item_for_user(user, pk)
 
 
-# --- the list ------------------------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------------------------
 
 
 class LedgerFilters(Schema):
@@ -313,7 +313,7 @@ def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     return _detail_of(_user(request), item_id)
 
 
-# --- entering an item ----------------------------------------------------------------------------
+# --- entering an item --------------------------------------------------------------------------
 
 
 class LedgerItemIn(Schema):
@@ -421,7 +421,7 @@ def create_item(request: HttpRequest, payload: LedgerItemIn) -> Status:
     return Status(201, _detail_of(user, item.pk))
 
 
-# --- actions -------------------------------------------------------------------------------------
+# --- actions -----------------------------------------------------------------------------------
 
 
 def _describe(name: str) -> str:

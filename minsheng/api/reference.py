@@ -47,7 +47,7 @@ def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
-# --- deputies ---------------------------------------------------------------------------------
+# --- deputies ----------------------------------------------------------------------------------
 
 
 class DeputyItem(Schema):
@@ -130,7 +130,7 @@ def get_deputy(request: HttpRequest, deputy_id: int) -> Deputy:
     return _one(_deputies(request), deputy_id)
 
 
-# --- organisations ----------------------------------------------------------------------------
+# --- organisations -----------------------------------------------------------------------------
 
 
 class OrganisationItem(Schema):
@@ -228,7 +228,7 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
     return _one(_organisations(request), organisation_id)
 
 
-# --- categories -------------------------------------------------------------------------------
+# --- categories --------------------------------------------------------------------------------
 
 
 class CategoryItem(Schema):
@@ -331,7 +331,7 @@ def get_category(request: HttpRequest, category_id: int) -> Category:
     return _one(_categories(request), category_id)
 
 
-# --- terms and sessions -----------------------------------------------------------------------
+# --- terms and sessions ------------------------------------------------------------------------
 
 
 class TermItem(Schema):

@@ -64,7 +64,7 @@ def _get(user: User, pk: int) -> Suggestion:
     return perms.get_suggestion_for_user(user, pk)
 
 
-# --- the list ---------------------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------------------------
 
 
 class SuggestionFilters(Schema):
@@ -151,7 +151,7 @@ def list_queryset(user: User) -> QuerySet[Suggestion]:
     )
 
 
-# --- one suggestion ---------------------------------------------------------------------------
+# --- one suggestion ----------------------------------------------------------------------------
 
 
 def _label(obj: Any, field: str) -> str:
@@ -431,7 +431,7 @@ def get_suggestion(request: HttpRequest, suggestion_id: int) -> dict[str, Any]:
     return suggestion_detail(user, _get(user, suggestion_id))
 
 
-# --- creating a draft -------------------------------------------------------------------------
+# --- creating a draft --------------------------------------------------------------------------
 
 
 def _lead_deputy(user: User, payload: DraftIn) -> Deputy:
@@ -533,7 +533,7 @@ def _create(user: User, payload: DraftIn) -> Suggestion:
     return s
 
 
-# --- actions ----------------------------------------------------------------------------------
+# --- actions -----------------------------------------------------------------------------------
 
 # Each declared action's body (`<Action>In`) is built from its declaration's inputs; ids of
 # related objects are resolved through the same options the page offers
@@ -578,7 +578,7 @@ def run_action(user: User, suggestion_id: int, name: str, payload: ActionBody) -
     return result
 
 
-# --- what the caller may do now -----------------------------------------------------------------
+# --- what the caller may do now ----------------------------------------------------------------
 
 
 def action_fields(name: str) -> list[dict[str, Any]]:

@@ -43,7 +43,7 @@ on_suggestions_router = Router(tags=["supervision"])
 Colour = Literal["none", "green", "yellow", "red"]
 
 
-# --- out ----------------------------------------------------------------------------------------
+# --- out ---------------------------------------------------------------------------------------
 
 
 class SuggestionRef(Schema):
@@ -222,7 +222,7 @@ class WarningsOut(Schema):
     )
 
 
-# --- reading ------------------------------------------------------------------------------------
+# --- reading -----------------------------------------------------------------------------------
 
 
 def _label(obj: Any, field: str) -> str:
@@ -464,7 +464,7 @@ def _detail_of(user: User, pk: int) -> dict[str, Any]:
     return key_item_detail(user, _get_item(user, pk))
 
 
-# --- key items: the list and proposing ----------------------------------------------------------
+# --- key items: the list and proposing ---------------------------------------------------------
 
 
 class KeyItemFilters(Schema):
@@ -652,7 +652,7 @@ def get_key_item(request: HttpRequest, key_item_id: int) -> dict[str, Any]:
     return _detail_of(user, key_item_id)
 
 
-# --- key items: actions -------------------------------------------------------------------------
+# --- key items: actions ------------------------------------------------------------------------
 
 
 def _describe_on(registry: Any, noun: str) -> Any:
@@ -742,7 +742,7 @@ def unknown_key_item_action(request: HttpRequest, key_item_id: int, action: str)
     raise KEY_ITEM_ROUTES.unknown(action)
 
 
-# --- instructions -------------------------------------------------------------------------------
+# --- instructions ------------------------------------------------------------------------------
 
 
 class InstructionFilters(Schema):
@@ -823,7 +823,7 @@ def unknown_instruction_action(request: HttpRequest, instruction_id: int, action
     raise INSTRUCTION_ROUTES.unknown(action)
 
 
-# --- the warning board --------------------------------------------------------------------------
+# --- the warning board -------------------------------------------------------------------------
 
 
 @board_router.get(
@@ -867,7 +867,7 @@ def supervision_warnings(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-# --- supervision of one suggestion --------------------------------------------------------------
+# --- supervision of one suggestion -------------------------------------------------------------
 
 
 class SupervisionBody(Schema):

@@ -48,7 +48,7 @@ class Stateful(Protocol):
     version: int
 
 
-# --- the parts of a declaration ------------------------------------------------------------------
+# --- the parts of a declaration ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class Action:
         return str(self.done)
 
 
-# --- one attempt: the checks, then the change ------------------------------------------------
+# --- one attempt: the checks, then the change --------------------------------------------------
 
 
 @dataclass
@@ -237,7 +237,7 @@ class Attempt(Generic[M]):
         return found
 
 
-# --- the registry: one per model -------------------------------------------------------------
+# --- the registry: one per model ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -368,7 +368,7 @@ class Registry(Generic[M]):
         return event
 
 
-# --- the runner ------------------------------------------------------------------------------
+# --- the runner --------------------------------------------------------------------------------
 
 
 class _TheEvent:

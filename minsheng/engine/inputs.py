@@ -413,7 +413,7 @@ class Check:
     test: Callable[[Mapping[str, Any], Attempt[Any]], str | None]
 
 
-# --- what the runner, the page and the API share --------------------------------------------------
+# --- what the runner, the page and the API share -----------------------------------------------
 
 
 def refusals(

@@ -72,7 +72,7 @@ ITEMS: Registry[LedgerItem] = Registry(
 )
 
 
-# --- rules ---------------------------------------------------------------------------------------
+# --- rules -------------------------------------------------------------------------------------
 
 
 def _children(attempt: Try) -> int:
@@ -102,7 +102,7 @@ def _no_pending_change(attempt: Try) -> str | None:
     return None
 
 
-# --- inputs --------------------------------------------------------------------------------------
+# --- inputs ------------------------------------------------------------------------------------
 
 
 def _open_milestones(attempt: Try) -> QuerySet[Milestone]:
@@ -338,7 +338,7 @@ def _budget_not_negative(values: Mapping[str, Any], attempt: Try) -> str | None:
     return None
 
 
-# --- the sub-object of a decision: the pending change request ------------------------------------
+# --- the sub-object of a decision: the pending change request ----------------------------------
 
 
 def _pending(attempt: Try) -> list[ChangeRequest]:

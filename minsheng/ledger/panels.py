@@ -19,8 +19,8 @@ from minsheng.supervision.models import clock_q
 
 @register
 def ledger_panels(request: HttpRequest) -> list[Panel]:
-    user = request.user
-    if not getattr(user, "is_authenticated", False):
+    user = people.signed_in(request.user)
+    if user is None:
         return []
     kinds = people.role_kinds(user)
     if not kinds & {"staff", "admin", "supervisor", "committee", "clerk", "head"}:

@@ -37,7 +37,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-# --- derived figures -----------------------------------------------------------------------------
+# --- derived figures ---------------------------------------------------------------------------
 
 
 def pace_due(item: LedgerItem) -> deadlines.Due:
@@ -132,7 +132,7 @@ def refresh(item: LedgerItem, attempt: Try | None = None) -> None:
         parent_id = parent.parent_id
 
 
-# --- creating an item ----------------------------------------------------------------------------
+# --- creating an item --------------------------------------------------------------------------
 
 
 def _check(errors: Sequence[progress.PlanError]) -> None:
@@ -270,7 +270,7 @@ def _run(
     )
 
 
-# --- the actions ---------------------------------------------------------------------------------
+# --- the actions -------------------------------------------------------------------------------
 
 
 def report(

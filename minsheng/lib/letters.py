@@ -113,7 +113,7 @@ def chinese_date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# --- the document -------------------------------------------------------------------------------
+# --- the document ------------------------------------------------------------------------------
 
 
 def _set_fonts(rpr_owner: etree._Element, east_asia: str, latin: str = LATIN_FONT) -> None:

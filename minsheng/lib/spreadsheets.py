@@ -83,7 +83,7 @@ CellValue = str | int | float | Decimal | datetime.date | datetime.datetime | bo
 Kind = Literal["text", "date", "number"]
 
 
-# --- writing ------------------------------------------------------------------------------------
+# --- writing -----------------------------------------------------------------------------------
 
 
 def cell_text(value: str) -> str:
@@ -201,7 +201,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-# --- reading ------------------------------------------------------------------------------------
+# --- reading -----------------------------------------------------------------------------------
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx is an OLE compound file holding an "EncryptionInfo" stream; the directory
@@ -367,11 +367,11 @@ def _sheet_rows(rows: Iterator[Sequence[object]], schema: SheetSchema) -> list[R
         )
         if len(found) > schema.max_rows:
             raise ImportFileError(
-                _("The file has more than %(max)s suggestions. Split it into smaller files.")
+                _("The file has more than %(max)s rows. Split it into smaller files.")
                 % {"max": schema.max_rows}
             )
     if not found:
-        raise ImportFileError(_("The workbook has the column names but no suggestions."))
+        raise ImportFileError(_("The workbook has the column names but no rows below them."))
     return found
 
 
@@ -394,7 +394,7 @@ def check_header(header: Sequence[str], schema: SheetSchema) -> None:
         raise ImportFileError(" ".join(problems))
 
 
-# --- staging: dry run, then commit ---------------------------------------------------------------
+# --- staging: dry run, then commit -------------------------------------------------------------
 
 
 class StagedRow(Protocol):

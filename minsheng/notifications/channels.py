@@ -55,7 +55,7 @@ class Channel(Protocol):
     def send(self, address: str, message: Message) -> None: ...
 
 
-# --- transports ---------------------------------------------------------------------------------
+# --- transports --------------------------------------------------------------------------------
 
 
 def post_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:

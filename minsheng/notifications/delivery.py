@@ -59,7 +59,7 @@ class Outcome:
     muted: int = 0
 
 
-# --- preferences -----------------------------------------------------------------------------
+# --- preferences -------------------------------------------------------------------------------
 
 
 def preferences(user_ids: Iterable[int]) -> dict[int, Preference]:
@@ -281,7 +281,7 @@ def sweep(now: datetime.datetime | None = None) -> int:
     return len(revived) + len(due)
 
 
-# --- the daily digest ------------------------------------------------------------------------
+# --- the daily digest --------------------------------------------------------------------------
 
 
 def digest_cutoff(now: datetime.datetime) -> datetime.datetime | None:

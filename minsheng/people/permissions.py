@@ -139,7 +139,7 @@ def can_use_admin_site(user: Person) -> bool:
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 
-# --- access-check pairs (CONVENTIONS habit 5) ------------------------------------------------
+# --- access-check pairs (CONVENTIONS habit 5) --------------------------------------------------
 
 
 def get_deputy_for_user(user: User, pk: int) -> Deputy:

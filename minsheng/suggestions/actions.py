@@ -84,7 +84,7 @@ def display_date(day: datetime.date) -> str:
     return str(date_format(day, "DATE_FORMAT"))
 
 
-# --- the event log and the row lock: the suggestion registry's two hooks ------------------------
+# --- the event log and the row lock: the suggestion registry's two hooks -----------------------
 
 
 def append_event(record: EventRecord) -> Event:
@@ -122,7 +122,7 @@ REGISTRY: Registry[Suggestion] = Registry(
 )
 
 
-# --- the sub-objects' own small state tables ------------------------------------------------------
+# --- the sub-objects' own small state tables ---------------------------------------------------
 
 ASSIGNMENT_STATES = StateTable.of(
     "assignment",
@@ -151,7 +151,7 @@ EXTENSION_DECISIONS = StateTable.of(
 )
 
 
-# --- questions several rules ask --------------------------------------------------------------
+# --- questions several rules ask ---------------------------------------------------------------
 
 
 def unrated_replies(s: Suggestion) -> QuerySet[Reply]:
@@ -414,7 +414,7 @@ INVITATION = Subject(
 )
 
 
-# --- rules on the suggestion itself -------------------------------------------------------------
+# --- rules on the suggestion itself ------------------------------------------------------------
 
 
 def _author(attempt: Try) -> str | None:
@@ -456,7 +456,7 @@ def _rating_window_passed(attempt: Try) -> str | None:
     return None
 
 
-# --- timeline lines read from the event's data ----------------------------------------------------
+# --- timeline lines read from the event's data -------------------------------------------------
 
 
 def _cosign_line(data: Mapping[str, Any]) -> str:
@@ -485,7 +485,7 @@ def _term_line(data: Mapping[str, Any]) -> str:
     return str(_("Closed at the end of the term"))
 
 
-# --- inputs: what each action asks for, for the page and the API alike ---------------------------
+# --- inputs: what each action asks for, for the page and the API alike -------------------------
 
 
 def handling_units(attempt: Try) -> QuerySet[Organisation]:
@@ -796,7 +796,7 @@ REPLY_PEOPLE = gettext_lazy(
 )
 
 
-# --- the declarations ----------------------------------------------------------------------------
+# --- the declarations --------------------------------------------------------------------------
 
 
 def _states(*states: str) -> frozenset[str]:

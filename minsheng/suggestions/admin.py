@@ -34,7 +34,7 @@ from minsheng.suggestions.models import (
     Suggestion,
 )
 
-# --- configuration -----------------------------------------------------------------------------
+# --- configuration ------------------------------------------------------------------------------
 
 
 class RuleSetForm(forms.ModelForm):
@@ -237,7 +237,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-# --- suggestions and their record: browse only ---------------------------------------------------
+# --- suggestions and their record: browse only -------------------------------------------------
 
 
 def visible_suggestions(request: HttpRequest) -> QuerySet[Suggestion]:

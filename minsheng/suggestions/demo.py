@@ -47,7 +47,7 @@ from minsheng.workcalendar import work_calendar
 
 SIZES = {"small": 80, "province": 800, "large": 800}
 
-# --- the category tree, with the routing of each leaf and its title templates -----------------
+# --- the category tree, with the routing of each leaf and its title templates -------------------
 
 
 @dataclass(frozen=True)
@@ -611,7 +611,7 @@ REGIONAL_RULES = (
     ("养老服务", "白河市", "民政厅", ("卫生健康委员会",)),
 )
 
-# --- texts ---------------------------------------------------------------------------------------
+# --- texts --------------------------------------------------------------------------------------
 
 DECLINED: dict[str, tuple[str, str]] = {
     DeclineReason.PERSONAL: (
@@ -715,7 +715,7 @@ PLAN_TEMPLATE = (
     "三是{y2}年{m2}月底前全面完成建设任务并组织验收，及时向代表报告进展。"
 )
 
-# --- who handles what: the unit people -----------------------------------------------------------
+# --- who handles what: the unit people ----------------------------------------------------------
 
 
 @dataclass
@@ -727,7 +727,7 @@ class UnitPeople:
     officer_phone: str
 
 
-# --- the plans -----------------------------------------------------------------------------------
+# --- the plans ---------------------------------------------------------------------------------
 
 Step = tuple[datetime.datetime, int, int, Callable[[], Any]]
 
@@ -906,7 +906,7 @@ class Builder:
         self.cast_deputies: dict[str, Deputy] = {}
         self.deferred: list[Plan] = []  # merges wait until their targets are planned
 
-    # --- configuration: categories, routing, rules, unit people --------------------------------
+    # --- configuration: categories, routing, rules, unit people ---------------------------------
 
     def configure(self) -> None:
         with signals.suspended():
@@ -1011,7 +1011,7 @@ class Builder:
                     after=rule.snapshot(),
                 )
 
-    # --- time ------------------------------------------------------------------------------------
+    # --- time -----------------------------------------------------------------------------------
 
     def days_ago(self, low: int, high: int) -> datetime.date:
         return self.today - datetime.timedelta(days=self.rng.randint(low, high))
@@ -1051,7 +1051,7 @@ class Builder:
         p.steps.append((at, p.index, len(p.steps), fn))
         return timezone.localtime(at).date()
 
-    # --- choosing the plans ----------------------------------------------------------------------
+    # --- choosing the plans ---------------------------------------------------------------------
 
     def plan_all(self) -> None:
         term = self.session.term
@@ -1159,7 +1159,7 @@ class Builder:
         self.plans.append(p)
         return p
 
-    # --- scheduling one plan ---------------------------------------------------------------------
+    # --- scheduling one plan --------------------------------------------------------------------
 
     def _schedule(self, p: Plan) -> None:
         if p.variant == "merged":
@@ -1356,7 +1356,7 @@ class Builder:
     def _good_rating(self) -> str:
         return self.rng.choices(["satisfied", "basically"], [70, 30])[0]
 
-    # --- the variants: where each plan's life ends today -----------------------------------------
+    # --- the variants: where each plan's life ends today ----------------------------------------
 
     def _v_closed(self, p: Plan) -> None:
         assign = self._pick_assign_day(self.today - datetime.timedelta(days=160))
@@ -1677,7 +1677,7 @@ class Builder:
         day = low + datetime.timedelta(days=self.rng.randint(1, max(1, span)))
         self.add(p, min(day, latest), partial(self._do_merge, p, target))
 
-    # --- the steps as they run (under the moving clock) ---------------------------------------
+    # --- the steps as they run (under the moving clock) -----------------------------------------
 
     def _s(self, p: Plan) -> Suggestion:
         assert p.s is not None
@@ -1858,7 +1858,7 @@ class Builder:
             note="同意延期，请按期答复代表。",
         )
 
-    # --- running the timeline --------------------------------------------------------------------
+    # --- running the timeline -------------------------------------------------------------------
 
     def _ticks(self) -> list[Step]:
         """The daily job recording 'not rated' once a rating window has passed."""

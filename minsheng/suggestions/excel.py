@@ -242,7 +242,7 @@ def iterate(qs: QuerySet[Suggestion], chunk_size: int = 500) -> Iterator[Suggest
     return qs.select_related("session__term").iterator(chunk_size=chunk_size)
 
 
-# --- import -------------------------------------------------------------------------------------
+# --- import ------------------------------------------------------------------------------------
 
 TEMPLATE_COLUMNS = ["标题", "内容", "领衔代表", "代表团", "附议代表", "分类", "来源", "是否涉密"]
 REQUIRED_COLUMNS = ("标题", "内容", "领衔代表")

@@ -68,7 +68,7 @@ class ActionForm(engine_forms.ActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = dict.fromkeys(REGISTRY.actions, ActionForm)
 
 
-# --- the deputy's own form ------------------------------------------------------------------
+# --- the deputy's own form ---------------------------------------------------------------------
 
 
 class CosignerChoice(forms.ModelMultipleChoiceField):

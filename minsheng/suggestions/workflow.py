@@ -78,7 +78,7 @@ IN_HANDLING = Suggestion.IN_HANDLING
 TRANSITIONS: dict[str, engine.Action] = REGISTRY.actions
 Transition = engine.Action
 
-# --- the common steps --------------------------------------------------------------------------
+# --- the common steps ---------------------------------------------------------------------------
 
 
 def _today() -> datetime.date:
@@ -166,7 +166,7 @@ def refusal(
     return REGISTRY.refusal(action, user, suggestion, expected_version)
 
 
-# --- deputy actions ---------------------------------------------------------------------------
+# --- deputy actions ----------------------------------------------------------------------------
 
 
 def create_draft(
@@ -379,7 +379,7 @@ def set_flags(
     return s
 
 
-# --- review -----------------------------------------------------------------------------------
+# --- review ------------------------------------------------------------------------------------
 
 
 def _next_number(s: Suggestion) -> int:
@@ -493,7 +493,7 @@ def merge(
     return result
 
 
-# --- assignment -------------------------------------------------------------------------------
+# --- assignment --------------------------------------------------------------------------------
 
 
 def _check_unit(s: Suggestion, unit: Organisation) -> None:
@@ -752,7 +752,7 @@ def decide_adjustment(
     return result
 
 
-# --- handling ---------------------------------------------------------------------------------
+# --- handling ----------------------------------------------------------------------------------
 
 
 def log_contact(
@@ -1065,7 +1065,7 @@ def sign_reply(
     return result
 
 
-# --- rating, re-handling, closing ---------------------------------------------------------------
+# --- rating, re-handling, closing --------------------------------------------------------------
 
 
 def rate(
@@ -1250,7 +1250,7 @@ def end_of_term(
     return result
 
 
-# --- system actions (commands) ------------------------------------------------------------------
+# --- system actions (commands) -----------------------------------------------------------------
 
 
 def expire_ratings(today: datetime.date | None = None) -> int:

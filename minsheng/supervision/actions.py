@@ -104,7 +104,7 @@ SUGGESTIONS.other_events.update(
 Try = Attempt[Any]
 
 
-# --- inputs -------------------------------------------------------------------------------------
+# --- inputs ------------------------------------------------------------------------------------
 
 
 def _item(attempt: Try) -> KeyItem | None:
@@ -268,7 +268,7 @@ class KeyItemSuggestionRef(SuggestionRef):
         )
 
 
-# --- rules ----------------------------------------------------------------------------------------
+# --- rules -------------------------------------------------------------------------------------
 
 
 def _members_answered(attempt: Try) -> str | None:
@@ -307,7 +307,7 @@ def _decided_by(values: Mapping[str, Any], attempt: Try) -> str | None:
     return None
 
 
-# --- the declarations ---------------------------------------------------------------------------
+# --- the declarations --------------------------------------------------------------------------
 
 OPEN_ITEM = frozenset({K.PROPOSED, K.SUPERVISING})
 

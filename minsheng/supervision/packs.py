@@ -92,7 +92,7 @@ KIND_WORDS: dict[str, str] = {
 }
 
 
-# --- who gets which units --------------------------------------------------------------------
+# --- who gets which units ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def audience_for(user: User, jurisdiction_id: int) -> Audience | None:
     return Audience(jurisdiction, units.filter(q), confidential=False, whole_congress=False)
 
 
-# --- what a pack holds -----------------------------------------------------------------------
+# --- what a pack holds -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -483,7 +483,7 @@ def pack_filename(pack: Pack, extension: str) -> str:
     return f"{pack.congress}{pack.title}（{chinese_date(pack.today)}）.{extension}"
 
 
-# --- Excel ----------------------------------------------------------------------------------
+# --- Excel -------------------------------------------------------------------------------------
 
 TITLE_FONT = Font(bold=True, size=16)
 UNIT_FONT = Font(bold=True, size=12)
@@ -550,7 +550,7 @@ def _column_widths(tables: Iterable[Table]) -> list[int]:
     return widths
 
 
-# --- Word -------------------------------------------------------------------------------------
+# --- Word --------------------------------------------------------------------------------------
 
 TEXT_WIDTH_MM = 156  # A4 less the official margins (28 + 26 mm)
 

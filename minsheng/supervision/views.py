@@ -352,7 +352,7 @@ def act_on_suggestion(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return _render_detail(request, s, status=status)
 
 
-# --- the warning board ---------------------------------------------------------------------
+# --- the warning board -------------------------------------------------------------------------
 
 
 @login_required
@@ -376,7 +376,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- the supervision panel of a suggestion page -------------------------------------------
+# --- the supervision panel of a suggestion page ------------------------------------------------
 
 
 def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:

@@ -189,7 +189,7 @@ def pack_file(request: HttpRequest, pack: str, fmt: str) -> HttpResponseBase:
     return docx_response(to_bytes(packs.write_docx(result)), packs.pack_filename(result, "docx"))
 
 
-# --- the overview -------------------------------------------------------------------------
+# --- the overview ------------------------------------------------------------------------------
 
 
 @login_required

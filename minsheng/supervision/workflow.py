@@ -48,7 +48,7 @@ def _on_suggestion(
     )
 
 
-# --- key items ------------------------------------------------------------------------------------
+# --- key items ---------------------------------------------------------------------------------
 
 
 def propose(
@@ -262,7 +262,7 @@ def add_suggestion(
     return result
 
 
-# --- records and instructions (on a key item or on one suggestion) -------------------------------
+# --- records and instructions (on a key item or on one suggestion) -----------------------------
 
 
 def _record_change(

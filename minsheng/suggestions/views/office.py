@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,6 +31,7 @@ from minsheng.insight.models import RoutingRule
 from minsheng.lib import spreadsheets
 from minsheng.lib.downloads import attachment
 from minsheng.lib.spreadsheets import DryRun
+from minsheng.lib.staging import UploadStage
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, Organisation, Session, User
 from minsheng.suggestions import excel, filters, workflow
@@ -58,7 +55,6 @@ BULK_LIMIT = 500
 MEETING_PAGE = 50  # rows of the assignment meeting per page
 MEETING_ROW = re.compile(r"^s(\d+)-version$")
 IMPORT_SESSION_KEY = "office_imports"
-IMPORT_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
 
 
 def staff_jurisdiction_ids(user: Person) -> list[int]:
@@ -463,49 +459,7 @@ def _assign_submit(
 # --- Excel import -------------------------------------------------------------------------------
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _clean_old_imports() -> None:
-    """Uploads nobody confirmed are removed after a day."""
-    cutoff = time.time() - IMPORT_MAX_AGE
-    for old in _import_dir().glob("*.xlsx"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue
-
-
-def _store_upload(request: HttpRequest, data: bytes, name: str) -> str:
-    _clean_old_imports()
-    token = secrets.token_urlsafe(24)
-    (_import_dir() / f"{token}.xlsx").write_bytes(data)
-    stored = dict(request.session.get(IMPORT_SESSION_KEY, {}))
-    stored[token] = {"name": name[:200]}
-    # Keep the session small: only the last few uploads can be confirmed.
-    request.session[IMPORT_SESSION_KEY] = dict(list(stored.items())[-10:])
-    return token
-
-
-def _load_upload(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
-    stored = request.session.get(IMPORT_SESSION_KEY, {})
-    if token not in stored:
-        return None
-    path = _import_dir() / f"{token}.xlsx"
-    if not path.exists():
-        return None
-    return path.read_bytes(), stored[token].get("name", "")
-
-
-def _forget_upload(request: HttpRequest, token: str) -> None:
-    stored = dict(request.session.get(IMPORT_SESSION_KEY, {}))
-    stored.pop(token, None)
-    request.session[IMPORT_SESSION_KEY] = stored
-    (_import_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+STAGE = UploadStage(IMPORT_SESSION_KEY)
 
 
 def _preview(
@@ -552,7 +506,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error.message)
         else:
             rows = excel.check_rows(raw, session)
-            token = _store_upload(request, data, upload.name or "")
+            token = STAGE.store(request, data, upload.name or "")
             return _preview(
                 request,
                 token=token,
@@ -583,10 +537,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     token, session = form.cleaned_data["token"], form.cleaned_data["session"]
     register, choice = form.cleaned_data["register"], form.cleaned_data["choice"]
     if choice == ImportConfirmForm.CANCEL:
-        _forget_upload(request, token)
+        STAGE.forget(request, token)
         messages.info(request, _("The import was cancelled; nothing was imported."))
         return redirect("suggestions:import")
-    loaded = _load_upload(request, token)
+    loaded = STAGE.load(request, token)
     if loaded is None:
         messages.error(
             request,
@@ -600,7 +554,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         rows = excel.check_rows(excel.read_rows(data), session)
     except excel.ImportFileError as error:
-        _forget_upload(request, token)
+        STAGE.forget(request, token)
         messages.error(request, error.message)
         return redirect("suggestions:import")
     dry_run = DryRun(rows)
@@ -623,7 +577,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             % {"row": error.line, "reason": error.message},
         )
         return _preview(request, **preview, status=409)
-    _forget_upload(request, token)
+    STAGE.forget(request, token)
     _report_import(request, result, skipped=dry_run.invalid_count)
     return redirect(f"{reverse('suggestions:workbench')}?session={session.pk}&sort=-created")
 
