@@ -31,8 +31,11 @@ from pathlib import Path
 from bench import data, load
 
 ROOT = Path(__file__).resolve().parent.parent
-LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list"}
+LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list", "ledger list"}
 FLOOR = "floor: workbench rows"
+LEDGER_FLOOR = "floor: ledger rows"
+# The floor each page is compared with (the workbench's unless named here).
+FLOOR_OF = {"ledger list": LEDGER_FLOOR}
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -127,6 +130,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("key items", "/supervision/", cookie("staff")),
         ("warning board", "/supervision/warnings/", cookie("staff")),
         ("supervision overview", "/supervision/overview/", cookie("staff")),
+        (LEDGER_FLOOR, "/_bench/floor/ledger", cookie("staff")),
+        ("ledger list", "/ledger/", cookie("staff")),
     ]
 
 
@@ -136,6 +141,14 @@ def same_rows(port: int, f: data.Fixture) -> bool:
     link = re.compile(rb'href="/suggestions/(\d+)/"')
     page = load.get(port, "/suggestions/list/", headers)[2]
     floor = load.get(port, "/_bench/floor/workbench", headers)[2]
+    return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+
+
+def same_ledger_rows(port: int, f: data.Fixture) -> bool:
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    link = re.compile(rb'href="/ledger/(\d+)/"')
+    page = load.get(port, "/ledger/", headers)[2]
+    floor = load.get(port, "/_bench/floor/ledger", headers)[2]
     return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
 
 
@@ -165,6 +178,7 @@ def main() -> None:
         for size in sizes:
             began = time.perf_counter()
             data.generate(size - have, seed=size)
+            data.generate_ledger(round((size - have) * data.LEDGER_SHARE), seed=size)
             have = size
             if connection.vendor == "postgresql":
                 # What autovacuum does to a live table: planner statistics, and the visibility
@@ -178,8 +192,11 @@ def main() -> None:
             try:
                 if not same_rows(server.port, fixture):
                     print("WARNING: the floor view does not show the workbench's rows")
+                if not same_ledger_rows(server.port, fixture):
+                    print("WARNING: the ledger floor view does not show the ledger's rows")
                 for name, path, headers in cases(fixture):
-                    if only and name not in only and name not in ("bare view", FLOOR):
+                    floors = ("bare view", FLOOR, LEDGER_FLOOR)
+                    if only and name not in only and name not in floors:
                         continue
                     r = load.measure(
                         server.port,
@@ -198,9 +215,11 @@ def main() -> None:
 
 
 def report(results: list[dict[str, object]], args: argparse.Namespace) -> None:
-    floors = {r["size"]: r["rps"] for r in results if r["page"] == FLOOR}
+    floors = {
+        (r["size"], r["page"]): r["rps"] for r in results if str(r["page"]).startswith("floor:")
+    }
     for r in results:
-        floor = floors.get(r["size"])
+        floor = floors.get((r["size"], FLOOR_OF.get(str(r["page"]), FLOOR)))
         r["ratio_to_floor"] = round(float(r["rps"]) / float(floor), 3) if floor else None  # type: ignore[arg-type]
     print()
     print(

@@ -176,6 +176,87 @@ def generate(n: int, seed: int = 1) -> None:
         )
 
 
+LEDGER_SHARE = 0.1  # ledger items per suggestion: a ledger is smaller than the suggestions
+LEDGER_KINDS = [
+    ("practical", 0.6),
+    ("legislation", 0.08),
+    ("inspection", 0.08),
+    ("investigation", 0.08),
+    ("decision", 0.04),
+    ("appointment", 0.04),
+    ("other", 0.08),
+]
+
+
+def generate_ledger(n: int, seed: int = 1) -> None:
+    """Add n ledger items to the demo province: a list of parents with their sub-items, spread
+    over units, kinds, progress and deadlines (the derived columns filled as `refresh` would
+    leave them; no events, as for the suggestions)."""
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from minsheng.ledger.models import LedgerItem
+    from minsheng.people.models import Jurisdiction, Organisation, User
+
+    rng = random.Random(seed)
+    province = Jurisdiction.objects.get(code="demo-province")
+    staff = User.objects.get(username="staff")
+    units = list(
+        Organisation.objects.handling_units()
+        .filter(jurisdiction=province)
+        .values_list("pk", flat=True)
+    )
+    kinds = [k for k, _share in LEDGER_KINDS]
+    weights = [share for _k, share in LEDGER_KINDS]
+    today = timezone.localdate()
+    start = (LedgerItem.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    with transaction.atomic():
+        parents = LedgerItem.objects.bulk_create(
+            LedgerItem(
+                jurisdiction=province,
+                kind="practical",
+                title=f"{today.year - k}年民生实事",
+                year=today.year - k,
+                starts_on=datetime.date(today.year - k, 1, 10),
+                pace_due=datetime.date(today.year - k, 12, 31),
+                owner=staff,
+                created_by=staff,
+            )
+            for k in range(max(1, n // 500))
+        )
+        rows = []
+        for i in range(n):
+            begin = today - datetime.timedelta(days=rng.randrange(0, 700))
+            progress = rng.choice([0, 0, 10, 25, 40, 60, 80, 95, 100])
+            due = (
+                None if progress == 100 else begin + datetime.timedelta(days=rng.randrange(20, 400))
+            )
+            rows.append(
+                LedgerItem(
+                    jurisdiction=province,
+                    parent=rng.choice(parents) if rng.random() < 0.5 else None,
+                    kind=rng.choices(kinds, weights)[0],
+                    title=f"{rng.choice(WORDS)}项目{start + i}",
+                    year=begin.year,
+                    starts_on=begin,
+                    ends_on=begin + datetime.timedelta(days=330),
+                    pace_due=datetime.date(begin.year, 12, 31),
+                    responsible_unit_id=rng.choice(units),
+                    responsible_person="王强",
+                    owner=staff,
+                    created_by=staff,
+                    state="stopped" if rng.random() < 0.03 else "active",
+                    progress=progress,
+                    due=due,
+                    warn_from=due - datetime.timedelta(days=7) if due else None,
+                    reported_on=begin + datetime.timedelta(days=10) if progress else None,
+                    done_on=begin + datetime.timedelta(days=300) if progress == 100 else None,
+                )
+            )
+        LedgerItem.objects.bulk_create(rows, batch_size=500)
+
+
 def fixture() -> Fixture:
     """Log the benchmark's personas in (a session each, an API token for staff)."""
     from django.test import Client

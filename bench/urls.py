@@ -8,5 +8,6 @@ from minsheng.urls import urlpatterns as product
 urlpatterns = [
     path("_bench/bare", views.bare),
     path("_bench/floor/workbench", views.floor_workbench),
+    path("_bench/floor/ledger", views.floor_ledger),
     *product,
 ]

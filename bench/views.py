@@ -139,3 +139,89 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
         )
     out.append("</tbody></table></html>")
     return HttpResponse("".join(out))
+
+
+LEDGER_STATUS = {
+    "not_started": "未开始",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "lagging": "滞后",
+    "stopped": "已停止",
+}
+KIND_LABELS = {
+    "practical": "民生实事项目",
+    "legislation": "立法及立法调研",
+    "inspection": "执法检查",
+    "investigation": "专题调研",
+    "decision": "重大事项决定",
+    "appointment": "人事任免调研与监督",
+    "commitment": "B类承诺",
+    "other": "其他",
+}
+LEDGER_SQL = """
+SELECT i.id, i.title, i.year, i.kind, i.state, i.all_stopped, i.progress, i.due, i.warn_from,
+       i.reported_on, o.name, p.title
+FROM ledger_ledgeritem i
+LEFT JOIN people_organisation o ON o.id = i.responsible_unit_id
+LEFT JOIN ledger_ledgeritem p ON p.id = i.parent_id
+WHERE i.jurisdiction_id IN ({marks})
+ORDER BY i.due IS NULL, i.due, i.id
+LIMIT {limit}
+"""
+
+
+def floor_ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger list's first page by hand: staff's rows, next deadline first, 50 a page."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT jurisdiction_id FROM people_role "
+            "WHERE user_id = %s AND kind IN ('staff', 'admin')",
+            [request.user.pk],
+        )
+        staff_j = [row[0] for row in cur.fetchall()] or [0]
+        marks = ", ".join(["%s"] * len(staff_j))
+        cur.execute(
+            f"SELECT COUNT(*) FROM ledger_ledgeritem WHERE jurisdiction_id IN ({marks})",  # noqa: S608
+            staff_j,
+        )
+        count = cur.fetchone()[0]
+        cur.execute(LEDGER_SQL.format(marks=marks, limit=PER_PAGE), staff_j)
+        rows = cur.fetchall()
+    today = timezone.localdate()
+    out = [
+        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>台账</title>",
+        f'<p class="result-count">共{count:,}项</p><table class="list"><tbody>',
+    ]
+    for r in rows:
+        pk, title, year, kind, state, all_stopped, progress, due_, warn_, reported, unit, parent = r
+        due, warn_from = _date(due_), _date(warn_)
+        stopped = state == "stopped" or all_stopped
+        if stopped:
+            status = "stopped"
+        elif progress >= 100:
+            status = "done"
+        elif due is not None and due < today:
+            status = "lagging"
+        elif reported is None and progress == 0:
+            status = "not_started"
+        else:
+            status = "in_progress"
+        light = ""
+        if not stopped and progress < 100 and due is not None:
+            if today > due:
+                light = '<br><span class="warn warn-red">● 已超期</span>'
+            elif warn_from and today >= warn_from:
+                light = '<br><span class="warn warn-yellow">● 即将到期</span>'
+            else:
+                light = '<br><span class="warn warn-green">● 正常</span>'
+        sub = f" · {escape(parent)}" if parent else ""
+        shown_due = f"{due.year}年{due.month}月{due.day}日" if due and not stopped else "—"
+        out.append(
+            f'<tr><td class="title"><a href="/ledger/{pk}/">{escape(title)}</a>'
+            f'<span class="sub">{year} · {KIND_LABELS[kind]}{sub}</span></td>'
+            f'<td><span class="state lstate-{status}">{LEDGER_STATUS[status]}</span>{light}</td>'
+            f'<td><progress max="100" value="{progress}"></progress> {progress}%</td>'
+            f"<td>{escape(unit or '—')}</td><td>{shown_due}</td></tr>"
+        )
+    out.append("</tbody></table></html>")
+    return HttpResponse("".join(out))

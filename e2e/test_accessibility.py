@@ -50,11 +50,17 @@ KNOWN = [
     "/suggestions/assign/",
     "/suggestions/import/",
     "/suggestions/inbox/",
+    "/ledger/",
+    "/ledger/new/",
+    "/ledger/import/",
 ]
 # Links not followed: files, the admin site (Django's own), signing out, the API.
 SKIP = re.compile(r"^/(admin|api|logout|i18n)/|\.(xlsx|docx|pdf|zip)$|/attachments/")
 DETAIL = re.compile(r"^/suggestions/\d+/$")
 MAX_DETAIL_VISITS = 30  # suggestion pages looked at per persona, each kind kept once
+# Other record pages alike: a few of each are enough (the list links to fifty).
+SAMPLED = [re.compile(r"^/ledger/\d+/$")]
+MAX_SAMPLED_VISITS = 3
 MAX_PAGES = 40  # a safety net for the walk
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -192,12 +198,18 @@ def walk(page: Any, live_url: str) -> list[str]:
     kinds: set[str] = set()
     pages: list[str] = []
     details = 0
+    sampled = [0] * len(SAMPLED)
     while queue and len(pages) < MAX_PAGES:
         path = queue.pop(0)
         bare = path.split("?")[0]
         if bare in seen_paths:
             continue
         seen_paths.add(bare)
+        kind = next((n for n, pattern in enumerate(SAMPLED) if pattern.match(bare)), None)
+        if kind is not None:
+            if sampled[kind] >= MAX_SAMPLED_VISITS:
+                continue
+            sampled[kind] += 1
         if DETAIL.match(bare):
             if details >= MAX_DETAIL_VISITS:
                 continue

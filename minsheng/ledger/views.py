@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +40,6 @@ from minsheng.suggestions.models import WarningColour
 
 PAGE_SIZE = 50
 WARNING_LABELS = dict(WarningColour.choices)
-STATUS_LABELS = dict(Status.choices)
 SORTS: dict[str, tuple[Any, ...]] = {
     # Items with no deadline left (done, stopped) come last.
     "due": (F("due").asc(nulls_last=True), "pk"),
@@ -117,16 +117,25 @@ def _rows(user: User, filters: Filters, today: datetime.date) -> QuerySet[Ledger
 
 
 def prepare(items: list[LedgerItem], today: datetime.date) -> None:
-    """What a row shows, computed once in Python (no lookups in the template)."""
+    """What a row shows, computed once in Python (no lookups or translations per row in the
+    template)."""
+    kinds = {value: str(label) for value, label in LedgerItem.Kind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    lights = {value: str(label) for value, label in WarningColour.choices}
+    base = reverse("ledger:items")
     for item in items:
-        item.shown_status = item.status(today)  # type: ignore[attr-defined]
-        item.status_label = STATUS_LABELS[item.shown_status]  # type: ignore[attr-defined]
-        item.light = item.warning(today)  # type: ignore[attr-defined]
-        item.light_label = WARNING_LABELS.get(item.light, "")  # type: ignore[attr-defined]
-        item.kind_label = item.get_kind_display()  # type: ignore[attr-defined]
-        item.unit_name = item.responsible_unit.name if item.responsible_unit else ""  # type: ignore[attr-defined]
-        item.parent_title = item.parent.title if item.parent else ""  # type: ignore[attr-defined]
-        item.shown_due = None if item.is_stopped else item.due  # type: ignore[attr-defined]
+        a: Any = item
+        a.shown_status = item.status(today)
+        a.status_label = statuses[a.shown_status]
+        a.light = item.warning(today)
+        a.light_label = "" if a.light == WarningColour.NONE else lights.get(a.light, "")
+        a.kind_label = kinds[item.kind]
+        a.unit_name = item.responsible_unit.name if item.responsible_unit else "—"
+        a.parent_title = item.parent.title if item.parent else ""
+        a.sub = " · ".join(str(x) for x in (item.year, a.kind_label, a.parent_title) if x)
+        a.shown_due = None if item.is_stopped else item.due
+        a.due_text = date_format(a.shown_due, "DATE_FORMAT") if a.shown_due else "—"
+        a.url = f"{base}{item.pk}/"
 
 
 def _can_enter(user: User) -> int | None:
