@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "minsheng.suggestions",
     "minsheng.insight",
     "minsheng.supervision",
+    "minsheng.wishes",
     "minsheng.notifications",
 ]
 

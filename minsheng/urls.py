@@ -33,6 +33,7 @@ urlpatterns = [
     path("suggestions/", include("minsheng.suggestions.urls")),
     path("supervision/", include("minsheng.supervision.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
+    path("wishes/", include("minsheng.wishes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
