@@ -31,8 +31,11 @@ from pathlib import Path
 from bench import data, load
 
 ROOT = Path(__file__).resolve().parent.parent
-LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list"}
+LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list", "wish wall"}
 FLOOR = "floor: workbench rows"
+WALL_FLOOR = "floor: wish wall"
+# A page measured against its own floor (the others against the workbench's).
+FLOOR_OF = {"wish wall": WALL_FLOOR, WALL_FLOOR: WALL_FLOOR}
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -127,6 +130,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("key items", "/supervision/", cookie("staff")),
         ("warning board", "/supervision/warnings/", cookie("staff")),
         ("supervision overview", "/supervision/overview/", cookie("staff")),
+        (WALL_FLOOR, "/_bench/floor/wishes", {}),
+        ("wish wall", "/wishes/", {}),
     ]
 
 
@@ -136,12 +141,20 @@ def same_rows(port: int, f: data.Fixture) -> bool:
     link = re.compile(rb'href="/suggestions/(\d+)/"')
     page = load.get(port, "/suggestions/list/", headers)[2]
     floor = load.get(port, "/_bench/floor/workbench", headers)[2]
-    return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+    same = link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+    card = re.compile(rb'data-testid="wish-(\d+)"')
+    wall = load.get(port, "/wishes/", {})[2]
+    wall_floor = load.get(port, "/_bench/floor/wishes", {})[2]
+    return same and card.findall(wall) == card.findall(wall_floor) and bool(card.findall(wall))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000", help="suggestion counts, e.g. 10000,100000")
+    parser.add_argument(
+        "--sizes",
+        default="1000",
+        help="suggestion counts (as many micro-wishes), e.g. 10000,100000",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-connection", type=int, default=5, help="requests per connection")
@@ -165,6 +178,7 @@ def main() -> None:
         for size in sizes:
             began = time.perf_counter()
             data.generate(size - have, seed=size)
+            data.generate_wishes(size - have, seed=size)
             have = size
             if connection.vendor == "postgresql":
                 # What autovacuum does to a live table: planner statistics, and the visibility
@@ -179,7 +193,7 @@ def main() -> None:
                 if not same_rows(server.port, fixture):
                     print("WARNING: the floor view does not show the workbench's rows")
                 for name, path, headers in cases(fixture):
-                    if only and name not in only and name not in ("bare view", FLOOR):
+                    if only and name not in only and name not in ("bare view", FLOOR, WALL_FLOOR):
                         continue
                     r = load.measure(
                         server.port,
@@ -198,9 +212,9 @@ def main() -> None:
 
 
 def report(results: list[dict[str, object]], args: argparse.Namespace) -> None:
-    floors = {r["size"]: r["rps"] for r in results if r["page"] == FLOOR}
+    floors = {(r["size"], r["page"]): r["rps"] for r in results if r["page"] in (FLOOR, WALL_FLOOR)}
     for r in results:
-        floor = floors.get(r["size"])
+        floor = floors.get((r["size"], FLOOR_OF.get(str(r["page"]), FLOOR)))
         r["ratio_to_floor"] = round(float(r["rps"]) / float(floor), 3) if floor else None  # type: ignore[arg-type]
     print()
     print(

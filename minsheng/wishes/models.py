@@ -23,6 +23,7 @@ from minsheng.people.models import Jurisdiction, Organisation
 if TYPE_CHECKING:
     from minsheng.people.permissions import Person
 
+PUBLIC = ["verified", "claimed", "fulfilled", "confirmed"]  # Wish.PUBLIC_STATES, for Meta
 # Never on a public page, feed, export or the public API.
 PRIVATE_FIELDS = ("wisher_name", "wisher_phone", "wisher_address")
 
@@ -35,8 +36,8 @@ class WishQuerySet(models.QuerySet["Wish"]):
 
     def public(self) -> WishQuerySet:
         """What the public wish wall shows: verified wishes and later (never posted, rejected
-        or withdrawn ones)."""
-        return self.filter(state__in=Wish.PUBLIC_STATES)
+        or withdrawn ones), read from the stored `wall` (indexed with the wall's order)."""
+        return self.filter(wall=1)
 
     def in_default_order(self) -> WishQuerySet:
         """Vulnerable groups first, then the newest."""
@@ -95,6 +96,10 @@ class Wish(models.Model):
     # 0 for the vulnerable groups, 1 for the others: the default order's first key (stored, so
     # the wall's sort is an index scan).
     priority = models.PositiveSmallIntegerField(default=1, editable=False)
+    # 1 on the public wall (state in PUBLIC_STATES), else 0: stored with every state change so
+    # the wall's filter and order are one index (`wish_wall_order`). An integer, not a boolean:
+    # Django writes a boolean filter as a bare column, which SQLite cannot search an index by.
+    wall = models.PositiveSmallIntegerField(default=0, editable=False)
     # Private: see PRIVATE_FIELDS.
     wisher_name = models.CharField(_("wisher's name"), max_length=50)
     wisher_phone = models.CharField(_("wisher's phone"), max_length=30, blank=True)
@@ -136,9 +141,13 @@ class Wish(models.Model):
         verbose_name_plural = _("micro-wishes")
         ordering = ["priority", "-posted_at", "-pk"]
         indexes = [
-            models.Index(fields=["state", "priority", "-posted_at"], name="wish_wall_order"),
+            # The wall's order (most wishes are public: its first page is the index's start).
+            models.Index(fields=["wall", "priority", "-posted_at", "-id"], name="wish_wall_order"),
             models.Index(fields=["community", "state"], name="wish_community_state"),
             models.Index(fields=["claimed_by", "state"], name="wish_claimant_state"),
+            # The wall's totals per area and per claimant, read from the indexes alone.
+            models.Index(fields=["wall", "community", "state"], name="wish_area_totals"),
+            models.Index(fields=["state", "claimant_name"], name="wish_claimant_totals"),
         ]
         constraints = [
             # Exactly one claimant from the claim on; none before it.
@@ -158,10 +167,15 @@ class Wish(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
+        # The stored derivations follow their sources, also when only those are saved.
         self.priority = 0 if self.group in self.VULNERABLE else 1
+        self.wall = 1 if self.state in self.PUBLIC_STATES else 0
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "group" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "priority"}  # type: ignore[misc]
+        if update_fields is not None:
+            extra = {"priority"} if "group" in update_fields else set()  # type: ignore[operator]
+            if "state" in update_fields:  # type: ignore[operator]
+                extra.add("wall")
+            kwargs["update_fields"] = [*update_fields, *sorted(extra)]  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
