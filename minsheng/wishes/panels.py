@@ -22,7 +22,7 @@ def wish_panels(request: HttpRequest) -> list[Panel]:
     staff_j = perms.staff_jurisdictions(user)
     communities = perms.community_ids(user)
     to_verify = rows.filter(state=Wish.State.POSTED, jurisdiction_id__in=staff_j)
-    to_fulfil = rows.filter(state=Wish.State.CLAIMED, claimed_by=user)
+    to_fulfil = rows.filter(state=Wish.State.CLAIMED, claimed_by_id=user.pk)
     to_confirm = rows.filter(state=Wish.State.FULFILLED, community_id__in=communities)
     context = {
         "to_verify": list(to_verify[:SHOWN]) if staff_j else [],

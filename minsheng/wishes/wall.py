@@ -95,7 +95,7 @@ def totals_per_area(jurisdiction_ids: set[int] | None = None) -> list[dict[str, 
     rows = Wish.objects.public()
     if jurisdiction_ids is not None:
         rows = rows.filter(jurisdiction_id__in=jurisdiction_ids)
-    return list(
+    found = (
         rows.values("community_id", "community__name")
         .annotate(
             total=Count("pk"),
@@ -104,14 +104,16 @@ def totals_per_area(jurisdiction_ids: set[int] | None = None) -> list[dict[str, 
         )
         .order_by("-total", "community__name")
     )
+    return [dict(row) for row in found]
 
 
 def totals_per_claimant(jurisdiction_ids: set[int] | None = None) -> list[dict[str, Any]]:
     rows = Wish.objects.filter(state__in=Wish.CLAIMED_STATES)
     if jurisdiction_ids is not None:
         rows = rows.filter(jurisdiction_id__in=jurisdiction_ids)
-    return list(
+    found = (
         rows.values("claimant_name")
         .annotate(total=Count("pk"), fulfilled=Count("pk", filter=Q(state__in=FULFILLED)))
         .order_by("-fulfilled", "-total", "claimant_name")[:TOTALS_SHOWN]
     )
+    return [dict(row) for row in found]
