@@ -31,11 +31,19 @@ from pathlib import Path
 from bench import data, load
 
 ROOT = Path(__file__).resolve().parent.parent
-LIST_PAGES = {"staff workbench", "unit inbox", "deputy's list", "API list", "ledger list"}
+LIST_PAGES = {
+    "staff workbench",
+    "unit inbox",
+    "deputy's list",
+    "API list",
+    "ledger list",
+    "wish wall",
+}
 FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
+WALL_FLOOR = "floor: wish wall"
 # The floor each page is compared with (the workbench's unless named here).
-FLOOR_OF = {"ledger list": LEDGER_FLOOR}
+FLOOR_OF = {"ledger list": LEDGER_FLOOR, "wish wall": WALL_FLOOR, WALL_FLOOR: WALL_FLOOR}
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -132,6 +140,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("supervision overview", "/supervision/overview/", cookie("staff")),
         (LEDGER_FLOOR, "/_bench/floor/ledger", cookie("staff")),
         ("ledger list", "/ledger/", cookie("staff")),
+        (WALL_FLOOR, "/_bench/floor/wishes", {}),
+        ("wish wall", "/wishes/", {}),
     ]
 
 
@@ -141,7 +151,11 @@ def same_rows(port: int, f: data.Fixture) -> bool:
     link = re.compile(rb'href="/suggestions/(\d+)/"')
     page = load.get(port, "/suggestions/list/", headers)[2]
     floor = load.get(port, "/_bench/floor/workbench", headers)[2]
-    return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+    same = link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+    card = re.compile(rb'data-testid="wish-(\d+)"')
+    wall = load.get(port, "/wishes/", {})[2]
+    wall_floor = load.get(port, "/_bench/floor/wishes", {})[2]
+    return same and card.findall(wall) == card.findall(wall_floor) and bool(card.findall(wall))
 
 
 def same_ledger_rows(port: int, f: data.Fixture) -> bool:
@@ -154,7 +168,11 @@ def same_ledger_rows(port: int, f: data.Fixture) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000", help="suggestion counts, e.g. 10000,100000")
+    parser.add_argument(
+        "--sizes",
+        default="1000",
+        help="suggestion counts (as many micro-wishes), e.g. 10000,100000",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-connection", type=int, default=5, help="requests per connection")
@@ -179,6 +197,7 @@ def main() -> None:
             began = time.perf_counter()
             data.generate(size - have, seed=size)
             data.generate_ledger(round((size - have) * data.LEDGER_SHARE), seed=size)
+            data.generate_wishes(size - have, seed=size)
             have = size
             if connection.vendor == "postgresql":
                 # What autovacuum does to a live table: planner statistics, and the visibility
@@ -195,7 +214,7 @@ def main() -> None:
                 if not same_ledger_rows(server.port, fixture):
                     print("WARNING: the ledger floor view does not show the ledger's rows")
                 for name, path, headers in cases(fixture):
-                    floors = ("bare view", FLOOR, LEDGER_FLOOR)
+                    floors = ("bare view", FLOOR, LEDGER_FLOOR, WALL_FLOOR)
                     if only and name not in only and name not in floors:
                         continue
                     r = load.measure(

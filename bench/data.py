@@ -278,3 +278,89 @@ def fixture() -> Fixture:
     )
     assert one is not None
     return Fixture(sessions=sessions, tokens={"staff": raw}, detail_id=one)
+
+
+# --- micro-wishes: the public wish wall --------------------------------------------------------
+
+WISH_STATES = [
+    ("posted", 0.08),
+    ("rejected", 0.02),
+    ("verified", 0.30),
+    ("claimed", 0.20),
+    ("fulfilled", 0.15),
+    ("confirmed", 0.22),
+    ("withdrawn", 0.03),
+]
+WISH_GROUPS = ["elderly_alone", "left_behind_child", "disabled", "low_income", "other"]
+WISH_CATEGORIES = ["daily", "study", "health", "repair", "service", "other"]
+COMMUNITIES = 40  # a province's communities taking part
+
+
+def generate_wishes(n: int, seed: int = 1) -> None:
+    """Add n micro-wishes in every state, over COMMUNITIES communities and the demo's deputies
+    and units as claimants (bulk-inserted: benchmark data, no events)."""
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from minsheng.people.models import Deputy, Jurisdiction, Organisation, User
+    from minsheng.wishes.models import Wish
+
+    rng = random.Random(seed)
+    province = Jurisdiction.objects.get(code="demo-province")
+    communities = []
+    for i in range(COMMUNITIES):
+        org, _created = Organisation.objects.get_or_create(
+            jurisdiction=province,
+            name=f"{province.name}基准社区{i:02d}",
+            defaults={"kind": Organisation.Kind.COMMUNITY, "sort_order": 900 + i},
+        )
+        communities.append(org.pk)
+    staff = User.objects.get(username="staff")
+    claimants = [
+        (user_id, f"代表{user_id}")
+        for user_id in Deputy.objects.filter(jurisdiction=province).values_list(
+            "user_id", flat=True
+        )[:60]
+    ] + [(staff.pk, name) for name in ("省民政厅", "省交通运输厅", "省教育厅")]
+    names = [s for s, _share in WISH_STATES]
+    weights = [share for _s, share in WISH_STATES]
+    now = timezone.now()
+    first = (Wish.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    with transaction.atomic():
+        for offset in range(0, n, 2000):
+            rows = []
+            for _i in range(offset, min(n, offset + 2000)):
+                state = rng.choices(names, weights)[0]
+                group = rng.choice(WISH_GROUPS)
+                posted = now - datetime.timedelta(minutes=rng.randrange(0, 400 * 24 * 60))
+                w = Wish(
+                    jurisdiction=province,
+                    community_id=rng.choice(communities),
+                    title=f"心愿：{rng.choice(WORDS)}",
+                    description="心愿说明。" * rng.randrange(2, 10),
+                    category=rng.choice(WISH_CATEGORIES),
+                    group=group,
+                    priority=0 if group != "other" else 1,
+                    wisher_name="某某",
+                    wisher_phone="13900000000",
+                    wisher_address="某小区",
+                    state=state,
+                    wall=1 if state in ("verified", "claimed", "fulfilled", "confirmed") else 0,
+                    posted_by=staff,
+                )
+                if state not in ("posted", "rejected"):
+                    w.verified_at = posted + datetime.timedelta(days=1)
+                if state in ("claimed", "fulfilled", "confirmed"):
+                    w.claimed_by_id, w.claimant_name = rng.choice(claimants)
+                    w.claimed_at = posted + datetime.timedelta(days=3)
+                if state in ("fulfilled", "confirmed"):
+                    w.fulfilled_at = posted + datetime.timedelta(days=10)
+                if state == "confirmed":
+                    w.confirmed_at = posted + datetime.timedelta(days=12)
+                rows.append(w)
+            Wish.objects.bulk_create(rows, batch_size=500)
+        # posted_at is auto_now_add: spread the rows over the year as verified_at is.
+        Wish.objects.filter(pk__gte=first, verified_at__isnull=False).update(
+            posted_at=F("verified_at") - datetime.timedelta(days=1)
+        )

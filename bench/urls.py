@@ -1,4 +1,4 @@
-"""The product's URLs plus two reference views, for the benchmark only (see bench/settings.py)."""
+"""The product's URLs plus three reference views, for the benchmark only (see bench/settings.py)."""
 
 from django.urls import path
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("_bench/bare", views.bare),
     path("_bench/floor/workbench", views.floor_workbench),
     path("_bench/floor/ledger", views.floor_ledger),
+    path("_bench/floor/wishes", views.floor_wall),
     *product,
 ]

@@ -224,4 +224,77 @@ def floor_ledger(request: HttpRequest) -> HttpResponse:
             f"<td>{escape(unit or '—')}</td><td>{shown_due}</td></tr>"
         )
     out.append("</tbody></table></html>")
+
+
+# --- the public wish wall ------------------------------------------------------------------------
+
+WALL_PER_PAGE = 24
+WISH_STATES = {
+    "verified": "可认领",
+    "claimed": "已认领",
+    "fulfilled": "已完成",
+    "confirmed": "社区已确认",
+}
+WISH_GROUPS = {
+    "elderly_alone": "独居老人",
+    "left_behind_child": "留守儿童",
+    "disabled": "残疾人",
+    "low_income": "低收入家庭",
+    "other": "其他",
+}
+PUBLIC = "w.wall = 1"
+WALL_SQL = f"""
+SELECT w.id, w.title, w.description, w.category, w."group", w.state, w.priority,
+       o.name, w.claimant_name, w.verified_at, w.fulfilled_at
+FROM wishes_wish w JOIN people_organisation o ON o.id = w.community_id
+WHERE {PUBLIC}
+ORDER BY w.priority, w.posted_at DESC, w.id DESC
+LIMIT {WALL_PER_PAGE}
+"""  # noqa: S608 - constants only
+AREAS_SQL = f"""
+SELECT o.name, COUNT(*), SUM(CASE WHEN w.state = 'verified' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN w.state IN ('fulfilled', 'confirmed') THEN 1 ELSE 0 END)
+FROM wishes_wish w JOIN people_organisation o ON o.id = w.community_id
+WHERE {PUBLIC} GROUP BY w.community_id, o.name ORDER BY 2 DESC, o.name
+"""  # noqa: S608 - constants only
+CLAIMANTS_SQL = """
+SELECT claimant_name, COUNT(*), SUM(CASE WHEN state IN ('fulfilled', 'confirmed') THEN 1 ELSE 0 END)
+FROM wishes_wish WHERE state IN ('claimed', 'fulfilled', 'confirmed')
+GROUP BY claimant_name ORDER BY 3 DESC, 2 DESC, claimant_name LIMIT 10
+"""
+
+
+def floor_wall(request: HttpRequest) -> HttpResponse:
+    """The wish wall's first page by hand: the same 24 cards (public states, vulnerable groups
+    first, newest first), the same count and the same two totals tables."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM wishes_wish w WHERE {PUBLIC}")  # noqa: S608
+        count = cur.fetchone()[0]
+        cur.execute(WALL_SQL)
+        rows = cur.fetchall()
+        cur.execute(AREAS_SQL)
+        areas = cur.fetchall()
+        cur.execute(CLAIMANTS_SQL)
+        claimants = cur.fetchall()
+    out = [
+        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>微心愿墙</title>",
+        f'<p class="result-count">{count:,} 个心愿</p><ul class="wish-grid">',
+    ]
+    for pk, title, description, _category, group, state, _prio, community, claimant, *_ in rows:
+        by = f" · {escape(claimant)}认领" if claimant else ""
+        out.append(
+            f'<li class="wish-card" data-testid="wish-{pk}" data-state="{state}">'
+            f"<h3>{escape(title)}</h3><p><span>{WISH_STATES[state]}</span> "
+            f"<span>{WISH_GROUPS.get(group, group)}</span></p><p>{escape(description[:120])}</p>"
+            f'<p class="meta">{escape(community)}{by}</p></li>'
+        )
+    out.append("</ul><table>")
+    for name, total, open_, done in areas:
+        out.append(
+            f"<tr><td>{escape(name)}</td><td>{total}</td><td>{open_}</td><td>{done}</td></tr>"
+        )
+    out.append("</table><table>")
+    for name, total, done in claimants:
+        out.append(f"<tr><td>{escape(name)}</td><td>{total}</td><td>{done}</td></tr>")
+    out.append("</table></html>")
     return HttpResponse("".join(out))

@@ -14,15 +14,17 @@ pytestmark = pytest.mark.e2e
 
 # username -> (name shown in the header, role panels expected on the home page)
 CAST = {
-    "admin": ("系统管理员", {"worklist", "staff", "staff_work", "supervision"}),
-    "staff": ("周晓梅", {"worklist", "staff", "staff_work", "supervision"}),
-    "deputy": ("林建国", {"worklist", "deputy", "deputy_work"}),
-    "cosigner": ("陈思远", {"worklist", "deputy", "deputy_work"}),
-    "clerk": ("赵敏", {"worklist", "unit", "unit_work", "supervision"}),
-    "head": ("孙立新", {"worklist", "unit", "unit_work", "supervision"}),
+    "admin": ("系统管理员", {"worklist", "staff", "staff_work", "supervision", "wishes"}),
+    "staff": ("周晓梅", {"worklist", "staff", "staff_work", "supervision", "wishes"}),
+    "deputy": ("林建国", {"worklist", "deputy", "deputy_work", "wishes"}),
+    "cosigner": ("陈思远", {"worklist", "deputy", "deputy_work", "wishes"}),
+    "clerk": ("赵敏", {"worklist", "unit", "unit_work", "supervision", "wishes"}),
+    "head": ("孙立新", {"worklist", "unit", "unit_work", "supervision", "wishes"}),
     "clerk2": ("吴雪", {"worklist", "unit", "unit_work", "supervision"}),
     "supervisor": ("郑宏", {"supervisor", "supervision"}),
-    "committee": ("何静", {"committee", "supervision"}),
+    "committee": ("何静", {"committee", "supervision", "wishes"}),
+    # The demo gives the community fulfilled micro-wishes to confirm.
+    "community": ("李春燕", {"wishes"}),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -63,7 +65,7 @@ def test_home_shows_the_panels_of_each_role(page: Any, live_url: str, username: 
 def test_home_fits_a_phone(page: Any, live_url: str) -> None:
     login(page, live_url, "deputy")
 
-    assert panel_roles(page) == {"worklist", "deputy", "deputy_work"}
+    assert panel_roles(page) == {"worklist", "deputy", "deputy_work", "wishes"}
     assert page.locator("[data-testid=who]").is_visible()
     assert sign_out_button(page).is_visible()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

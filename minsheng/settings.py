@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minsheng.insight",
     "minsheng.supervision",
     "minsheng.ledger",
+    "minsheng.wishes",
     "minsheng.notifications",
 ]
 

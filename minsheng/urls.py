@@ -34,6 +34,7 @@ urlpatterns = [
     path("supervision/", include("minsheng.supervision.urls")),
     path("ledger/", include("minsheng.ledger.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
+    path("wishes/", include("minsheng.wishes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -310,6 +310,45 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   422   403   403   403   403   422   422   422   404", "POST /supervision/suggestion/{handling}/act/supervise/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /supervision/suggestion/{handling}/act/nonsense/"),
     ],
+    # ---- pages: micro-wishes (微心愿) --------
+    # The wall is public. {wish_posted} waits for staff; {wish_open} is verified (public);
+    # {wish_claimed} and {wish_fulfilled} were claimed by the deputy. The community worker is no
+    # column of the cast: tests/test_wishes.py covers that persona.
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "wishes/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/?show=nonsense&area=x&group=y&page=zz"),
+    ],
+    "wishes/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    403", "GET /wishes/new/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   403", "POST /wishes/new/", data={"title": ""}),
+    ],
+    "wishes/queue/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /wishes/queue/"),
+    ],
+    "wishes/mine/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/mine/"),
+    ],
+    "wishes/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /wishes/{wish_posted}/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /wishes/{wish_open}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /wishes/{missing}/"),
+    ],
+    # Claiming: deputies, unit clerks and heads, committee members (302: claimed); staff and
+    # supervisors may not (403). Verifying: staff only (others do not see the posted wish).
+    "wishes/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /wishes/{wish_open}/act/claim/"),
+        C("login 302   302   403   302   302   302   302   403   302   403   404", "POST /wishes/{wish_open}/act/claim/"),
+        C("login 404   404   302   404   404   404   404   404   404   302   404", "POST /wishes/{wish_posted}/act/verify/"),
+        C("login 404   404   422   404   404   404   404   404   404   422   404", "POST /wishes/{wish_posted}/act/reject/", data={"reason": ""}),
+        C("login 422   403   403   403   403   403   403   403   403   403   404", "POST /wishes/{wish_claimed}/act/fulfil/", data={"note": "已送达"}),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /wishes/{wish_open}/act/nonsense/"),
+    ],
+    # Evidence is private: staff (and the community); the claimant no longer once fulfilled.
+    "wishes/evidence/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /wishes/evidence/{wish_evidence}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /wishes/evidence/{missing}/"),
+    ],
     "suggestions/inbox/": [
         C("login 403   403   403   ok    ok    ok    ok    403   403   403   403", "GET /suggestions/inbox/"),
     ],
@@ -357,6 +396,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/key-items/<int:key_item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
+    ],
+    "api/v1/wishes/<int:wish_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/wishes/{wish_open}/actions/nonsense"),
     ],
     "api/v1/instructions/<int:instruction_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/instructions/{instruction}/actions/nonsense"),
@@ -450,6 +492,52 @@ TABLE: dict[str, list[C]] = {
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{handling}/actions/end_of_term", json={"rule": "carry_over", "note": "届末结转。"}),
     ],
     # The caller's own notifications and preferences; another person's message is a 404.
+    # ---- API: micro-wishes (微心愿) --------
+    # The wall and its totals need no token; the rest reads through the access pair, as the pages.
+    "GET /api/v1/wishes/wall": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/wishes/wall"),
+        C("422   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/wishes/wall?show=nonsense"),
+    ],
+    "GET /api/v1/wishes/totals": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/wishes/totals"),
+    ],
+    "GET /api/v1/wishes": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/wishes"),
+    ],
+    "POST /api/v1/wishes": [
+        C("401   403   403   201   403   403   403   403   403   403   201   403", "POST /api/v1/wishes", json={"community": "{community}", "title": "一袋大米", "category": "daily", "group": "low_income", "wisher_name": "张三"}),
+    ],
+    "GET /api/v1/wishes/{wish_id}": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/wishes/{wish_posted}"),
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/wishes/{wish_open}"),
+    ],
+    "GET /api/v1/wishes/{wish_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/wishes/{wish_open}/actions"),
+    ],
+    "POST /api/v1/wishes/{wish_id}/actions/verify": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/wishes/{wish_posted}/actions/verify", json={}),
+    ],
+    "POST /api/v1/wishes/{wish_id}/actions/reject": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/wishes/{wish_posted}/actions/reject", json={"reason": "不属于微心愿范围"}),
+    ],
+    "POST /api/v1/wishes/{wish_id}/actions/claim": [
+        C("401   ok    ok    403   ok    ok    ok    ok    403   ok    403   404", "POST /api/v1/wishes/{wish_open}/actions/claim", json={}),
+        C("401   409   409   403   409   409   409   409   403   409   403   404", "POST /api/v1/wishes/{wish_claimed}/actions/claim", json={}),
+    ],
+    "POST /api/v1/wishes/{wish_id}/actions/release": [
+        C("401   ok    403   403   403   403   403   403   403   403   403   404", "POST /api/v1/wishes/{wish_claimed}/actions/release", json={}),
+    ],
+    # No evidence: the claimant gets 422 (evidence is required), everybody else 403.
+    "POST /api/v1/wishes/{wish_id}/actions/fulfil": [
+        C("401   422   403   403   403   403   403   403   403   403   403   404", "POST /api/v1/wishes/{wish_claimed}/actions/fulfil", json={"note": "已送达", "evidence": []}),
+    ],
+    # The community confirms (no column here: tests/test_wishes.py).
+    "POST /api/v1/wishes/{wish_id}/actions/confirm": [
+        C("401   403   403   403   403   403   403   403   403   403   403   404", "POST /api/v1/wishes/{wish_fulfilled}/actions/confirm", json={}),
+    ],
+    "POST /api/v1/wishes/{wish_id}/actions/withdraw": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/wishes/{wish_open}/actions/withdraw", json={"reason": "心愿人已搬离"}),
+    ],
     # ---- API: supervision (督办) --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     # As the pages: {key_item} is seen by the office, its lead deputy, both units, the tier-2
@@ -775,6 +863,23 @@ def _ledger_world(cast) -> dict[str, int]:
     return {"ledger_item": practical.pk, "duty_item": inspection.pk, "evidence": evidence.pk}
 
 
+def _wishes_world(cast) -> dict[str, int]:
+    """A posted wish, a verified one, one claimed by the deputy and one the deputy fulfilled
+    (with its evidence), all of the cast's community."""
+    from tests import wish_states
+
+    org, _worker = wish_states.community(cast)
+    fulfilled = wish_states.fulfilled(cast, title="已完成的心愿")
+    return {
+        "community": org.pk,
+        "wish_posted": wish_states.posted(cast, title="待审核的心愿").pk,
+        "wish_open": wish_states.verified(cast, title="可认领的心愿").pk,
+        "wish_claimed": wish_states.claimed(cast, title="已认领的心愿").pk,
+        "wish_fulfilled": fulfilled.pk,
+        "wish_evidence": fulfilled.evidence.get().pk,
+    }
+
+
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     import datetime
@@ -837,6 +942,7 @@ def world(cast, settings, tmp_path) -> World:
         "suggestion_type": ContentType.objects.get_for_model(Suggestion).pk,
         **_supervision_world(cast, handling),
         **_ledger_world(cast),
+        **_wishes_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

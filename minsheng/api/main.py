@@ -20,6 +20,7 @@ from minsheng.api.supervision import (
     key_items_router,
     on_suggestions_router,
 )
+from minsheng.api.wishes import router as wishes_router
 from minsheng.engine.errors import WorkflowError
 from minsheng.people import permissions
 
@@ -99,6 +100,8 @@ api.add_router("/suggestions", on_suggestions_router)
 api.add_router("/key-items", key_items_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)
+# Micro-wishes (微心愿): the public wall and totals need no token.
+api.add_router("/wishes", wishes_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/ledger", ledger_router)
 api.add_router("/notifications", notifications_router)

@@ -181,6 +181,7 @@ CAST = {
     "clerk2": ("吴雪", "clerk, 省教育厅"),
     "supervisor": ("郑宏", "supervisor, vice-chair of the standing committee"),
     "committee": ("何静", "member, 财政经济委员会"),
+    "community": ("李春燕", "community worker, 江岭省幸福里社区 (micro-wishes)"),
 }
 
 
@@ -411,3 +412,5 @@ def _build_cast(ctx: DemoContext) -> None:
     )
     committee = _cast_user(ctx, "committee", password_hash)
     _role(committee, Role.Kind.COMMITTEE, j, org[f"{j.name}人大财政经济委员会"], title="委员")
+    community = _cast_user(ctx, "community", password_hash)
+    _role(community, Role.Kind.COMMUNITY, j, org[f"{j.name}幸福里社区"], title="社区网格员")

@@ -353,6 +353,8 @@ class Role(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         COMMITTEE = "committee", _("Special committee member")
         ADMIN = "admin", _("Administrator")
+        # Posts micro-wishes (微心愿) for the community named on the role.
+        COMMUNITY = "community", _("Community worker")
 
     class Tier(models.IntegerChoices):
         """The '大督办' supervision tiers of DOMAIN.md §5."""
@@ -407,7 +409,7 @@ class Role(models.Model):
                 name="role_unique_per_jurisdiction",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["clerk", "head", "committee"])
+                condition=~Q(kind__in=["clerk", "head", "committee", "community"])
                 | Q(organisation__isnull=False),
                 name="role_unit_roles_need_organisation",
             ),

@@ -1,0 +1,275 @@
+"""Micro-wish pages: the public wish wall, posting a wish, the staff's verification queue, the
+person's own wishes and claims, one wish with its actions and timeline, the evidence files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minsheng.engine.errors import WorkflowError
+from minsheng.engine.forms import ActionForm
+from minsheng.people.models import User
+from minsheng.wishes import permissions as perms
+from minsheng.wishes import wall, workflow
+from minsheng.wishes.actions import WISHES
+from minsheng.wishes.forms import WishForm
+from minsheng.wishes.models import Evidence, Wish
+
+WALL_PAGE_SIZE = 24
+PAGE_SIZE = 50
+
+
+# --- the public wall -------------------------------------------------------------------------
+
+
+@require_GET
+def wall_page(request: HttpRequest) -> HttpResponse:
+    """心愿墙: no sign-in, public fields only (`wall.WALL_FIELDS`)."""
+    criteria = wall.Criteria.from_query(request.GET)
+    page = Paginator(wall.public_rows(criteria), WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = wall.labelled(list(page.object_list))
+    per_area = wall.totals_per_area()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "wishes/wall.html",
+        {
+            "page": page,
+            "rows": rows,
+            "criteria": criteria,
+            "areas": sorted(per_area, key=lambda a: a["community__name"]),
+            "per_area": per_area[: wall.TOTALS_SHOWN],
+            "per_claimant": wall.totals_per_claimant(),
+            "groups": Wish.Group.choices,
+            "shows": [
+                ("", _("All")),
+                ("open", _("Open")),
+                ("claimed", _("Claimed")),
+                ("fulfilled", _("Fulfilled")),
+            ],
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- posting, the queue, mine ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    communities = perms.postable_communities(user)
+    if not communities:
+        raise PermissionDenied(_("Only community workers and congress staff post wishes."))
+    form = WishForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wish = workflow.post(
+                by=user,
+                community=data["community"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                group=data["group"],
+                wisher_name=data["wisher_name"],
+                wisher_phone=data["wisher_phone"],
+                wisher_address=data["wisher_address"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The wish is posted; congress staff will verify it."))
+            return redirect("wishes:detail", wish.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "wishes/new.html", {"form": form}, status=status)
+
+
+def _listed(rows: Any, user: User) -> list[Wish]:
+    found = list(rows.select_related("community"))
+    sees = perms.PrivateSight(user)
+    for wish in found:
+        wish.private = sees(wish)  # type: ignore[attr-defined]
+    return found
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Staff: the posted wishes to verify, vulnerable groups first."""
+    user: User = request.user  # type: ignore[assignment]
+    staff_j = perms.staff_jurisdictions(user)
+    if not staff_j and not user.is_superuser:
+        raise PermissionDenied(_("Only congress staff verify wishes."))
+    rows = Wish.objects.filter(state=Wish.State.POSTED)
+    if not user.is_superuser:
+        rows = rows.filter(jurisdiction_id__in=staff_j)
+    page = Paginator(rows.in_default_order(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wishes/queue.html",
+        {"page": page, "wishes": _listed(page.object_list, user)},
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """My claims (to fulfil, fulfilled) and, for a community worker, the community's wishes."""
+    user: User = request.user  # type: ignore[assignment]
+    claims = Wish.objects.filter(claimed_by=user).order_by("state", "-claimed_at", "-pk")
+    communities = perms.community_ids(user)
+    posted = Wish.objects.filter(community_id__in=communities).in_default_order()
+    page = Paginator(posted, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wishes/mine.html",
+        {
+            "claims": _listed(claims[:PAGE_SIZE], user),
+            "page": page,
+            "posted": _listed(page.object_list, user) if communities else [],
+            "is_community": bool(communities),
+        },
+    )
+
+
+# --- one wish ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionView:
+    name: str
+    label: str
+    form: ActionForm
+    url: str
+    open: bool = False
+    confirm: str = ""
+    danger: bool = False
+
+
+def _actions(wish: Wish, user: User, failed: ActionForm | None) -> list[ActionView]:
+    found = []
+    for name in WISHES.offered(user, wish):
+        form = (
+            failed
+            if failed is not None and failed.action == name
+            else ActionForm(registry=WISHES, obj=wish, user=user, action=name)
+        )
+        declared = WISHES[name]
+        found.append(
+            ActionView(
+                name=name,
+                label=str(declared.label),
+                form=form,
+                url=reverse("wishes:act", args=[wish.pk, name]),
+                open=form is failed,
+                confirm=str(declared.confirm),
+                danger=declared.danger,
+            )
+        )
+    return found
+
+
+def _detail(
+    request: HttpRequest,
+    wish: Wish,
+    *,
+    failed: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    private = perms.can_see_private(user, wish)
+    events = list(wish.events.select_related("actor").order_by("at", "pk"))
+    for event in events:
+        event.label = WISHES.timeline_label(event.action, event.data)
+        if not private:
+            # Notes may name the wisher or the address; the public sees what happened, not them.
+            event.note = ""
+    return render(
+        request,
+        "wishes/detail.html",
+        {
+            "wish": wish,
+            "private": private,
+            "evidence": list(wish.evidence.all()) if private else [],
+            "events": events,
+            "actions": _actions(wish, user, failed),
+            "page_error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, perms.get_wish_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    wish = perms.get_wish_for_user(user, pk)
+    typed = workflow.ACTIONS.get(action)
+    if typed is None:
+        raise Http404("No such action.")
+    form = ActionForm(
+        request.POST, request.FILES, registry=WISHES, obj=wish, user=user, action=action
+    )
+    if not form.is_valid():
+        seen = form.cleaned_data.get("expected_version")
+        refused = WISHES.refusal(action, user, wish, seen)
+        if refused is not None:
+            if refused.status == 403:
+                raise PermissionDenied(refused.message)
+            form.add_error(None, refused.message)
+            return _detail(request, wish, failed=form, error=refused.message, status=refused.status)
+        return _detail(request, wish, failed=form, status=422)
+    version = form.cleaned_data.get("expected_version")
+    try:
+        typed(wish, by=user, expected_version=version, **form.workflow_kwargs())
+    except WorkflowError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message) from None
+        form.add_error(None, error.message)
+        wish = perms.get_wish_for_user(user, pk)
+        return _detail(request, wish, failed=form, error=error.message, status=error.status)
+    messages.success(request, _("Done: %(action)s.") % {"action": WISHES[action].label})
+    return redirect("wishes:detail", wish.pk)
+
+
+@login_required
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    found = Evidence.objects.select_related("wish").filter(pk=pk).first()
+    if (
+        found is None
+        or not Wish.objects.visible_to(user).filter(pk=found.wish_id).exists()
+        or not perms.can_see_private(user, found.wish)
+    ):
+        raise Http404("No such file.")
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
