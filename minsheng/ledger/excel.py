@@ -152,12 +152,14 @@ class ImportRow:
 
 
 def _labels(choices: Any) -> dict[str, str]:
-    """Choice values by their Chinese label and by their code."""
+    """Choice values by their code and by their label in either language (an export is
+    written in the language of whoever downloaded it)."""
     found: dict[str, str] = {}
     for value, label in choices:
         found[str(value)] = value
-        with translation.override("zh-hans"):
-            found[str(label)] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                found[str(label)] = value
     return found
 
 
