@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
 from minsheng.audit import log as audit_log
-from minsheng.engine.actions import Action, Attempt, Registry, Rule
+from minsheng.engine.actions import Action, Attempt, Registry, Rule, Words
 from minsheng.engine.errors import Invalid
 from minsheng.engine.inputs import Check, Input, Text
 from minsheng.lib.schema_text import CleanStr
@@ -61,6 +61,14 @@ WISHES: Registry[Wish] = Registry(
     notify=_notify,
     lock_row=_lock_wish,
     other_events={"create": gettext_lazy("Posted")},
+    words=Words(
+        not_allowed=gettext_lazy("You may not do this on this micro-wish."),
+        stale=gettext_lazy(
+            "Someone else changed this micro-wish while you were looking at it. "
+            "Reload the page and try again."
+        ),
+        wrong_state=gettext_lazy("This cannot be done while the micro-wish is “%(state)s”."),
+    ),
 )
 
 Try = Attempt[Any]
