@@ -8,3 +8,17 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from minsheng.ledger import actions  # noqa: F401  (timeline words)
+
+        self._commitments()
+
+    def _commitments(self) -> None:
+        """B commitments: entered when a B reply is signed, shown on the suggestion page and
+        in the home worklist."""
+        from minsheng.ledger import commitments
+        from minsheng.suggestions.views.detail import register_panel
+        from minsheng.suggestions.workflow import on_reply_signed
+
+        on_reply_signed(commitments.commitment_from_reply)
+        from minsheng.ledger import views_commitments
+
+        register_panel("ledger/commitments/_suggestion_panel.html", views_commitments.panel)
