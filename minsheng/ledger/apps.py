@@ -22,3 +22,6 @@ class LedgerConfig(AppConfig):
         from minsheng.ledger import views_commitments
 
         register_panel("ledger/commitments/_suggestion_panel.html", views_commitments.panel)
+        from minsheng.suggestions.worklist import register_rows
+
+        register_rows(views_commitments.worklist_rows)

@@ -833,10 +833,9 @@ def repeated_topics(
 def to_report(units: Iterable[int], on: datetime.date) -> QuerySet[LedgerItem]:
     """Running commitments of these units with no progress report for REPORT_EVERY_DAYS."""
     since = on - datetime.timedelta(days=REPORT_EVERY_DAYS)
-    return (
-        LedgerItem.objects.filter(commitments_q(), running_q(), responsible_unit_id__in=units)
-        .filter(Q(reported_on__isnull=True) | Q(reported_on__lt=since))
-    )
+    return LedgerItem.objects.filter(
+        commitments_q(), running_q(), responsible_unit_id__in=units
+    ).filter(Q(reported_on__isnull=True) | Q(reported_on__lt=since))
 
 
 def overdue(jurisdictions: Iterable[int], on: datetime.date) -> QuerySet[LedgerItem]:

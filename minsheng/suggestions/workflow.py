@@ -10,6 +10,7 @@ checks the declaration, applies the change, saves, appends one Event and notifie
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -1071,7 +1072,7 @@ def sign_reply(
             part=a,
         )
         for hook in REPLY_SIGNED:
-            t.after(lambda hook=hook: hook(reply, by))
+            t.after(functools.partial(hook, reply, by))
         return reply
 
     result: Reply = _run("sign_reply", suggestion, by, change, expected_version, assignment_id)
