@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
+from minsheng.api.commitments import router as commitments_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
@@ -98,6 +99,8 @@ api.add_router("/suggestions", on_suggestions_router)
 api.add_router("/key-items", key_items_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)
+# B commitments (文字答复 → 解决问题): the second reply, the resolution rate, the look-back.
+api.add_router("/commitments", commitments_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
