@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "minsheng.ledger"
     verbose_name = _("Ledgers")
+    # `minsheng demo` runs these modules of the app, in order (the ledger's own demo and the
+    # B commitments' demo are kept apart).
+    demo_modules = ("demo", "demo_commitments")
 
     def ready(self) -> None:
         from minsheng.ledger import actions  # noqa: F401  (timeline words)
