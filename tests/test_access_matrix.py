@@ -337,6 +337,9 @@ TABLE: dict[str, list[C]] = {
     "api/v1/instructions/<int:instruction_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/instructions/{instruction}/actions/nonsense"),
     ],
+    "api/v1/commitments/<int:commitment_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/commitments/{commitment}/actions/nonsense"),
+    ],
     # ---- API operations (keys as in /api/v1/openapi.json) --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     "GET /api/v1/me": [

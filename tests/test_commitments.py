@@ -385,3 +385,60 @@ def test_a_joint_unit_b_is_not_the_responsible_unit(cast):
     _s, item = promised(cast, joint=True)
     assert item.responsible_unit == cast.unit_a
     assert not commitments.commitments_for(cast.clerk_b).exists()
+
+
+# --- reminders and the worklist ------------------------------------------------------------------
+
+
+def test_commitment_reminders_due_soon_then_overdue_weekly(cast):
+    from minsheng.notifications import reminders
+
+    with states.frozen(D(2027, 3, 1)):
+        s = states.answered(cast, category_code="B", title="承诺提醒")
+    item = LedgerItem.objects.get(source_suggestion=s)
+    assert item.warn_from == D(2027, 12, 24)  # five working days before 31 December 2027
+
+    def sent(day):
+        with states.frozen(day):
+            reminders.run()
+            reminders.run()  # a second run records nothing twice
+        return sorted(
+            (n.kind, n.recipient.username)
+            for n in Notification.objects.filter(kind__startswith="commitment_")
+            if n.key.endswith(day.isoformat())
+        )
+
+    assert sent(D(2027, 12, 23)) == []
+    assert sent(D(2027, 12, 24)) == [
+        ("commitment_due_soon", "clerk_a"),
+        ("commitment_due_soon", "head_a"),
+    ]
+    assert sent(D(2028, 1, 1)) == [
+        ("commitment_overdue", "clerk_a"),
+        ("commitment_overdue", "head_a"),
+    ]
+    assert sent(D(2028, 1, 5)) == []
+    assert sent(D(2028, 1, 8)) == [
+        ("commitment_overdue", "clerk_a"),
+        ("commitment_overdue", "head_a"),
+    ]
+    # Solved: nothing more.
+    with states.frozen(D(2028, 1, 10)):
+        second_reply(cast, item)
+    assert sent(D(2028, 1, 15)) == []
+
+
+def test_the_worklist_rows(cast):
+    from minsheng.ledger.views_commitments import worklist_rows
+
+    with states.frozen(D(2026, 3, 1)):
+        _s, item = promised(cast)
+    rows = {r.label: r.count for r in worklist_rows(cast.clerk_a, D(2026, 3, 1))}
+    assert rows == {"Commitments to report on": 1}
+    with states.frozen(D(2026, 3, 2)):
+        workflow.report(item, by=cast.clerk_a, on=D(2026, 3, 2), percent=10, narrative="开工。")
+    assert worklist_rows(cast.clerk_a, D(2026, 3, 20))[0].count == 0
+    assert worklist_rows(cast.clerk_a, D(2026, 4, 2))[0].count == 1  # a month without a report
+    assert worklist_rows(cast.clerk_b, D(2026, 4, 2))[0].count == 0
+    staff = {r.label: r.count for r in worklist_rows(cast.staff, D(2028, 1, 1))}
+    assert staff == {"Commitments overdue": 1}
