@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 6, 1)  # a Monday; the Dragon Boat Festival (19 June) falls inside
 DAYS = [ON + datetime.timedelta(days=n) for n in range(30)]
 SUPERVISION_KINDS = {"instruction_due_soon", "instruction_overdue", "instructions_year_end"}
+# B commitments have their own days in test_commitments.py.
+SUPERVISION_KINDS |= {"commitment_due_soon", "commitment_overdue"}
 
 
 def _at(day, **kw):

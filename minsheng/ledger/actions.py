@@ -127,6 +127,7 @@ def _report_percent(values: Mapping[str, Any], attempt: Try) -> str | None:
                 "A commitment is closed by the unit's second reply to the deputy: report up to "
                 "99 %%, then send the second reply."
             )
+            % {}
         )
     done_now = {getattr(m, "pk", m) for m in values.get("milestones_done") or ()}
     steps = _steps(attempt.obj, done_now)

@@ -283,7 +283,7 @@ COMMITMENTS.declare(
                 "contacted_on",
                 label=gettext_lazy("Contacted on"),
                 blank=gettext_lazy("Give the date the deputy was contacted."),
-                initial=_draft_value("contacted_on"),
+                initial=lambda t: _draft_value("contacted_on")(t) or today(),
             ),
             Line(
                 "contact_leader",
@@ -349,7 +349,10 @@ COMMITMENTS.declare(
                 label=gettext_lazy("Progress really made (%)"),
                 minimum=0,
                 maximum=99,
-                bounds=gettext_lazy("A reopened commitment is between 0 and 99 % done."),
+                bounds=gettext_lazy(
+                    "Give a progress between %(min)s and %(max)s: a reopened commitment is not "
+                    "solved yet."
+                ),
                 initial=lambda t: 0,
                 blank=gettext_lazy("Give the progress really made, as a percent."),
             ),
@@ -458,14 +461,22 @@ def commitment_from_reply(reply: Reply, by: User) -> LedgerItem | None:
     except IntegrityError:
         # Someone else's signing entered it first (the unique reply): that one stands.
         return LedgerItem.objects.get(source_reply=reply)
-    _on_suggestion(
-        s,
+    # Part of the signing (the same transaction): one more event of the suggestion's own, so
+    # its version keeps counting its events.
+    SUGGESTIONS.record(
+        Suggestion.objects.get(pk=s.pk),
         "commitment",
         by,
+        from_state=s.state,
+        to_state=s.state,
         part=reply.assignment,
         data={"item": item.pk, "reply": reply.pk, "target": target.isoformat()},
     )
     return item
+
+
+# Logged later on the suggestion's timeline without bumping its version, as supervision is.
+SUGGESTION_NOTES = frozenset({"commitment_follow_up", "commitment_reopened"})
 
 
 def _on_suggestion(
