@@ -40,8 +40,10 @@ NOT_NOW = "因上级资金计划调整，项目今年无法实施。我们将继
 
 @contextmanager
 def _at(day: datetime.date) -> Iterator[None]:
-    moment = datetime.datetime.combine(
-        day, datetime.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE)
+    # Ten in the morning of that day, never later than now (no event in the future).
+    moment = min(
+        datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE)),
+        timezone.now(),
     )
     with mock.patch("django.utils.timezone.now", lambda: moment):
         yield
