@@ -32,6 +32,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("suggestions/", include("minsheng.suggestions.urls")),
     path("supervision/", include("minsheng.supervision.urls")),
+    # B commitments (文字答复 → 解决问题): before the ledger's own pages under ledger/.
+    path("ledger/commitments/", include("minsheng.ledger.urls_commitments")),
     path("ledger/", include("minsheng.ledger.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
     path("wishes/", include("minsheng.wishes.urls")),

@@ -123,6 +123,18 @@ REPLY = {
     "case_officer_phone": "0871-7654321",
 }
 ACT = "POST /api/v1/suggestions/{suggestion_id}/actions/"
+# A commitment's second reply and its reopening (valid bodies; the dates come from World).
+FOLLOW_UP = {
+    "category": "A",
+    "text": "护栏已全部安装完毕。",
+    "contact_method": "phone",
+    "contacted_on": "{today}",
+    "contact_leader": "孙立新",
+    "contact_leader_phone": "0871-1234567",
+    "case_officer": "赵敏",
+    "case_officer_phone": "0871-7654321",
+}
+REOPEN = {"ends_on": "{later}", "percent": 50, "note": "回头看：尚未完全解决。"}
 
 
 # fmt: off
@@ -402,6 +414,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/instructions/<int:instruction_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/instructions/{instruction}/actions/nonsense"),
+    ],
+    "api/v1/commitments/<int:commitment_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/commitments/{commitment}/actions/nonsense"),
     ],
     # ---- API operations (keys as in /api/v1/openapi.json) --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
@@ -693,6 +708,52 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/sessions/{session_id}": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/sessions/{session}"),
     ],
+    # ---- B commitments (pages and API): the ledger's visibility; the unit answers --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "ledger/commitments/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/commitments/"),
+    ],
+    "ledger/commitments/resolution/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/commitments/resolution/?by=unit_category"),
+    ],
+    "ledger/commitments/look-back/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/commitments/look-back/"),
+    ],
+    "ledger/commitments/<int:pk>/": [
+        C("login ok    404   ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/commitments/{commitment}/"),
+    ],
+    "ledger/commitments/<int:pk>/act/<str:action>/": [
+        C("login 403   404   403   302   302   404   404   403   403   403   404", "POST /ledger/commitments/{commitment}/act/draft_follow_up/", data=FOLLOW_UP),
+        C("login 403   404   403   403   409   404   404   403   403   403   404", "POST /ledger/commitments/{commitment}/act/sign_follow_up/", data={}),
+        C("login 403   404   302   403   403   404   404   403   403   302   404", "POST /ledger/commitments/{solved_commitment}/act/reopen/", data=REOPEN),
+    ],
+    "ledger/commitments/<int:pk>/second-replies/<int:round_>/letter.docx": [
+        C("login ok    404   ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/commitments/{solved_commitment}/second-replies/1/letter.docx"),
+    ],
+    "GET /api/v1/commitments": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/commitments?status=open"),
+    ],
+    "GET /api/v1/commitments/resolution-rate": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/commitments/resolution-rate?by=unit,category"),
+    ],
+    "GET /api/v1/commitments/look-back": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    ok", "GET /api/v1/commitments/look-back"),
+    ],
+    "GET /api/v1/commitments/{commitment_id}": [
+        C("401   ok    404   ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/commitments/{commitment}"),
+    ],
+    "GET /api/v1/commitments/{commitment_id}/actions": [
+        C("401   ok    404   ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/commitments/{commitment}/actions"),
+    ],
+    "POST /api/v1/commitments/{commitment_id}/actions/draft_follow_up": [
+        C("401   403   404   403   ok    ok    404   404   403   403   403   404", "POST /api/v1/commitments/{commitment}/actions/draft_follow_up", json=FOLLOW_UP),
+    ],
+    "POST /api/v1/commitments/{commitment_id}/actions/sign_follow_up": [
+        C("401   403   404   403   403   409   404   404   403   403   403   404", "POST /api/v1/commitments/{commitment}/actions/sign_follow_up", json={}),
+    ],
+    "POST /api/v1/commitments/{commitment_id}/actions/reopen": [
+        C("401   403   404   ok    403   403   404   404   403   403   ok    404", "POST /api/v1/commitments/{solved_commitment}/actions/reopen", json=REOPEN),
+    ],
     # ---- the admin site: the superuser only --------
     "admin/": [C(NOT_ADMIN.format("ok"), "GET /admin/")],
     "admin/login/": [C("ok ok ok ok ok ok ok ok ok ok 302 ok", "GET /admin/login/")],
@@ -877,6 +938,32 @@ def _wishes_world(cast) -> dict[str, int]:
         "wish_claimed": wish_states.claimed(cast, title="已认领的心愿").pk,
         "wish_fulfilled": fulfilled.pk,
         "wish_evidence": fulfilled.evidence.get().pk,
+def _commitment_world(cast) -> dict[str, int]:
+    """An open B commitment (unit_a, the deputy's suggestion) and a solved one."""
+    from django.utils import timezone
+
+    from minsheng.ledger import commitments
+    from minsheng.ledger.models import LedgerItem
+
+    open_ = states.answered(cast, category_code="B", title="B类承诺")
+    solved_s = states.answered(cast, category_code="B", title="已解决的承诺")
+    solved = LedgerItem.objects.get(source_suggestion=solved_s)
+    commitments.draft_follow_up(
+        solved,
+        by=cast.clerk_a,
+        category="A",
+        text="已解决。",
+        contact_method="phone",
+        contacted_on=timezone.localdate(),
+        contact_leader="孙立新",
+        contact_leader_phone="0871-1234567",
+        case_officer="赵敏",
+        case_officer_phone="0871-7654321",
+    )
+    commitments.sign_follow_up(solved, by=cast.head_a)
+    return {
+        "commitment": LedgerItem.objects.get(source_suggestion=open_).pk,
+        "solved_commitment": solved.pk,
     }
 
 
@@ -943,6 +1030,7 @@ def world(cast, settings, tmp_path) -> World:
         **_supervision_world(cast, handling),
         **_ledger_world(cast),
         **_wishes_world(cast),
+        **_commitment_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

@@ -22,6 +22,8 @@ DAYS = [ON + datetime.timedelta(days=n) for n in range(30)]
 SUPERVISION_KINDS = {"instruction_due_soon", "instruction_overdue", "instructions_year_end"}
 # The ledger's kinds have their own days in test_ledger_notifications.py.
 LEDGER_KINDS = {"ledger_due_soon", "ledger_lagging"}
+# B commitments have their own days in test_commitments.py.
+SUPERVISION_KINDS |= {"commitment_due_soon", "commitment_overdue"}
 
 
 def _at(day, **kw):

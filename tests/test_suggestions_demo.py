@@ -63,8 +63,12 @@ def test_every_state_appears():
 
 
 def test_state_equals_the_last_event_for_every_suggestion():
-    # Supervision logs on a suggestion's timeline without changing it (no version bump).
+    # Supervision and later commitment notes log on a suggestion's timeline without changing
+    # it (no version bump).
+    from minsheng.ledger.commitments import SUGGESTION_NOTES
+
     supervision = {"supervise", "instruct", "responded", "key_item", "documents"}
+    supervision |= SUGGESTION_NOTES
     for s in Suggestion.objects.all():
         events = list(
             s.events.exclude(action__in=supervision)

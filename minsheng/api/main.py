@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.ledger import router as ledger_router
+from minsheng.api.commitments import router as commitments_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
@@ -102,6 +103,8 @@ api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)
 # Micro-wishes (微心愿): the public wall and totals need no token.
 api.add_router("/wishes", wishes_router)
+# B commitments (文字答复 → 解决问题): the second reply, the resolution rate, the look-back.
+api.add_router("/commitments", commitments_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/ledger", ledger_router)
 api.add_router("/notifications", notifications_router)

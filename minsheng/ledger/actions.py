@@ -120,6 +120,15 @@ def _report_percent(values: Mapping[str, Any], attempt: Try) -> str | None:
     percent = values.get("percent")
     if percent is None:
         return None
+    if percent >= 100 and attempt.obj.kind == LedgerItem.Kind.COMMITMENT:
+        # "Solved" is what the unit tells the deputy in its second reply (commitments.py).
+        return str(
+            _(
+                "A commitment is closed by the unit's second reply to the deputy: report up to "
+                "99 %%, then send the second reply."
+            )
+            % {}
+        )
     done_now = {getattr(m, "pk", m) for m in values.get("milestones_done") or ()}
     steps = _steps(attempt.obj, done_now)
     share = progress.done_share(steps)

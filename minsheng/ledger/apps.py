@@ -5,9 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "minsheng.ledger"
     verbose_name = _("Ledgers")
+    # `minsheng demo` runs these modules of the app, in order (the ledger's own demo and the
+    # B commitments' demo are kept apart).
+    demo_modules = ("demo", "demo_commitments")
 
     def ready(self) -> None:
         from minsheng.ledger import (
             actions,  # noqa: F401  (timeline words)
             panels,  # noqa: F401  (home-page panel)
         )
+
+        self._commitments()
+
+    def _commitments(self) -> None:
+        """B commitments: entered when a B reply is signed, shown on the suggestion page and
+        in the home worklist."""
+        from minsheng.ledger import commitments
+        from minsheng.suggestions.views.detail import register_panel
+        from minsheng.suggestions.workflow import on_reply_signed
+
+        on_reply_signed(commitments.commitment_from_reply)
+        from minsheng.ledger import views_commitments
+
+        register_panel("ledger/commitments/_suggestion_panel.html", views_commitments.panel)
+        from minsheng.suggestions.worklist import register_rows
+
+        register_rows(views_commitments.worklist_rows)

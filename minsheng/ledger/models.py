@@ -146,6 +146,15 @@ class LedgerItem(models.Model):
         verbose_name=_("source suggestion"),
     )
     source_note = models.CharField(_("about the source"), max_length=200, blank=True)
+    # A B commitment (`commitments.py`): the category-B reply whose promise this item tracks.
+    source_reply = models.ForeignKey(
+        "suggestions.Reply",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("promised in the reply"),
+    )
     # The responsibility chain.
     lead_leader = models.CharField(_("lead leader"), max_length=60, blank=True)
     leader_in_charge = models.CharField(_("leader in charge"), max_length=60, blank=True)
@@ -217,6 +226,12 @@ class LedgerItem(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="ledger_not_its_own_parent"
+            ),
+            # Signing a B reply twice (or two requests at once) never makes a second commitment.
+            models.UniqueConstraint(
+                fields=["source_reply"],
+                condition=Q(source_reply__isnull=False),
+                name="ledger_one_commitment_per_reply",
             ),
         ]
 
@@ -367,3 +382,54 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_state_display()}"
+
+
+# --- B commitments (`commitments.py`) -------------------------------------------------------------
+
+
+class FollowUpReply(models.Model):
+    """The unit's second reply (二次答复) on a B commitment: drafted by a clerk, signed by the
+    unit head, sent to the deputy in the same letter layout as the first reply. Category A
+    (solved) closes the commitment as solved; C (conditions do not allow) stops it, unsolved.
+    A reopened commitment gets its next round."""
+
+    class Category(models.TextChoices):
+        A = "A", _("A · solved or basically solved")
+        C = "C", _("C · cannot be solved now (conditions do not allow)")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Signed and sent")
+
+    item = models.ForeignKey(LedgerItem, models.CASCADE, related_name="follow_ups")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    category = models.CharField(_("result category"), max_length=1, choices=Category.choices)
+    text = models.TextField(_("reply text"))
+    contact_method = models.CharField(_("how the deputy was contacted"), max_length=12)
+    contacted_on = models.DateField(_("contacted on"))
+    contact_leader = models.CharField(_("responsible leader"), max_length=50)
+    contact_leader_phone = models.CharField(_("leader's phone"), max_length=30)
+    case_officer = models.CharField(_("case officer"), max_length=50)
+    case_officer_phone = models.CharField(_("case officer's phone"), max_length=30)
+    state = models.CharField(max_length=6, choices=State.choices, default=State.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "round"]
+        verbose_name = _("second reply")
+        verbose_name_plural = _("second replies")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "round"], name="follow_up_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(sent_at__isnull=False, signed_by__isnull=False),
+                name="follow_up_sent_is_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.round} · {self.category}"

@@ -3,8 +3,8 @@
 and exports alike).
 
 - Congress staff (and administrators) see every item of their congress, and act on it.
-- Supervisors, leaders and special-committee members of the congress see every item of it:
-  the ledger is what they supervise.
+- Supervisors, leaders and special-committee members of the congress see every item of it
+  (the ledger is what they supervise), except what came from a confidential suggestion.
 - A unit's clerks and heads see the items their unit is responsible for or works on as a
   co-unit; the responsible unit reports progress and asks for changes.
 - A deputy sees the practical-matter projects of their congress (they vote on and supervise
@@ -51,13 +51,18 @@ def item_filter(user: Person) -> Q:
         return Q(pk__in=[])
     if getattr(person, "is_superuser", False):
         return Q()
-    whole = {
+    staff_j = {j for j in people.jurisdiction_ids(person) if people.is_staff_of(person, j)}
+    reader_j = {
         j
         for j in people.jurisdiction_ids(person)
-        if people.is_staff_of(person, j)
-        or any(people.has_role(person, kind, j) for kind in READER_ROLES)
-    }
-    q = Q(jurisdiction_id__in=whole) if whole else Q(pk__in=[])
+        if any(people.has_role(person, kind, j) for kind in READER_ROLES)
+    } - staff_j
+    # What came from a confidential suggestion (a B commitment) stays with the office, the
+    # units doing it, its owner and the deputy who wrote it: not the congress's readers.
+    open_source = ~Q(source_suggestion__is_confidential=True)
+    q = Q(jurisdiction_id__in=staff_j) if staff_j else Q(pk__in=[])
+    if reader_j:
+        q |= Q(jurisdiction_id__in=reader_j) & open_source
     q |= Q(owner=person)
     units = people.unit_ids(person)
     if units:
@@ -65,7 +70,7 @@ def item_filter(user: Person) -> Q:
     deputies = people.deputy_profiles(person)
     if deputies:
         deputy_j = {d.jurisdiction_id for d in deputies}
-        q |= Q(jurisdiction_id__in=deputy_j, kind=LedgerItem.Kind.PRACTICAL)
+        q |= Q(jurisdiction_id__in=deputy_j, kind=LedgerItem.Kind.PRACTICAL) & open_source
         q |= Q(source_suggestion__lead_deputy__in=[d.pk for d in deputies])
     return q
 

@@ -27,7 +27,7 @@ from minsheng.ledger.models import ChangeRequest, Evidence, LedgerItem, Mileston
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions import deadlines
 from minsheng.suggestions.attachments import save_upload
-from minsheng.suggestions.models import RuleSet, Suggestion
+from minsheng.suggestions.models import Reply, RuleSet, Suggestion
 from minsheng.workcalendar import work_calendar
 
 Try = engine.Attempt[Any]
@@ -43,6 +43,10 @@ def _today() -> datetime.date:
 def pace_due(item: LedgerItem) -> deadlines.Due:
     """The 710 due date: 7 days or a month from the start (never past the year's clearance
     day), or the clearance day of the item's year."""
+    if item.kind == LedgerItem.Kind.COMMITMENT and item.ends_on is not None:
+        # A B commitment is due on the target date its reply promised: a date the unit
+        # chose, kept as chosen (not a period), and not cut to the year's clearance day.
+        return deadlines.Due(item.ends_on, False)
     rules = RuleSet.rules_for(item.jurisdiction_id)
     cal = work_calendar()
     if item.pace == LedgerItem.Pace.YEAR:
@@ -169,6 +173,63 @@ def create_item(
     """Staff enter an item in the ledger (with its milestones), under a parent if given."""
     if not perms.can_create(by, jurisdiction_id):
         raise NotAllowed(_("Only congress staff enter items in the ledger."))
+    return enter_item(
+        by=by,
+        jurisdiction_id=jurisdiction_id,
+        kind=kind,
+        title=title,
+        year=year,
+        starts_on=starts_on,
+        owner=owner,
+        parent=parent,
+        description=description,
+        ends_on=ends_on,
+        pace=pace,
+        source=source,
+        source_suggestion=source_suggestion,
+        source_note=source_note,
+        responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
+        lead_leader=lead_leader,
+        leader_in_charge=leader_in_charge,
+        co_units=co_units,
+        budget=budget,
+        location=location,
+        weight=weight,
+        milestones=milestones,
+    )
+
+
+def enter_item(
+    *,
+    by: User,
+    jurisdiction_id: int,
+    kind: str,
+    title: str,
+    year: int,
+    starts_on: datetime.date,
+    owner: User | None = None,
+    parent: LedgerItem | None = None,
+    description: str = "",
+    ends_on: datetime.date | None = None,
+    pace: str = LedgerItem.Pace.YEAR,
+    source: str = LedgerItem.Source.PLAN,
+    source_suggestion: Suggestion | None = None,
+    source_reply: Reply | None = None,
+    source_note: str = "",
+    responsible_unit: Organisation | None = None,
+    responsible_person: str = "",
+    lead_leader: str = "",
+    leader_in_charge: str = "",
+    co_units: Iterable[Organisation] = (),
+    budget: decimal.Decimal | None = None,
+    location: str = "",
+    weight: int = 1,
+    milestones: str | Sequence[progress.Step] = "",
+) -> LedgerItem:
+    """Enter an item without asking who `by` is: the internal path for items the system
+    enters on someone's act (a B commitment when its reply is signed, `commitments.py`).
+    Every other check of `create_item` applies."""
     if not title.strip():
         raise Invalid(_("A ledger item needs a title."))
     if kind not in LedgerItem.Kind.values:
@@ -204,6 +265,7 @@ def create_item(
             year=year,
             source=source,
             source_suggestion=source_suggestion,
+            source_reply=source_reply,
             source_note=source_note.strip(),
             lead_leader=lead_leader.strip(),
             leader_in_charge=leader_in_charge.strip(),

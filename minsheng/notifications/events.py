@@ -1,6 +1,7 @@
 """Notifications about what just happened to a suggestion (the receiver of `suggestion_changed`,
-which the workflow sends once a transition has committed), and to supervision (the receiver of
-`supervision_changed`, sent the same way by the supervision actions).
+which the workflow sends once a transition has committed), to supervision (the receiver of
+`supervision_changed`, sent the same way by the supervision actions) and to B commitments (the
+receiver of the ledger's `ledger_changed`).
 
 Each handled action maps to a function that says who hears of it and with what words; the
 kinds are declared here beside them. The person who acted is never told of their own act. A
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.ledger.actions import ledger_changed
 from minsheng.notifications import delivery
 from minsheng.notifications.delivery import Draft
 from minsheng.notifications.kinds import Kind, declare
@@ -494,5 +496,112 @@ def on_supervision_changed(sender: Any, obj: Any, event: Any, **kwargs: Any) -> 
         return
     try:
         delivery.record(supervision_drafts_for(sender, obj, event))
+    except Exception:  # noqa: BLE001 - the action committed; a lost message must not undo it
+        log.exception("notifications for event %s (%s) failed", event.pk, event.action)
+
+
+# --- B commitments (ledger) ----------------------------------------------------------------------
+
+COMMITMENT_ANSWERED = declare(
+    Kind(
+        "commitment_answered",
+        _("Second reply on a commitment"),
+        _("Solved: %(number)s"),
+        _(
+            "%(unit)s sent its second reply on “%(title)s”: the problem it promised to solve "
+            "is solved."
+        ),
+        _("the lead deputy of the suggestion"),
+        variants=(
+            (
+                "not_solved",
+                _("Second reply: %(number)s"),
+                _(
+                    "%(unit)s sent its second reply on “%(title)s”: it cannot be solved now "
+                    "(conditions do not allow)."
+                ),
+            ),
+        ),
+    )
+)
+COMMITMENT_REOPENED = declare(
+    Kind(
+        "commitment_reopened",
+        _("Commitment reopened"),
+        _("Commitment reopened: %(number)s"),
+        _(
+            "The congress office reopened the commitment on “%(title)s” (look-back); the new "
+            "target date is %(due_date)s."
+        ),
+        _("clerks and heads of the responsible unit"),
+    )
+)
+
+
+def _commitment_link(item: Any) -> str:
+    return reverse("commitments:detail", args=[item.pk])
+
+
+def _commitment_answered(item: Any, event: Any) -> list[Draft]:
+    s = item.source_suggestion
+    if s is None:
+        return []
+    user_id = s.lead_deputy.user_id
+    if user_id == event.actor_id:
+        return []
+    params = {**_base(s), "unit": str(item.responsible_unit or "")}
+    if event.data.get("category") != "A":
+        params["variant"] = "not_solved"
+    return [
+        Draft(
+            recipient_id=user_id,
+            kind=COMMITMENT_ANSWERED.name,
+            key=f"{COMMITMENT_ANSWERED.name}:e{event.pk}",
+            params=params,
+            link=_commitment_link(item),
+            suggestion_id=s.pk,
+            subject=_subject(item),
+        )
+    ]
+
+
+def _commitment_reopened(item: Any, event: Any) -> list[Draft]:
+    s = item.source_suggestion
+    if s is None or item.responsible_unit_id is None:
+        return []
+    people = unit_people([item.responsible_unit_id]).get(item.responsible_unit_id, set())
+    params = {**_base(s), "due_date": event.data.get("new_ends_on", "")}
+    return [
+        Draft(
+            recipient_id=user_id,
+            kind=COMMITMENT_REOPENED.name,
+            key=f"{COMMITMENT_REOPENED.name}:e{event.pk}",
+            params=params,
+            link=_commitment_link(item),
+            suggestion_id=s.pk,
+            subject=_subject(item),
+        )
+        for user_id in sorted(people)
+        if user_id != event.actor_id
+    ]
+
+
+LEDGER_HANDLERS: dict[str, Callable[[Any, Any], list[Draft]]] = {
+    "sign_follow_up": _commitment_answered,
+    "reopen": _commitment_reopened,
+}
+
+
+@receiver(ledger_changed, dispatch_uid="notifications.on_ledger_changed")
+def on_ledger_changed(sender: Any, obj: Any, event: Any, **kwargs: Any) -> None:
+    if _quiet.get() or event.action not in LEDGER_HANDLERS:
+        return
+    try:
+        item = (
+            type(obj)
+            .objects.select_related("source_suggestion__lead_deputy", "responsible_unit")
+            .get(pk=obj.pk)
+        )
+        delivery.record(LEDGER_HANDLERS[event.action](item, event))
     except Exception:  # noqa: BLE001 - the action committed; a lost message must not undo it
         log.exception("notifications for event %s (%s) failed", event.pk, event.action)

@@ -169,7 +169,9 @@ def _draft(kind: Kind, row: dict[str, Any], day: datetime.date, **more: Any) -> 
     )
 )
 def ledger_due_soon(w: Window) -> list[Draft]:
-    qs = LedgerItem.objects.filter(running_q(), warn_from__in=w.days, due__gte=w.today)
+    qs = LedgerItem.objects.filter(running_q(), warn_from__in=w.days, due__gte=w.today).exclude(
+        kind=LedgerItem.Kind.COMMITMENT  # commitments have their own reminders
+    )
     return [
         _draft(ledger_due_soon.kind, row, row["warn_from"])
         for row in _per_unit_person(qs, "warn_from")
@@ -190,7 +192,9 @@ def ledger_due_soon(w: Window) -> list[Draft]:
     )
 )
 def ledger_lagging(w: Window) -> list[Draft]:
-    qs = LedgerItem.objects.filter(running_q() & Q(due__in=w.weekly(1)))
+    qs = LedgerItem.objects.filter(running_q() & Q(due__in=w.weekly(1))).exclude(
+        kind=LedgerItem.Kind.COMMITMENT  # commitments have their own reminders
+    )
     drafts = []
     for row in _per_unit_person(qs):
         day = w.weekly_trigger(row["due"], 1)

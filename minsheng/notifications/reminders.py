@@ -33,6 +33,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.ledger.commitments import commitments_q
+from minsheng.ledger.models import LedgerItem, running_q
 from minsheng.lib.workdays import WorkCalendar
 from minsheng.notifications import delivery
 from minsheng.notifications.delivery import Draft
@@ -615,6 +617,100 @@ def instructions_year_end(w: Window) -> list[Draft]:
                 },
                 link=reverse("supervision:warnings"),
             )
+        )
+    return drafts
+
+
+# --- B commitments (ledger): the target date a B reply promised ---------------------------------
+
+COMMITMENT_FIELDS = (
+    "pk",
+    "due",
+    "responsible_unit__name",
+    "responsible_unit__roles__user_id",
+    "source_suggestion_id",
+    "source_suggestion__series",
+    "source_suggestion__number",
+    "source_suggestion__title",
+)
+
+
+def _per_commitment_person(qs: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
+    """Each running commitment of `qs` once per clerk/head of its unit: one query with a join."""
+    return list(
+        qs.filter(commitments_q(), running_q())
+        .filter(
+            responsible_unit__roles__kind__in=list(UNIT_PEOPLE),
+            responsible_unit__roles__is_active=True,
+        )
+        .values(*COMMITMENT_FIELDS, *fields)
+        .order_by("due", "pk", "responsible_unit__roles__user_id")
+    )
+
+
+def _commitment_draft(kind: Kind, row: dict[str, Any], day: datetime.date, **more: Any) -> Draft:
+    number = format_number(row["source_suggestion__series"], row["source_suggestion__number"])
+    params = {
+        "number": number,
+        "title": row["source_suggestion__title"] or "",
+        "unit": row["responsible_unit__name"],
+        "due_date": row["due"],
+        **more,
+    }
+    return Draft(
+        recipient_id=row["responsible_unit__roles__user_id"],
+        kind=kind.name,
+        key=f"{kind.name}:l{row['pk']}:{day.isoformat()}",
+        params={
+            k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in params.items()
+        },
+        link=reverse("commitments:detail", args=[row["pk"]]),
+        suggestion_id=row["source_suggestion_id"],
+        subject=(ContentType.objects.get_for_model(LedgerItem).pk, row["pk"]),
+    )
+
+
+@reminder(
+    Kind(
+        "commitment_due_soon",
+        _("Commitment due soon"),
+        _("Commitment due soon: %(number)s"),
+        _(
+            "%(unit)s promised in its B reply on “%(title)s” to solve it by %(due_date)s "
+            "(yellow warning). Report the progress, or send the second reply once solved."
+        ),
+        _("clerks and heads of the responsible unit, when a commitment's warning turns yellow"),
+        reminder=True,
+    )
+)
+def commitment_due_soon(w: Window) -> list[Draft]:
+    qs = LedgerItem.objects.filter(warn_from__in=w.days)
+    return [
+        _commitment_draft(commitment_due_soon.kind, row, row["warn_from"])
+        for row in _per_commitment_person(qs, "warn_from")
+    ]
+
+
+@reminder(
+    Kind(
+        "commitment_overdue",
+        _("Commitment overdue"),
+        _("Commitment overdue: %(number)s"),
+        _(
+            "The commitment of %(unit)s on “%(title)s” was due on %(due_date)s and is "
+            "%(days)s days late."
+        ),
+        _("clerks and heads of the responsible unit, the day after the due date and then weekly"),
+        reminder=True,
+    )
+)
+def commitment_overdue(w: Window) -> list[Draft]:
+    qs = LedgerItem.objects.filter(due__in=w.weekly(1))
+    drafts = []
+    for row in _per_commitment_person(qs):
+        day = w.weekly_trigger(row["due"], 1)
+        drafts.append(
+            _commitment_draft(commitment_overdue.kind, row, day, days=(day - row["due"]).days)
         )
     return drafts
 

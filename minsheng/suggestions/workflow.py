@@ -10,6 +10,7 @@ checks the declaration, applies the change, saves, appends one Event and notifie
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -1018,6 +1019,17 @@ def draft_reply(
     return result
 
 
+# Other apps act on a signed reply inside its transaction (the ledger enters a B reply's
+# commitment): each registers `hook(reply, by)` with `on_reply_signed` in its AppConfig.ready();
+# the suggestions app imports none of them. A hook that fails undoes the signing.
+REPLY_SIGNED: list[Callable[[Reply, User], object]] = []
+
+
+def on_reply_signed(hook: Callable[[Reply, User], object]) -> None:
+    if hook not in REPLY_SIGNED:
+        REPLY_SIGNED.append(hook)
+
+
 def sign_reply(
     suggestion: Suggestion,
     *,
@@ -1059,6 +1071,8 @@ def sign_reply(
             data={"reply": reply.pk, "category": reply.category, "round": s.round, "late": late},
             part=a,
         )
+        for hook in REPLY_SIGNED:
+            t.after(functools.partial(hook, reply, by))
         return reply
 
     result: Reply = _run("sign_reply", suggestion, by, change, expected_version, assignment_id)

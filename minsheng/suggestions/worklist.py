@@ -4,6 +4,7 @@ the items behind it. One count query per row; rows with nothing to do are left o
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +182,16 @@ def _staff(staff_j: list[int], today: datetime.date) -> list[Todo]:
     return rows
 
 
+# Other apps add their rows (the ledger's B commitments): `provider(user, today)` returns Todo
+# rows, registered with `register_rows` in their AppConfig.ready(); this app imports none.
+ROW_PROVIDERS: list[Callable[[Any, datetime.date], list[Todo]]] = []
+
+
+def register_rows(provider: Callable[[Any, datetime.date], list[Todo]]) -> None:
+    if provider not in ROW_PROVIDERS:
+        ROW_PROVIDERS.append(provider)
+
+
 @register
 def worklist_panel(request: HttpRequest) -> list[Panel]:
     user = request.user
@@ -196,6 +207,8 @@ def worklist_panel(request: HttpRequest) -> list[Panel]:
     staff_j = [j for j in people.jurisdiction_ids(user) if people.is_staff_of(user, j)]
     if staff_j:
         rows += _staff(staff_j, today)
+    for provider in ROW_PROVIDERS:
+        rows += provider(user, today)
     if not kinds & {"deputy", "clerk", "head", "staff", "admin"}:
         return []
     return [

@@ -30,11 +30,13 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 if not config.name.startswith("minsheng.") or config.name == "minsheng.people":
                     continue
-                try:
-                    modules.append(importlib.import_module(f"{config.name}.demo"))
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
+                # An app may keep its demo in several modules (`demo_modules` on its config).
+                for name in getattr(config, "demo_modules", ("demo",)):
+                    try:
+                        modules.append(importlib.import_module(f"{config.name}.{name}"))
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"{config.name}.{name}":
+                            raise
             # A demo module may hold something off while the whole demo is built and committed
             # (`during_build()`): the notifications app, the messages of a replayed year.
             with contextlib.ExitStack() as stack:
