@@ -938,6 +938,9 @@ def _wishes_world(cast) -> dict[str, int]:
         "wish_claimed": wish_states.claimed(cast, title="已认领的心愿").pk,
         "wish_fulfilled": fulfilled.pk,
         "wish_evidence": fulfilled.evidence.get().pk,
+    }
+
+
 def _commitment_world(cast) -> dict[str, int]:
     """An open B commitment (unit_a, the deputy's suggestion) and a solved one."""
     from django.utils import timezone

@@ -10,8 +10,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
-from minsheng.api.ledger import router as ledger_router
 from minsheng.api.commitments import router as commitments_router
+from minsheng.api.ledger import router as ledger_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router

@@ -592,8 +592,10 @@ LEDGER_HANDLERS: dict[str, Callable[[Any, Any], list[Draft]]] = {
 }
 
 
-@receiver(ledger_changed, dispatch_uid="notifications.on_ledger_changed")
-def on_ledger_changed(sender: Any, obj: Any, event: Any, **kwargs: Any) -> None:
+# The ledger's own events (change requests) are heard in notifications/ledger.py; these are
+# the commitments' (their second reply and reopening).
+@receiver(ledger_changed, dispatch_uid="notifications.on_commitment_changed")
+def on_commitment_changed(sender: Any, obj: Any, event: Any, **kwargs: Any) -> None:
     if _quiet.get() or event.action not in LEDGER_HANDLERS:
         return
     try:
