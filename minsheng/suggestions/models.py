@@ -467,6 +467,27 @@ class Suggestion(models.Model):
                 ],
                 name="sugg_visible_idx",
             ),
+            # The warning lights (supervision/lights.py, the overview): the state and clocks,
+            # the numbers (the overdue list's order) and the columns a broad grant's
+            # visibility reads, so the board's grouped counts and the overview's tiles read
+            # this index, not the wide rows. Not a partial index of the rows in handling:
+            # SQLite cannot match `state IN (?, ?, ?)` with bound values to one.
+            models.Index(
+                fields=[
+                    "state",
+                    "reply_due",
+                    "warn_from",
+                    "series",
+                    "number",
+                    "jurisdiction",
+                    "created_by",
+                    "lead_deputy",
+                    "is_confidential",
+                    "registered_at",
+                    "session",
+                ],
+                name="sugg_lights_idx",
+            ),
             # "The deputy of a merged suggestion sees the one it was merged into": a person's
             # merged suggestions without reading every row they lead (merges are few).
             models.Index(
@@ -602,7 +623,14 @@ class Assignment(models.Model):
                 name="assignment_replied_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "state"], name="assignment_inbox_idx")]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="assignment_inbox_idx"),
+            # The warning board's grouped counts join each suggestion in handling to its
+            # answering units: read from this index alone (supervision/lights.py).
+            models.Index(
+                fields=["suggestion", "unit", "mode", "state"], name="assignment_lights_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_mode_display()}"
