@@ -15,20 +15,21 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from minsheng.api.actions import ActionRoutes
+from minsheng.api.actions import IDEMPOTENCY_KEY_DOC, ActionRoutes, key_reused
 from minsheng.api.schemas import ERRORS, ActionsOut, CleanStr, Id, NamedRef, UnitBrief
 from minsheng.api.suggestions import MAX_ID, Pages, _user
 from minsheng.api.suggestions import _get as get_suggestion
 from minsheng.engine.errors import Invalid, NotAllowed
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
+from minsheng.suggestions import idempotency
 from minsheng.suggestions.models import Assignment, Suggestion
 from minsheng.supervision import lights, workflow
 from minsheng.supervision import permissions as perms
@@ -633,9 +634,32 @@ def _propose(user: User, payload: KeyItemProposalIn) -> KeyItem:
     "that is not exactly one suggestion).",
     operation_id="propose_key_item",
 )
-def propose_key_item(request: HttpRequest, payload: KeyItemProposalIn) -> Status:
+def propose_key_item(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: KeyItemProposalIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=idempotency.API_KEY_PATTERN,
+        description=IDEMPOTENCY_KEY_DOC.format(what="key item"),
+    ),
+) -> Status:
     user = _user(request)
-    item = _propose(user, payload)
+    if idempotency_key is None:
+        return Status(201, _detail_of(user, _propose(user, payload).pk))
+    try:
+        item, replayed = idempotency.once(
+            user,
+            "key-items",
+            idempotency_key,
+            payload.model_dump(mode="json"),
+            lambda: _propose(user, payload),
+        )
+    except idempotency.KeyReused:
+        raise key_reused() from None
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
     return Status(201, _detail_of(user, item.pk))
 
 
@@ -705,6 +729,7 @@ KEY_ITEM_ROUTES = ActionRoutes(
     describe=_describe_on(KEY_ITEMS, "key item"),
     base=KeyItemBody,
     body_prefix="KeyItem",
+    idempotent={"supervise": "supervision record", "instruct": "instruction"},
 )
 
 
@@ -913,6 +938,7 @@ ON_SUGGESTION_ROUTES = ActionRoutes(
     describe=_describe_on(ON_SUGGESTIONS, "suggestion's supervision"),
     base=SupervisionBody,
     body_prefix="Suggestion",
+    idempotent={"supervise": "supervision record", "instruct": "instruction"},
 )
 
 

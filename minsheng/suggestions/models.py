@@ -908,12 +908,19 @@ class SubmissionKey(models.Model):
     cannot both create (see `minsheng/suggestions/idempotency.py`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80)
+    # "form:<token>", or "api:<endpoint>:<Idempotency-Key>" (up to 64 characters).
+    key = models.CharField(max_length=160)
     # For the API: a hash of the request body, so a key reused for another body is refused.
     fingerprint = models.CharField(max_length=64, blank=True)
     suggestion = models.ForeignKey(
         Suggestion, models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # What another API create made under this key (a key item, a supervision record…): the
+    # same guarantee for every create endpoint, without this app knowing their models.
+    created_type = models.ForeignKey(
+        "contenttypes.ContentType", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
