@@ -259,3 +259,23 @@ def test_the_board_as_a_whole_is_unchanged(cast, mixed):
             late.order_by("due", "pk").values_list("pk", flat=True)[: lights.INSTRUCTIONS_SHOWN]
         )
         assert board.year_end_open == seen.left_open_at_year_end(today.year).count()
+
+
+@pytest.mark.parametrize("who", WHO + ("deputy",))
+def test_the_key_items_blocks_equal_the_annotated_query(cast, mixed, who):
+    user = getattr(cast, who)
+    for today in _days(mixed):
+        annotated = lights.key_items_with_counts(user, today).filter(
+            state=KeyItem.State.SUPERVISING
+        )
+
+        def rows(items):
+            return [(i.pk, i.n_suggestions, i.n_red, i.n_yellow, i.n_open) for i in items]
+
+        old_board = annotated.filter(Q(n_red__gt=0) | Q(n_yellow__gt=0) | Q(n_open__gt=0))
+        assert rows(lights.key_items_with_warnings(user, today)) == rows(
+            old_board.order_by("-n_red", "-n_yellow", "-pk")
+        )
+        if overview.may_see_overview(user):
+            old_top = annotated.order_by("-n_red", "-n_yellow", "-n_open", "-pk")
+            assert rows(overview.build(user, today).items) == rows(old_top[: overview.TOP_ITEMS])

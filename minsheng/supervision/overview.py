@@ -239,7 +239,7 @@ def _hide_unseen_words(user: User, events: list[Event], base: Any, key_items: An
 
 
 def build(user: User, today: datetime.date, session_id: int | None = None) -> Overview:
-    from minsheng.supervision.views import key_items_with_counts
+    from minsheng.supervision.lights import supervised_with_counts
 
     # The person's visible suggestions and key items, built once for every block.
     base = Suggestion.objects.visible_to(user)
@@ -279,11 +279,10 @@ def build(user: User, today: datetime.date, session_id: int | None = None) -> Ov
         open=Count("pk", filter=open_q),
         red=Count("pk", filter=clock_q(WarningColour.RED, today, open_q)),
     )
-    items = list(
-        key_items_with_counts(user, today, items_seen)
-        .filter(state=KeyItem.State.SUPERVISING)
-        .order_by("-n_red", "-n_yellow", "-n_open", "-pk")[:TOP_ITEMS]
-    )
+    items = sorted(
+        supervised_with_counts(user, today, items_seen),
+        key=lambda i: (-i.n_red, -i.n_yellow, -i.n_open, -i.pk),  # type: ignore[attr-defined]
+    )[:TOP_ITEMS]
     for item in items:
         item.light = item.warning(today)  # type: ignore[attr-defined]
     return Overview(
