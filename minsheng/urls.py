@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path("account/", people_views.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", people_views.revoke_token, name="revoke_token"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", people_views.set_language, name="set_language"),
     path("suggestions/", include("minsheng.suggestions.urls")),
     path("supervision/", include("minsheng.supervision.urls")),
     # B commitments (文字答复 → 解决问题): before the ledger's own pages under ledger/.

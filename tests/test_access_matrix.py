@@ -55,6 +55,7 @@ from tests.conftest import PERSONAS
 pytestmark = pytest.mark.django_db
 
 COLUMNS = ("anonymous", *PERSONAS)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 HEADER = "anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd"
 
 # --- the table ----------------------------------------------------------------------------------
@@ -645,6 +646,21 @@ TABLE: dict[str, list[C]] = {
     "POST /api/v1/instructions/{instruction_id}/actions/respond": [
         C("401   403   404   403   ok    ok    403   403   403   403   403   404", "POST /api/v1/instructions/{instruction}/actions/respond", json={"response": "已落实。"}),
     ],
+    # Papers through the API: the office on a key item, the owner unit on its internal item,
+    # the recorder (here the office) on a record, the addressed unit on an instruction.
+    "POST /api/v1/key-items/{key_item_id}/documents": [
+        C("401   403   404   201   403   403   403   403   403   403   201   404", "POST /api/v1/key-items/{key_item}/documents", data={"files": "{pdf_file}"}),
+        C("401   404   404   201   404   404   201   201   404   404   201   404", "POST /api/v1/key-items/{internal_item}/documents", data={"files": "{pdf_file}"}),
+    ],
+    "POST /api/v1/supervision/records/{record_id}/documents": [
+        C("401   403   404   201   403   403   403   403   403   403   201   404", "POST /api/v1/supervision/records/{record}/documents", data={"files": "{pdf_file}"}),
+    ],
+    "POST /api/v1/instructions/{instruction_id}/documents": [
+        C("401   403   404   403   201   201   403   403   403   403   403   404", "POST /api/v1/instructions/{instruction}/documents", data={"files": "{pdf_file}"}),
+    ],
+    "GET /api/v1/supervision/documents/{document_id}": [
+        C("401   ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/supervision/documents/{document}"),
+    ],
     "GET /api/v1/supervision/warnings": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/supervision/warnings"),
     ],
@@ -833,6 +849,8 @@ class World:
             return {k: self.fill_body(v) for k, v in body.items()}
         if isinstance(body, list):
             return [self.fill_body(v) for v in body]
+        if body == "{pdf_file}":  # a fresh upload for every request
+            return SimpleUploadedFile("纪要.pdf", PDF, content_type="application/pdf")
         if isinstance(body, str) and re.fullmatch(r"\{\w+\}", body):
             value = self.ids[body[1:-1]]
             return int(value) if str(value).isdigit() else value
@@ -878,8 +896,17 @@ def _supervision_world(cast, handling) -> dict[str, int]:
     pdf = SimpleUploadedFile("决定.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     kind = files.sniff(io.BytesIO(pdf.read()), pdf.name)
     decision = documents.attach(item, [(pdf, kind)], by=cast.staff)[0]
+    record = supervision.supervise(
+        item,
+        by=cast.staff,
+        kind="visit",
+        happened_on=timezone.localdate(),
+        participants="督办组",
+        notes="现场调研。",
+    )
     return {
         "document": decision.pk,
+        "record": record.pk,
         "key_item": item.pk,
         "proposed_item": proposed.pk,
         "internal_item": internal.pk,

@@ -247,6 +247,50 @@ def _double_post_api(cast: Any) -> dict[str, Any]:
     return {"answers": answers, "ids": list(Suggestion.objects.values_list("pk", flat=True))}
 
 
+def _double_post_key_item(cast: Any) -> dict[str, Any]:
+    """Concurrent retries of one key-item proposal, and of one supervision record on a
+    suggestion, each under one Idempotency-Key."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from minsheng.people.models import ApiToken
+    from minsheng.supervision.models import KeyItem, Record
+    from tests import states
+
+    s = states.handling(cast)
+    _token, raw = ApiToken.issue(cast.staff, "race")
+
+    def post(path: str, body: dict[str, Any], key: str) -> tuple[int, Any]:
+        response = Client(HTTP_HOST="localhost").post(
+            f"/api/v1{path}",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        return response.status_code, response.json().get("id")
+
+    proposal = {"title": "农村公路专题", "suggestions": [s.pk]}
+    proposed = _race_returning(
+        [lambda: post("/key-items", proposal, "race-ki") for _ in range(POSTS)]
+    )
+    record = {
+        "kind": "visit",
+        "happened_on": timezone.localdate().isoformat(),
+        "participants": "副主任",
+        "notes": "实地察看。",
+    }
+    path = f"/suggestions/{s.pk}/supervision/supervise"
+    recorded = _race_returning([lambda: post(path, record, "race-rec") for _ in range(POSTS)])
+    return {
+        "proposed": proposed,
+        "items": list(KeyItem.objects.values_list("pk", flat=True)),
+        "recorded": recorded,
+        "records": Record.objects.count(),
+        "suggestion": s.pk,
+    }
+
+
 def _reminders_twice(cast: Any) -> dict[str, Any]:
     """Two servers running the reminders at the same moment: each message is recorded once."""
     import datetime
@@ -287,6 +331,7 @@ SCENARIOS = {
     "merge_crossed": _merge_crossed,
     "double_post_page": _double_post_page,
     "double_post_api": _double_post_api,
+    "double_post_key_item": _double_post_key_item,
     "reminders_twice": _reminders_twice,
 }
 
@@ -393,6 +438,15 @@ def test_concurrent_api_posts_with_one_idempotency_key_create_one_suggestion(req
     result = _run(request, "double_post_api")
     assert len(result["ids"]) == 1, result
     assert [tuple(a) for a in result["answers"]] == [(201, result["ids"][0])] * POSTS
+
+
+@concurrent
+def test_concurrent_retries_of_a_key_item_or_a_record_under_one_key_create_one(request):
+    result = _run(request, "double_post_key_item")
+    assert len(result["items"]) == 1, result
+    assert [tuple(a) for a in result["proposed"]] == [(201, result["items"][0])] * POSTS
+    assert result["records"] == 1, result
+    assert [tuple(a) for a in result["recorded"]] == [(200, result["suggestion"])] * POSTS
 
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]

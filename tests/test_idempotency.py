@@ -134,3 +134,95 @@ def test_a_refused_create_does_not_use_up_the_key(client, cast):
     response = api_post(client, cast.deputy, {**BODY, "category": 999999}, "key-2")
     assert response.status_code == 422
     assert api_post(client, cast.deputy, BODY, "key-2").status_code == 201
+
+
+# --- the supervision API: proposing a key item, recording supervision ------------------------
+
+
+def sup_post(client, user, path, body, key=None):
+    _token, raw = ApiToken.issue(user, "test")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    if key is not None:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(f"/api/v1{path}", body, content_type="application/json", **headers)
+
+
+def test_a_retried_key_item_proposal_makes_one_key_item(client, cast):
+    from minsheng.supervision.models import KeyItem
+    from tests import states
+
+    s = states.handling(cast)
+    body = {"title": "农村公路专题", "suggestions": [s.pk], "lead_unit": cast.unit_a.pk}
+    first = sup_post(client, cast.staff, "/key-items", body, "ki-1")
+    again = sup_post(client, cast.staff, "/key-items", body, "ki-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] == KeyItem.objects.get().pk
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
+    other = sup_post(client, cast.staff, "/key-items", {**body, "title": "另一个"}, "ki-1")
+    assert other.status_code == 422 and "Idempotency-Key" in other.json()["detail"]
+    assert sup_post(client, cast.staff, "/key-items", body).status_code == 201
+    assert KeyItem.objects.count() == 2  # without a key each post creates
+
+
+def test_a_refused_proposal_does_not_use_up_the_key(client, cast):
+    from tests import states
+
+    s = states.handling(cast)
+    bad = {"title": "专题", "suggestions": [s.pk], "lead_unit": 999999}
+    assert sup_post(client, cast.staff, "/key-items", bad, "ki-2").status_code == 422
+    good = {"title": "专题", "suggestions": [s.pk]}
+    assert sup_post(client, cast.staff, "/key-items", good, "ki-2").status_code == 201
+
+
+def test_one_key_does_not_answer_for_another_endpoint_or_person(client, cast):
+    from minsheng.supervision.models import KeyItem
+    from tests import states
+
+    s = states.handling(cast)
+    sup_post(client, cast.staff, "/key-items", {"title": "专题", "suggestions": [s.pk]}, "k")
+    internal = {"kind": "internal", "title": "内部督办", "owner_unit": cast.unit_b.pk}
+    assert sup_post(client, cast.clerk_b, "/key-items", internal, "k").status_code == 201
+    assert KeyItem.objects.count() == 2
+    assert api_post(client, cast.deputy, BODY, "k").status_code == 201
+
+
+@pytest.mark.parametrize("on", ["key_item", "suggestion"])
+def test_a_retried_supervision_record_or_instruction_is_recorded_once(client, cast, on):
+    from django.utils import timezone
+
+    from minsheng.supervision import workflow as supervision
+    from minsheng.supervision.models import Instruction, Record
+    from tests import states
+
+    s = states.handling(cast)
+    if on == "key_item":
+        item = supervision.propose(
+            by=cast.staff,
+            jurisdiction_id=cast.jurisdiction.pk,
+            title="专题",
+            year=timezone.localdate().year,
+            suggestions=[s],
+            lead_unit=cast.unit_a,
+        )
+        item = supervision.decide(item, by=cast.staff, decided_on=timezone.localdate())
+        base = f"/key-items/{item.pk}/actions"
+    else:
+        base = f"/suggestions/{s.pk}/supervision"
+    record = {
+        "kind": "visit",
+        "happened_on": timezone.localdate().isoformat(),
+        "participants": "副主任",
+        "notes": "实地察看。",
+    }
+    order = {"unit": cast.unit_a.pk, "text": "请报送进展。"}
+    for action, body, model in (("supervise", record, Record), ("instruct", order, Instruction)):
+        first = sup_post(client, cast.staff, f"{base}/{action}", body, f"{action}-1")
+        again = sup_post(client, cast.staff, f"{base}/{action}", body, f"{action}-1")
+        assert first.status_code == again.status_code == 200, first.json()
+        assert again["Idempotent-Replayed"] == "true"
+        assert model.objects.count() == 1
+        other = {**body, ("notes" if action == "supervise" else "text"): "另一段话。"}
+        changed = sup_post(client, cast.staff, f"{base}/{action}", other, f"{action}-1")
+        assert changed.status_code == 422 and "Idempotency-Key" in changed.json()["detail"]
+        assert sup_post(client, cast.staff, f"{base}/{action}", body).status_code == 200
+        assert model.objects.count() == 2

@@ -200,6 +200,24 @@ def test_the_command_prints_one_line_and_the_dry_run_a_table(cast, month, capsys
     assert second == f"0 sent, {count} already sent, 0 failed"
 
 
+def test_the_dry_run_table_lines_up_with_chinese_names(cast, month, capsys):
+    from minsheng.lib.terminal import display_width
+
+    cast.clerk_a.username = "王经办"
+    cast.clerk_a.save(update_fields=["username"])
+    day = month["late"].reply_due + datetime.timedelta(days=1)
+    call_command("send_reminders", "--now", f"{day.isoformat()}T09:00", "--dry-run")
+    lines = capsys.readouterr().out.strip().splitlines()[:-1]
+    assert any("王经办" in line for line in lines) and any("head_a" in line for line in lines)
+    # The status column (after kind, recipient, suggestion and day) starts at one screen column
+    # on every line, whatever script the recipients' names are in.
+    header = lines[0]
+    column = display_width(header[: header.index("status")])
+    for line in lines[1:]:
+        status = next(s for s in ("already sent", "new", "muted") if f"  {s}  " in line)
+        assert display_width(line[: line.index(f"  {status}  ") + 2]) == column, line
+
+
 def test_loop_stops_cleanly_on_sigterm(cast, capsys):
     import os
     import signal

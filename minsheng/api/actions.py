@@ -24,15 +24,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Router
 from ninja.errors import HttpError
 
 from minsheng.api.schemas import ERRORS
 from minsheng.engine import inputs
 from minsheng.engine.actions import Registry
-from minsheng.engine.errors import NotAllowed
+from minsheng.engine.errors import Invalid, NotAllowed
 from minsheng.people.models import User
+
+IDEMPOTENCY_KEY_DOC = (
+    "Optional, 1-64 visible ASCII characters (a UUID will do). A retry with the same key "
+    "answers as the first request did and creates no second {what}; the same key with a "
+    "different body is refused (422)."
+)
+
+
+def key_reused() -> Invalid:
+    from django.utils.translation import gettext as _
+
+    return Invalid(_("This Idempotency-Key was already used for a different request."))
 
 
 def request_user(request: HttpRequest) -> User:
@@ -62,6 +74,9 @@ class ActionRoutes:
     describe: Callable[[str], str]  # the operation's description, per action
     base: type[Any]  # the body's base model (with or without `expected_version`)
     body_prefix: str = ""  # the bodies' names: `<body_prefix><Action>In`
+    # Actions that create a record (a supervision record, an instruction): their endpoints
+    # take an optional `Idempotency-Key`, so a retried POST does not record it twice.
+    idempotent: Mapping[str, str] = field(default_factory=dict)  # action → what it creates
     bodies: dict[str, type[Any]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +89,11 @@ class ActionRoutes:
     # -- running one --
 
     def run(self, user: User, pk: int, name: str, payload: Any) -> Any:
+        self.act(user, pk, name, payload)
+        return self.answer(user, pk)
+
+    def act(self, user: User, pk: int, name: str, payload: Any) -> Any:
+        """Steps 1-4; what the action's function returned (the row it made, for a create)."""
         obj = self.get(user, pk)
         declared = self.registry[name]
         if not self.registry.capacities(user, obj) & declared.who:
@@ -82,7 +102,28 @@ class ActionRoutes:
         kwargs = inputs.from_api(declared, payload, attempt)
         if self.registry.versioned:
             kwargs["expected_version"] = payload.expected_version
-        self.typed[name](obj, by=user, **kwargs)
+        return self.typed[name](obj, by=user, **kwargs)
+
+    def run_once(
+        self, user: User, pk: int, name: str, payload: Any, key: str, response: HttpResponse
+    ) -> Any:
+        """`run` under an Idempotency-Key (`minsheng.suggestions.idempotency.once`): a retry,
+        even one racing the first, creates nothing and answers the record as it is now. The
+        key is bound to this action of this registry and to this record and body."""
+        from minsheng.suggestions import idempotency
+
+        try:
+            _made, replayed = idempotency.once(
+                user,
+                f"{self.mount.strip('/')}.{name}",
+                key,
+                {"id": pk, "body": payload.model_dump(mode="json")},
+                lambda: self.act(user, pk, name, payload),
+            )
+        except idempotency.KeyReused:
+            raise key_reused() from None
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
         return self.answer(user, pk)
 
     # -- the endpoints --
@@ -98,25 +139,50 @@ class ActionRoutes:
         needs_body = any(f.is_required() for f in body.model_fields.values())
         routes = self
 
+        creates = self.idempotent.get(name)
+
         def endpoint(request: HttpRequest, **values: Any) -> Any:
             payload = values["payload"]
             if payload is None:
                 payload = body.model_validate({})
-            return routes.run(request_user(request), values[routes.param], name, payload)
+            user, pk = request_user(request), values[routes.param]
+            key = values.get("idempotency_key")
+            if key is None:
+                return routes.run(user, pk, name, payload)
+            return routes.run_once(user, pk, name, payload, key, values["response"])
 
-        # django-ninja reads the parameters from the signature: the record's id and the body.
-        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [
-                inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-                inspect.Parameter(self.param, inspect.Parameter.KEYWORD_ONLY, annotation=int),
+        # django-ninja reads the parameters from the signature: the record's id and the body
+        # (and, for an action that creates a record, the Idempotency-Key header).
+        parameters = [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(self.param, inspect.Parameter.KEYWORD_ONLY, annotation=int),
+            inspect.Parameter(
+                "payload",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=body if needs_body else body | None,
+                **({} if needs_body else {"default": None}),
+            ),
+        ]
+        if creates is not None:
+            from minsheng.suggestions.idempotency import API_KEY_PATTERN
+
+            parameters += [
                 inspect.Parameter(
-                    "payload",
+                    "response", inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse
+                ),
+                inspect.Parameter(
+                    "idempotency_key",
                     inspect.Parameter.KEYWORD_ONLY,
-                    annotation=body if needs_body else body | None,
-                    **({} if needs_body else {"default": None}),
+                    annotation=str | None,
+                    default=Header(
+                        None,
+                        alias="Idempotency-Key",
+                        pattern=API_KEY_PATTERN,
+                        description=IDEMPOTENCY_KEY_DOC.format(what=creates),
+                    ),
                 ),
             ]
-        )
+        endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         endpoint.__name__ = f"action_{name}"
         router.post(
             self.path.format(name=name),

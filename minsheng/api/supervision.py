@@ -15,25 +15,27 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from minsheng.api.actions import ActionRoutes
-from minsheng.api.schemas import ERRORS, ActionsOut, CleanStr, Id, NamedRef, UnitBrief
+from minsheng.api.actions import IDEMPOTENCY_KEY_DOC, ActionRoutes, key_reused
+from minsheng.api.schemas import ERRORS, ActionsOut, CleanStr, ErrorOut, Id, NamedRef, UnitBrief
 from minsheng.api.suggestions import MAX_ID, Pages, _user
 from minsheng.api.suggestions import _get as get_suggestion
-from minsheng.engine.errors import Invalid, NotAllowed
+from minsheng.engine.errors import Conflict, Invalid, NotAllowed
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
+from minsheng.suggestions import idempotency
 from minsheng.suggestions.models import Assignment, Suggestion
-from minsheng.supervision import lights, workflow
+from minsheng.supervision import documents, lights, workflow
 from minsheng.supervision import permissions as perms
 from minsheng.supervision.actions import INSTRUCTIONS, KEY_ITEMS, ON_SUGGESTIONS
-from minsheng.supervision.models import Instruction, KeyItem, Record, Supervisor
+from minsheng.supervision.models import Document, Instruction, KeyItem, Record, Supervisor
 
 key_items_router = Router(tags=["supervision"])
 instructions_router = Router(tags=["supervision"])
@@ -633,9 +635,32 @@ def _propose(user: User, payload: KeyItemProposalIn) -> KeyItem:
     "that is not exactly one suggestion).",
     operation_id="propose_key_item",
 )
-def propose_key_item(request: HttpRequest, payload: KeyItemProposalIn) -> Status:
+def propose_key_item(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: KeyItemProposalIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=idempotency.API_KEY_PATTERN,
+        description=IDEMPOTENCY_KEY_DOC.format(what="key item"),
+    ),
+) -> Status:
     user = _user(request)
-    item = _propose(user, payload)
+    if idempotency_key is None:
+        return Status(201, _detail_of(user, _propose(user, payload).pk))
+    try:
+        item, replayed = idempotency.once(
+            user,
+            "key-items",
+            idempotency_key,
+            payload.model_dump(mode="json"),
+            lambda: _propose(user, payload),
+        )
+    except idempotency.KeyReused:
+        raise key_reused() from None
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
     return Status(201, _detail_of(user, item.pk))
 
 
@@ -705,6 +730,7 @@ KEY_ITEM_ROUTES = ActionRoutes(
     describe=_describe_on(KEY_ITEMS, "key item"),
     base=KeyItemBody,
     body_prefix="KeyItem",
+    idempotent={"supervise": "supervision record", "instruct": "instruction"},
 )
 
 
@@ -913,6 +939,7 @@ ON_SUGGESTION_ROUTES = ActionRoutes(
     describe=_describe_on(ON_SUGGESTIONS, "suggestion's supervision"),
     base=SupervisionBody,
     body_prefix="Suggestion",
+    idempotent={"supervise": "supervision record", "instruct": "instruction"},
 )
 
 
@@ -942,3 +969,149 @@ ON_SUGGESTION_ROUTES.add_to(on_suggestions_router)
 def unknown_supervision_action(request: HttpRequest, suggestion_id: int, action: str) -> Any:
     get_suggestion(_user(request), suggestion_id)
     raise ON_SUGGESTION_ROUTES.unknown(action)
+
+
+# --- files: a key item's decision papers, a record's, an instruction response's ---------------
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str = Field(description="The file's name as uploaded.")
+    content_type: str
+    size: int
+    url: str = Field(description="Download it here (the same access as the record it is on).")
+    uploaded_at: datetime.datetime
+
+
+FILES_DOC = (
+    "multipart/form-data with one or more `files` (PDF, PNG, JPEG, GIF, Word or Excel, each "
+    "at most FILE_UPLOAD_MAX_MB): checked by content as the page uploads are, and all stored "
+    "or none. 413: a file is over the limit; 422: a file is empty, not an accepted type, or "
+    "its name does not match its content (the detail names each file and why)."
+)
+FILES_PARAM = File(..., description="One or more files.")
+FILE_ERRORS = {**{code: ERRORS[code] for code in (401, 403, 404, 409, 422)}, 413: ErrorOut}
+
+
+def _accepted(files: list[UploadedFile]) -> list[Any]:
+    """The page's own checks (`AttachmentsField`): every file or none."""
+    from django.core.exceptions import ValidationError
+
+    from minsheng.suggestions.attachments import AttachmentsField
+
+    if not files:
+        raise Invalid(_("Send at least one file in `files`."))
+    try:
+        accepted: list[Any] = AttachmentsField().clean(files)
+    except ValidationError as error:
+        codes = {e.code for e in error.error_list}
+        raise HttpError(413 if codes == {"too_big"} else 422, " ".join(error.messages)) from None
+    return accepted
+
+
+def _documents_out(rows: list[Document]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.pk,
+            "name": d.original_name,
+            "content_type": d.content_type,
+            "size": d.size,
+            "url": f"/api/v1/supervision/documents/{d.pk}",
+            "uploaded_at": d.uploaded_at,
+        }
+        for d in rows
+    ]
+
+
+@key_items_router.post(
+    "/{int:key_item_id}/documents",
+    response={201: list[DocumentOut], **FILE_ERRORS},
+    summary="Add papers to a key item (the council's decision)",
+    description="Congress staff, and a unit's clerks and heads on their own internal item, "
+    "while the item is proposed or under supervision (409 once concluded or dropped). " + FILES_DOC,
+    operation_id="add_key_item_documents",
+)
+def add_key_item_documents(
+    request: HttpRequest, key_item_id: int, files: list[UploadedFile] = FILES_PARAM
+) -> Status:
+    user = _user(request)
+    item = _get_item(user, key_item_id)
+    if not perms.capacities(user, item) & {perms.STAFF, perms.OWNER}:
+        raise NotAllowed(_("Only congress staff add papers to a key item."))
+    if item.state not in (KeyItem.State.PROPOSED, KeyItem.State.SUPERVISING):
+        raise Conflict(_("This key item is closed: no more papers."))
+    return Status(201, _documents_out(documents.attach(item, _accepted(files), by=user)))
+
+
+@board_router.post(
+    "/records/{int:record_id}/documents",
+    response={201: list[DocumentOut], **FILE_ERRORS},
+    summary="Add papers to a supervision record (minutes, photos)",
+    description="The person who recorded it, or congress staff. 404 when you may not see the "
+    "record (its key item or the suggestion it concerns). " + FILES_DOC,
+    operation_id="add_record_documents",
+)
+def add_record_documents(
+    request: HttpRequest, record_id: int, files: list[UploadedFile] = FILES_PARAM
+) -> Status:
+    user = _user(request)
+    record = Record.objects.filter(pk=record_id).select_related("key_item").first()
+    if record is None or not _sees_record(user, record):
+        raise Http404("No such record.")
+    if record.recorded_by_id != user.pk and not people.is_staff_of(user, record.jurisdiction_id):
+        raise NotAllowed(_("Only the person who recorded it and congress staff add its papers."))
+    return Status(201, _documents_out(documents.attach(record, _accepted(files), by=user)))
+
+
+def _sees_record(user: User, record: Record) -> bool:
+    if record.suggestion_id is not None and not (
+        Suggestion.objects.visible_to(user).filter(pk=record.suggestion_id).exists()
+    ):
+        return False
+    if record.key_item_id is not None:
+        return KeyItem.objects.visible_to(user).filter(pk=record.key_item_id).exists()
+    return record.suggestion_id is not None
+
+
+@instructions_router.post(
+    "/{int:instruction_id}/documents",
+    response={201: list[DocumentOut], **FILE_ERRORS},
+    summary="Add papers to your unit's response to an instruction",
+    description="The clerks and heads of the unit it is addressed to, before or after they "
+    "respond. " + FILES_DOC,
+    operation_id="add_instruction_documents",
+)
+def add_instruction_documents(
+    request: HttpRequest, instruction_id: int, files: list[UploadedFile] = FILES_PARAM
+) -> Status:
+    user = _user(request)
+    row = _get_instruction(user, instruction_id)
+    if not perms.instruction_capacities(user, row) & INSTRUCTIONS["respond"].who:
+        raise NotAllowed(_("Only the clerks and heads of the unit it is addressed to respond."))
+    return Status(201, _documents_out(documents.attach(row, _accepted(files), by=user)))
+
+
+@board_router.get(
+    "/documents/{int:document_id}",
+    response={200: None, 401: ERRORS[401], 404: ERRORS[404]},
+    summary="Download a supervision document",
+    description="The file, to whoever may see the key item, record or instruction it is on "
+    "(404 otherwise).",
+    operation_id="get_supervision_document",
+)
+def get_supervision_document(request: HttpRequest, document_id: int) -> FileResponse:
+    from minsheng.supervision.views import can_download
+
+    user = _user(request)
+    found = Document.objects.select_related("record").filter(pk=document_id).first()
+    if found is None or not can_download(user, found):
+        raise Http404("No such document.")
+    try:
+        handle = found.file.open("rb")
+    except OSError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

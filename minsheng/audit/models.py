@@ -75,6 +75,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject_idx"),
             models.Index(fields=["part_type", "part_id"], name="audit_part_idx"),
+            # The latest acts of one kind across subjects (the overview's supervision feed):
+            # read from the few rows of those actions, not from every subject's timeline.
+            models.Index(fields=["action", "subject_type", "at"], name="audit_action_idx"),
             models.Index(
                 fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"
             ),

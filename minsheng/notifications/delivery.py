@@ -198,8 +198,25 @@ def retry_delay(attempts: int) -> datetime.timedelta | None:
     return datetime.timedelta(minutes=minutes[attempts - 1])
 
 
+def language_of(user: Any) -> str:
+    """The language a person's messages are written in: their choice (`User.language`), else
+    the site's."""
+    return str(getattr(user, "language_code", "") or settings.LANGUAGE_CODE)
+
+
+def _words(notification: Notification, language: str) -> tuple[str, str]:
+    """The notification's title and message in `language`, from its kind and params (the
+    stored words, in the site's language, if the kind is gone or its params no longer fit)."""
+    with translation.override(language):
+        return kinds.render(
+            notification.kind, notification.params or {}, (notification.title, notification.body)
+        )
+
+
 def _message(notification: Notification) -> ch.Message:
-    return ch.Message(notification.title, notification.body, notification.link)
+    """What email, SMS and the robots send: in the recipient's language."""
+    title, body = _words(notification, language_of(notification.recipient))
+    return ch.Message(title[:200], body, notification.link)
 
 
 def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
@@ -323,8 +340,12 @@ def send_digests(now: datetime.datetime | None = None) -> dict[str, int]:
             .order_by("notification__created_at", "pk")
         )
         notifications = [d.notification for d in rows]
-        lines = "\n".join(f"· {n.title}" for n in notifications)
-        title, body = _site_words("digest", {"count": len(rows), "lines": lines})
+        language = language_of(notifications[0].recipient)
+        lines = "\n".join(f"· {_words(n, language)[0]}" for n in notifications)
+        with translation.override(language):
+            title, body = kinds.render(
+                "digest", {"count": len(rows), "lines": lines}, ("digest", lines)
+            )
         message = ch.Message(title, body)
         counts[_send(rows[0], notifications[0].recipient, notifications, message, now)] += 1
     return counts

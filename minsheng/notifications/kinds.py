@@ -1,6 +1,7 @@
 """Every kind of notification, declared once: its name, the label people choose by in their
 preferences, and the title and message templates, rendered from the notification's `params`
-in the reader's language (the inbox, the API) or the site's (email, SMS, robots).
+in the reader's language: the inbox and the API the language of the page or request, email,
+SMS and the robots the recipient's (`User.language`, else the site's).
 
 Event kinds are declared in `events.py` and reminder kinds in `reminders.py`, each next to the
 rule that makes it; both register here, so the preferences page and the API list them all.

@@ -36,8 +36,9 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40)
-    # The words in the site's language when it was made (what email and SMS said); the inbox
-    # renders `params` in the reader's language through the kind's templates.
+    # The words in the site's language when it was made (kept for the admin and as the
+    # fallback); the inbox renders `params` in the reader's language and email, SMS and the
+    # robots in the recipient's (`delivery._message`), through the kind's templates.
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     params = models.JSONField(default=dict, blank=True)

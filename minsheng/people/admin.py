@@ -30,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "real_name", "mobile"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Minsheng"), {"fields": ["real_name", "mobile", "phone", "jurisdiction"]}),
+        (_("Minsheng"), {"fields": ["real_name", "mobile", "phone", "jurisdiction", "language"]}),
     ]
     inlines = [RoleInline]
 

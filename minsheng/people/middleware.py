@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 
@@ -34,3 +35,21 @@ class PrivateCacheMiddleware:
         if request.path.startswith("/api/") or getattr(user, "is_authenticated", False):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's pages in the language they chose (`User.language`, kept by the
+    language switch), on any browser; after AuthenticationMiddleware, inside LocaleMiddleware
+    (which keeps answering for people signed out, from the switch's cookie)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+        if chosen:
+            code = user.language_code  # type: ignore[union-attr]
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -103,6 +104,12 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("home jurisdiction"),
     )
+    # The language of this person's pages (once signed in) and of every message sent to them
+    # (email, SMS, the group robots); empty: the site's language (Chinese). Set by the
+    # language switch while signed in, and in the admin.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     objects = MinshengUserManager()  # type: ignore[misc]
 
@@ -112,6 +119,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def language_code(self) -> str:
+        """The language to speak to this person in: their choice, else the site's."""
+        known = {code for code, _label in settings.LANGUAGES}
+        return self.language if self.language in known else settings.LANGUAGE_CODE
 
     @property
     def display_name(self) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minsheng.people import permissions
 from minsheng.people.forms import ApiTokenForm
 from minsheng.people.home import panels_for
-from minsheng.people.models import ApiToken
+from minsheng.people.models import ApiToken, User
 
 
 @login_required
@@ -66,3 +67,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the cookie), which also keeps a signed-in person's choice on
+    their account: their pages and every message sent to them follow it."""
+    from django.views.i18n import set_language as switch
+
+    response = switch(request)
+    code = request.POST.get("language", "")
+    user = request.user
+    if getattr(user, "is_authenticated", False) and code in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).update(language=code)
+    return response

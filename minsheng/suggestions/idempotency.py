@@ -1,5 +1,5 @@
 """One submission per form: a double post, a back-and-resubmit or an API retry creates one
-suggestion, never two.
+suggestion (or key item, supervision record, instruction: `once`), never two.
 
 The caller claims its key inside the transaction that creates the suggestion, before creating
 it. The claim is an INSERT under a unique constraint (`SubmissionKey`), so of two concurrent
@@ -15,9 +15,11 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 
 from minsheng.people.models import User
 from minsheng.suggestions.models import SubmissionKey, Suggestion
@@ -59,3 +61,37 @@ def claim(user: User, key: str, fingerprint: str = "") -> SubmissionKey:
 def record(claimed: SubmissionKey, suggestion: Suggestion) -> None:
     claimed.suggestion = suggestion
     claimed.save(update_fields=["suggestion"])
+
+
+class KeyReused(Exception):  # noqa: N818 - the caller answers 422 with its own words
+    """The key was used before for another request (another body, endpoint or record)."""
+
+
+def once(
+    user: User,
+    scope: str,
+    key: str,
+    payload: Any,
+    create: Callable[[], models.Model],
+) -> tuple[models.Model, bool]:
+    """Run `create` once per (user, `scope`, `key`), inside one transaction with the claim:
+    the created row and False, or, for a retry (even one racing the first), the row the first
+    request created and True. `scope` names the endpoint (and record), so one key cannot
+    answer for another endpoint; a retry with another `payload` raises KeyReused. Raises what
+    `create` raises, and then the key is not used up."""
+    sent = fingerprint(payload)
+    try:
+        with transaction.atomic():
+            claimed = claim(user, f"{API_PREFIX}{scope}:{key}", sent)
+            made = create()
+            claimed.created_type = ContentType.objects.get_for_model(made)
+            claimed.created_id = made.pk
+            claimed.save(update_fields=["created_type", "created_id"])
+    except Replayed as replay:
+        earlier = replay.earlier
+        if earlier.fingerprint != sent or earlier.created_type_id is None:
+            raise KeyReused(key) from None
+        model = earlier.created_type.model_class()  # type: ignore[union-attr]
+        assert model is not None
+        return model._default_manager.get(pk=earlier.created_id), True
+    return made, False

@@ -467,6 +467,27 @@ class Suggestion(models.Model):
                 ],
                 name="sugg_visible_idx",
             ),
+            # The warning lights (supervision/lights.py, the overview): the state and clocks,
+            # the numbers (the overdue list's order) and the columns a broad grant's
+            # visibility reads, so the board's grouped counts and the overview's tiles read
+            # this index, not the wide rows. Not a partial index of the rows in handling:
+            # SQLite cannot match `state IN (?, ?, ?)` with bound values to one.
+            models.Index(
+                fields=[
+                    "state",
+                    "reply_due",
+                    "warn_from",
+                    "series",
+                    "number",
+                    "jurisdiction",
+                    "created_by",
+                    "lead_deputy",
+                    "is_confidential",
+                    "registered_at",
+                    "session",
+                ],
+                name="sugg_lights_idx",
+            ),
             # "The deputy of a merged suggestion sees the one it was merged into": a person's
             # merged suggestions without reading every row they lead (merges are few).
             models.Index(
@@ -602,7 +623,14 @@ class Assignment(models.Model):
                 name="assignment_replied_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "state"], name="assignment_inbox_idx")]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="assignment_inbox_idx"),
+            # The warning board's grouped counts join each suggestion in handling to its
+            # answering units: read from this index alone (supervision/lights.py).
+            models.Index(
+                fields=["suggestion", "unit", "mode", "state"], name="assignment_lights_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_mode_display()}"
@@ -880,12 +908,19 @@ class SubmissionKey(models.Model):
     cannot both create (see `minsheng/suggestions/idempotency.py`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80)
+    # "form:<token>", or "api:<endpoint>:<Idempotency-Key>" (up to 64 characters).
+    key = models.CharField(max_length=160)
     # For the API: a hash of the request body, so a key reused for another body is refused.
     fingerprint = models.CharField(max_length=64, blank=True)
     suggestion = models.ForeignKey(
         Suggestion, models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # What another API create made under this key (a key item, a supervision record…): the
+    # same guarantee for every create endpoint, without this app knowing their models.
+    created_type = models.ForeignKey(
+        "contenttypes.ContentType", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

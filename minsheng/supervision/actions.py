@@ -489,6 +489,7 @@ INSTRUCTIONS.declare(
                 rows=4,
                 blank=gettext_lazy("Write the response: what your unit did."),
             ),
+            FILES,
         ),
     ),
 )

@@ -290,14 +290,19 @@ def document_path(instance: Document, filename: str) -> str:
 
 
 class Document(models.Model):
-    """A file of supervision: the council's decision on a key item, or a record's papers
-    (minutes, photos). Checked by content as every upload is (`suggestions.attachments`)."""
+    """A file of supervision: the council's decision on a key item, a record's papers
+    (minutes, photos), or the papers of a unit's response to an instruction. Checked by
+    content as every upload is (`suggestions.attachments`)."""
 
     key_item = models.ForeignKey(
         KeyItem, models.CASCADE, null=True, blank=True, related_name="documents"
     )
     record = models.ForeignKey(
         Record, models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    # The papers of a response (its key item is not set: they are not the decision's).
+    instruction = models.ForeignKey(
+        "Instruction", models.CASCADE, null=True, blank=True, related_name="documents"
     )
     file = models.FileField(upload_to=document_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -311,7 +316,9 @@ class Document(models.Model):
         verbose_name_plural = _("supervision documents")
         constraints = [
             models.CheckConstraint(
-                condition=Q(key_item__isnull=False) | Q(record__isnull=False),
+                condition=Q(key_item__isnull=False)
+                | Q(record__isnull=False)
+                | Q(instruction__isnull=False),
                 name="document_has_owner",
             )
         ]

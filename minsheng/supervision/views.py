@@ -195,6 +195,7 @@ def _detail(
         perms.instructions_visible_to(user)
         .filter(key_item=item)
         .select_related("unit", "issued_by", "responded_by", "suggestion")
+        .prefetch_related("documents")
     )
     records = list(
         item.records.filter(perms.about_seen(user))
@@ -280,7 +281,7 @@ def _post_action(
         form.add_error(None, error.message)
         return form, error.message, error.status
     uploads = form.cleaned_data.get("attachments")
-    if uploads and isinstance(result, (KeyItem, Record)):
+    if uploads and isinstance(result, (KeyItem, Record, Instruction)):
         documents.attach(result, uploads, by=user)
     messages.success(request, _("Done: %(action)s.") % {"action": registry[action].label})
     return None
@@ -390,6 +391,7 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
         perms.instructions_visible_to(user)
         .filter(suggestion=s)
         .select_related("unit", "issued_by", "key_item")
+        .prefetch_related("documents")
     )
     for row in instructions:
         row.light = row.warning(today)
@@ -426,7 +428,9 @@ def suggestion_panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | No
 
 def can_download(user: User, document: Document) -> bool:
     """A decision's papers with the key item; a record's with the record (its key item, and
-    the suggestion it concerns)."""
+    the suggestion it concerns); a response's with the instruction."""
+    if document.instruction_id is not None:
+        return perms.instructions_visible_to(user).filter(pk=document.instruction_id).exists()
     if document.record_id is None:
         return KeyItem.objects.visible_to(user).filter(pk=document.key_item_id or 0).exists()
     record = document.record

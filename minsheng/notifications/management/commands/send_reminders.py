@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from minsheng.lib import terminal
 from minsheng.notifications import reminders
 from minsheng.people.models import User
 
@@ -111,10 +112,9 @@ class Command(BaseCommand):
             )
             for p in summary.planned
         ]
-        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
-        for row in [header, *rows]:
-            cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-            self.stdout.write("  ".join([*cells, row[-1]]))
+        # Aligned by display width: a Chinese name or number takes two columns a character.
+        for line in terminal.table([header, *rows]):
+            self.stdout.write(line)
         self.stdout.write(f"dry run at {timezone.localtime(now):%Y-%m-%d %H:%M}: " + summary.line())
 
     @staticmethod
