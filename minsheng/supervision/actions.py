@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.audit import log as audit_log
-from minsheng.engine.actions import Action, Attempt, Registry, Rule
+from minsheng.engine.actions import Action, Attempt, Registry, Rule, Words
 from minsheng.engine.inputs import Check, Choice, Day, Files, Flag, Line, Ref, Text
 from minsheng.people.models import Organisation, Role, User
 from minsheng.suggestions.actions import REGISTRY as SUGGESTIONS
@@ -74,6 +74,14 @@ KEY_ITEMS: Registry[KeyItem] = Registry(
         "documents": gettext_lazy("Added supervision papers"),
         "responded": gettext_lazy("The unit responded to an instruction"),
     },
+    words=Words(
+        not_allowed=gettext_lazy("You may not do this on this key item."),
+        stale=gettext_lazy(
+            "Someone else changed this key item while you were looking at it. "
+            "Reload the page and try again."
+        ),
+        wrong_state=gettext_lazy("This cannot be done while the key item is “%(state)s”."),
+    ),
 )
 ON_SUGGESTIONS: Registry[Suggestion] = Registry(
     model=Suggestion,
@@ -88,6 +96,16 @@ INSTRUCTIONS: Registry[Instruction] = Registry(
     capacities=perms.instruction_capacities,
     append=audit_log.append_record,
     notify=_notify,
+    words=Words(
+        not_allowed=gettext_lazy(
+            "Only the clerks and heads of the unit it is addressed to respond."
+        ),
+        stale=gettext_lazy(
+            "Someone else changed this instruction while you were looking at it. "
+            "Reload the page and try again."
+        ),
+        wrong_state=gettext_lazy("This cannot be done while the instruction is “%(state)s”."),
+    ),
 )
 
 # The suggestion's timeline names the supervision logged on it.
