@@ -9,5 +9,6 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.ledger import (
             actions,  # noqa: F401  (timeline words)
+            actions_teams,  # noqa: F401  (the rectifications' words, the item's team events)
             panels,  # noqa: F401  (home-page panel)
         )
