@@ -202,3 +202,61 @@ def test_a_deputy_in_a_team_sees_its_items(cast):
     assert not LedgerItem.objects.visible_to(cast.deputy).filter(pk=item.pk).exists()
     ts.team(cast, [item], members=[cast.deputy])
     assert LedgerItem.objects.visible_to(cast.deputy).filter(pk=item.pk).exists()
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def _got(kind):
+    from minsheng.notifications.models import Notification
+
+    return sorted(
+        Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True)
+    )
+
+
+def test_the_owner_unit_hears_of_its_rectification(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with states.frozen(ts.START):
+            ts.rectification(cast)
+    assert _got("rectification_assigned") == ["clerk_a", "head_a"]
+
+
+def test_reminders_when_due_soon_then_overdue_weekly_once_a_day(cast, settings):
+    from minsheng.notifications import reminders
+    from minsheng.notifications.models import Notification
+
+    settings.REMINDER_CATCH_UP_DAYS = 0
+    with states.frozen(ts.START):
+        rect = ts.rectification(cast, due=datetime.date(2026, 3, 31))
+    sent = {}
+    for n in range(45):
+        day = ts.START + datetime.timedelta(days=n)
+        before = set(Notification.objects.values_list("pk", flat=True))
+        for _run in range(2):  # a second run the same day sends nothing more
+            with states.frozen(day):
+                reminders.run()
+        new = Notification.objects.exclude(pk__in=before).filter(kind__startswith="rectification_")
+        found = sorted(new.values_list("kind", "recipient__username"))
+        if found:
+            sent[day] = found
+    unit = ["clerk_a", "head_a"]
+    assert sent == {
+        rect.warn_from: [("rectification_due_soon", u) for u in unit],
+        datetime.date(2026, 4, 1): [("rectification_overdue", u) for u in unit],
+        datetime.date(2026, 4, 8): [("rectification_overdue", u) for u in unit],
+        datetime.date(2026, 4, 15): [("rectification_overdue", u) for u in unit],
+    }
+
+
+def test_a_reported_or_closed_rectification_is_not_reminded(cast, settings):
+    from minsheng.notifications import reminders
+    from minsheng.notifications.models import Notification
+
+    settings.REMINDER_CATCH_UP_DAYS = 0
+    with states.frozen(ts.START):
+        rect = ts.rectification(cast, due=datetime.date(2026, 3, 31))
+        wt.report(rect, by=cast.clerk_a, on=ts.START, report="已整改")
+    with states.frozen(datetime.date(2026, 4, 1)):
+        reminders.run()
+    assert not Notification.objects.filter(kind__startswith="rectification_").exists()
