@@ -216,9 +216,8 @@ def _got(kind):
 
 
 def test_the_owner_unit_hears_of_its_rectification(cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with states.frozen(ts.START):
-            ts.rectification(cast)
+    with django_capture_on_commit_callbacks(execute=True), states.frozen(ts.START):
+        ts.rectification(cast)
     assert _got("rectification_assigned") == ["clerk_a", "head_a"]
 
 

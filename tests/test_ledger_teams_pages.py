@@ -152,3 +152,18 @@ def test_the_list_filters_by_state_unit_and_warning(client, cast):
     assert shown("?state=evil&unit=99999999999999999999&warning=x&page=zz") == {rect.pk, other.pk}
     client.force_login(cast.clerk_b)
     assert shown("") == {other.pk}
+
+
+def test_home_panels_show_what_to_rectify_and_what_to_accept(client, cast):
+    rect = ts.rectification(cast, on=_today())
+    client.force_login(cast.clerk_a)
+    home = client.get("/").content.decode()
+    assert 'data-testid="rect-to-fix"' in home and rect.problem in home
+    client.force_login(cast.supervisor)
+    assert 'data-testid="rect-to-accept"' not in client.get("/").content.decode()
+    from minsheng.ledger import workflow_teams
+
+    workflow_teams.report(rect, by=cast.clerk_a, on=_today(), report="已整改")
+    assert 'data-testid="rect-to-accept"' in client.get("/").content.decode()
+    client.force_login(cast.clerk_b)
+    assert 'data-testid="rect-to-fix"' not in client.get("/").content.decode()

@@ -11,4 +11,5 @@ class LedgerConfig(AppConfig):
             actions,  # noqa: F401  (timeline words)
             actions_teams,  # noqa: F401  (the rectifications' words, the item's team events)
             panels,  # noqa: F401  (home-page panel)
+            panels_teams,  # noqa: F401  (rectification on the home page)
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import pkgutil
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
@@ -35,6 +36,10 @@ class Command(BaseCommand):
                 except ModuleNotFoundError as exc:
                     if exc.name != f"{config.name}.demo":
                         raise
+                # Further steps of the same app (`demo_teams.py`…) run after its `demo.py`.
+                for extra in sorted(pkgutil.iter_modules([config.path]), key=lambda m: m.name):
+                    if extra.name.startswith("demo_"):
+                        modules.append(importlib.import_module(f"{config.name}.{extra.name}"))
             # A demo module may hold something off while the whole demo is built and committed
             # (`during_build()`): the notifications app, the messages of a replayed year.
             with contextlib.ExitStack() as stack:
