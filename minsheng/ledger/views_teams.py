@@ -496,9 +496,8 @@ def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def can_download(user: User, evidence: TeamEvidence) -> bool:
     if evidence.rectification_id is not None:
         return Rectification.objects.visible_to(user).filter(pk=evidence.rectification_id).exists()
-    return (
-        Inspection.objects.filter(perms.inspection_filter(user), pk=evidence.inspection_id)
-    ).exists()
+    inspections = Inspection.objects.filter(perms.inspection_filter(user))
+    return inspections.filter(pk=evidence.inspection_id or 0).exists()
 
 
 @login_required
