@@ -87,7 +87,7 @@ class TeamDetail(TeamRow):
     open_rectifications: list[RectificationRow]
 
 
-class EventOut(Schema):
+class RectificationEventOut(Schema):
     id: int
     at: datetime.datetime
     actor: str | None
@@ -102,7 +102,7 @@ class RectificationDetail(RectificationRow):
     closed_on: datetime.date | None
     reopen_reason: str
     evidence: list[str]
-    events: list[EventOut]
+    events: list[RectificationEventOut]
 
 
 def _ref(obj: Any, name: str = "name") -> dict[str, Any]:
