@@ -268,6 +268,41 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   422   422   422   404   404   403   403   422   404", "POST /ledger/{ledger_item}/act/report/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/{ledger_item}/act/nonsense/"),
     ],
+    "ledger/teams/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/teams/"),
+    ],
+    "ledger/teams/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/teams/new/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/teams/new/", data={"name": ""}),
+    ],
+    "ledger/teams/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   ok    ok    ok    404", "GET /ledger/teams/{team}/"),
+    ],
+    "ledger/teams/<int:pk>/edit/": [
+        C("login 404   404   ok    404   404   404   404   403   403   ok    404", "GET /ledger/teams/{team}/edit/"),
+    ],
+    "ledger/teams/<int:pk>/inspect/": [
+        C("login 404   404   ok    404   404   404   404   ok    ok    ok    404", "GET /ledger/teams/{team}/inspect/"),
+        C("login 404   404   422   404   404   404   404   422   422   422   404", "POST /ledger/teams/{team}/inspect/", data={"item": "nonsense"}),
+    ],
+    "ledger/teams/evidence/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/teams/evidence/{team_evidence}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/teams/evidence/{missing}/"),
+    ],
+    "ledger/rectifications/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/rectifications/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/rectifications/?state=evil&warning=red&unit=999999999999999"),
+    ],
+    "ledger/rectifications/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/rectifications/{rect_open}/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /ledger/rectifications/{rect_reported}/"),
+    ],
+    "ledger/rectifications/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/rectifications/{rect_open}/act/report/"),
+        C("login 403   403   403   422   422   404   404   403   403   403   404", "POST /ledger/rectifications/{rect_open}/act/report/"),
+        C("login 403   403   302   403   403   403   403   302   403   302   404", "POST /ledger/rectifications/{rect_reported}/act/close/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/rectifications/{rect_open}/act/nonsense/"),
+    ],
     "ledger/evidence/<int:pk>/": [
         C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/evidence/{evidence}/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/evidence/{missing}/"),
@@ -403,6 +438,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/suggestions/<int:suggestion_id>/supervision/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/suggestions/{handling}/supervision/nonsense"),
+    ],
+    "api/v1/ledger/rectifications/<int:rectification_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/rectifications/{rect_open}/actions/nonsense"),
     ],
     "api/v1/ledger/items/<int:item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/items/{ledger_item}/actions/nonsense"),
@@ -560,6 +598,41 @@ TABLE: dict[str, list[C]] = {
     # leader and unit_a's counterpart committee; {proposed_item} by the office only;
     # {internal_item} (unit_b's) by unit_b and the office. The outsider is staff elsewhere, so
     # proposes in their own congress. (`?internal` only tells the two POST cases apart.)
+    "GET /api/v1/ledger/teams": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/teams"),
+    ],
+    "POST /api/v1/ledger/teams": [
+        C("401   403   403   201   403   403   403   403   403   403   201   422", "POST /api/v1/ledger/teams", json={"name": "新督查组", "year": 2026, "leader": "{user}"}),
+        C("401   403   403   422   403   403   403   403   403   403   422   422", "POST /api/v1/ledger/teams?bad", json={"name": "新督查组", "year": 2026, "leader": 999999}),
+    ],
+    "GET /api/v1/ledger/teams/{team_id}": [
+        C("401   404   404   ok    404   404   404   404   ok    ok    ok    404", "GET /api/v1/ledger/teams/{team}"),
+    ],
+    "POST /api/v1/ledger/teams/{team_id}/inspections": [
+        C("401   404   404   201   404   404   404   404   201   201   201   404", "POST /api/v1/ledger/teams/{team}/inspections", json={"item": "{ledger_item}", "on": "{today}", "findings": [{"problem": "问题", "owner_unit": "{unit_a}", "due": "{later}"}]}),
+        C("401   404   404   422   404   404   404   404   422   422   422   404", "POST /api/v1/ledger/teams/{team}/inspections?bad", json={"item": "{ledger_item}", "on": "{today}", "findings": [{"problem": "问题", "owner_unit": "{unit_a}", "due": "2000-01-01"}]}),
+    ],
+    "GET /api/v1/ledger/rectifications": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/rectifications?warning=red&state=open"),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/ledger/rectifications?state=evil"),
+    ],
+    "GET /api/v1/ledger/rectifications/{rectification_id}": [
+        C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/rectifications/{rect_open}"),
+    ],
+    "GET /api/v1/ledger/rectifications/{rectification_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/rectifications/{rect_open}/actions"),
+    ],
+    "POST /api/v1/ledger/rectifications/{rectification_id}/actions/report": [
+        C("401   403   403   403   ok    ok    404   404   403   403   403   404", "POST /api/v1/ledger/rectifications/{rect_open}/actions/report", json={"on": "{today}", "report": "已整改"}),
+        C("401   403   403   403   422   422   404   404   403   403   403   404", "POST /api/v1/ledger/rectifications/{rect_open}/actions/report?bad", json={"on": "{later}", "report": "已整改"}),
+    ],
+    "POST /api/v1/ledger/rectifications/{rectification_id}/actions/close": [
+        C("401   403   403   ok    403   403   403   403   ok    403   ok    404", "POST /api/v1/ledger/rectifications/{rect_reported}/actions/close", json={}),
+    ],
+    "POST /api/v1/ledger/rectifications/{rectification_id}/actions/reopen": [
+        C("401   403   403   ok    403   403   403   403   ok    403   ok    404", "POST /api/v1/ledger/rectifications/{rect_reported}/actions/reopen", json={"reason": "未整改到位"}),
+        C("401   403   403   409   403   403   404   404   409   403   409   404", "POST /api/v1/ledger/rectifications/{rect_open}/actions/reopen?open", json={"reason": "未整改到位"}),
+    ],
     "GET /api/v1/ledger/items": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/items"),
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/items?status=lagging&sort=title"),
@@ -951,6 +1024,35 @@ def _ledger_world(cast) -> dict[str, int]:
     return {"ledger_item": practical.pk, "duty_item": inspection.pk, "evidence": evidence.pk}
 
 
+def _teams_world(cast, item_id: int) -> dict[str, int]:
+    """A team (the supervisor leads, the committee member is in it) covering the practical
+    project of unit_a, one inspection with evidence, an open rectification of unit_a and a
+    reported one of unit_b."""
+    from django.utils import timezone
+
+    from minsheng.ledger import workflow_teams
+    from minsheng.ledger.models import LedgerItem
+    from tests import team_states
+
+    today = timezone.localdate()
+    item = LedgerItem.objects.get(pk=item_id)
+    team = team_states.team(cast, [item], year=today.year)
+    pdf = SimpleUploadedFile("现场.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    kind = files.sniff(io.BytesIO(pdf.read()), pdf.name)
+    inspection = team_states.inspected(cast, team, item, on=today, units=[cast.unit_a, cast.unit_b])
+    evidence = workflow_teams.attach_evidence(
+        [(pdf, kind)], by=cast.committee, inspection=inspection
+    )[0]
+    open_, other = inspection.rectifications.order_by("pk")
+    workflow_teams.report(other, by=cast.clerk_b, on=today, report="已整改")
+    return {
+        "team": team.pk,
+        "rect_open": open_.pk,
+        "rect_reported": other.pk,
+        "team_evidence": evidence.pk,
+    }
+
+
 def _wishes_world(cast) -> dict[str, int]:
     """A posted wish, a verified one, one claimed by the deputy and one the deputy fulfilled
     (with its evidence), all of the cast's community."""
@@ -1058,7 +1160,8 @@ def world(cast, settings, tmp_path) -> World:
         "contact": ContactLog.objects.filter(suggestion=answered).first().pk,
         "suggestion_type": ContentType.objects.get_for_model(Suggestion).pk,
         **_supervision_world(cast, handling),
-        **_ledger_world(cast),
+        **(ledger := _ledger_world(cast)),
+        **_teams_world(cast, ledger["ledger_item"]),
         **_wishes_world(cast),
         **_commitment_world(cast),
         "missing": 999_999,

@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 6, 1)  # a Monday; the Dragon Boat Festival (19 June) falls inside
 DAYS = [ON + datetime.timedelta(days=n) for n in range(30)]
 SUPERVISION_KINDS = {"instruction_due_soon", "instruction_overdue", "instructions_year_end"}
-# The ledger's kinds have their own days in test_ledger_notifications.py.
-LEDGER_KINDS = {"ledger_due_soon", "ledger_lagging"}
+# The ledger's kinds have their own days in test_ledger_notifications.py (the rectifications'
+# in test_ledger_teams.py).
+LEDGER_KINDS = {
+    "ledger_due_soon",
+    "ledger_lagging",
+    "rectification_due_soon",
+    "rectification_overdue",
+}
 # B commitments have their own days in test_commitments.py.
 SUPERVISION_KINDS |= {"commitment_due_soon", "commitment_overdue"}
 

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.commitments import router as commitments_router
 from minsheng.api.ledger import router as ledger_router
+from minsheng.api.ledger_teams import router as ledger_teams_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
@@ -107,6 +108,7 @@ api.add_router("/wishes", wishes_router)
 api.add_router("/commitments", commitments_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/ledger", ledger_router)
+api.add_router("/ledger", ledger_teams_router)
 api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)

@@ -7,12 +7,14 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledgers")
     # `minsheng demo` runs these modules of the app, in order (the ledger's own demo and the
     # B commitments' demo are kept apart).
-    demo_modules = ("demo", "demo_commitments")
+    demo_modules = ("demo", "demo_commitments", "demo_teams")
 
     def ready(self) -> None:
         from minsheng.ledger import (
             actions,  # noqa: F401  (timeline words)
+            actions_teams,  # noqa: F401  (the rectifications' words, the item's team events)
             panels,  # noqa: F401  (home-page panel)
+            panels_teams,  # noqa: F401  (rectification on the home page)
         )
 
         self._commitments()

@@ -433,3 +433,6 @@ class FollowUpReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.round} · {self.category}"
+
+
+from minsheng.ledger.models_teams import *  # noqa: E402, F403

@@ -72,7 +72,9 @@ def item_filter(user: Person) -> Q:
         deputy_j = {d.jurisdiction_id for d in deputies}
         q |= Q(jurisdiction_id__in=deputy_j, kind=LedgerItem.Kind.PRACTICAL) & open_source
         q |= Q(source_suggestion__lead_deputy__in=[d.pk for d in deputies])
-    return q
+    from minsheng.ledger.permissions_teams import team_items_q
+
+    return q | team_items_q(person)
 
 
 def get_item_for_user(user: Person, pk: Any) -> LedgerItem:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
-from minsheng.ledger import excel, workflow
+from minsheng.ledger import excel, views_teams, workflow
 from minsheng.ledger import permissions as perms
 from minsheng.ledger.actions import ITEMS, LABELS
 from minsheng.ledger.forms import ItemForm
@@ -377,6 +377,7 @@ def _detail(
             "can_add_child": perms.can_create(user, item.jurisdiction_id)
             and not item.updates.exists(),
             "page_error": error,
+            **views_teams.item_section(user, item),
         },
         status=status,
     )
