@@ -36,3 +36,19 @@ def test_running_the_demo_again_adds_nothing():
     before = Rectification.objects.count()
     call_command("demo", "--size", "small", "--seed", "5", stdout=io.StringIO())
     assert Rectification.objects.count() == before
+
+
+def test_the_demo_ledger_has_the_years_projects_in_every_status():
+    """The year's 30 practical-matter projects under their list, the four duties' items, one
+    change approved and one waiting (the B commitments the suggestions' demo signed are there
+    already when the ledger's demo runs, and do not stop it)."""
+    from minsheng.ledger.models import ChangeRequest, LedgerItem, Status
+
+    today = timezone.localdate()
+    parent = LedgerItem.objects.get(title__endswith="年省政府民生实事")
+    assert parent.children.count() == 30
+    statuses = {item.status(today) for item in parent.children.all()}
+    assert {Status.IN_PROGRESS, Status.LAGGING, Status.DONE, Status.STOPPED} <= statuses
+    kinds = set(LedgerItem.objects.values_list("kind", flat=True))
+    assert {"legislation", "inspection", "investigation", "decision", "appointment"} <= kinds
+    assert set(ChangeRequest.objects.values_list("state", flat=True)) == {"approved", "pending"}

@@ -171,7 +171,8 @@ _NARRATIVES = [
 
 def build(ctx: DemoContext) -> None:
     j = ctx.province
-    if LedgerItem.objects.filter(jurisdiction=j).exists():
+    # (B commitments are entered already, as the suggestions' demo signs its B replies.)
+    if LedgerItem.objects.filter(jurisdiction=j).exclude(kind=LedgerItem.Kind.COMMITMENT).exists():
         return
     today = timezone.localdate()
     rng = ctx.rng
