@@ -367,3 +367,6 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_state_display()}"
+
+
+from minsheng.ledger.models_vote import Ballot, Candidate, Satisfaction, VoteRound  # noqa: E402, F401
