@@ -255,6 +255,36 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   422   422   422   404   404   403   403   422   404", "POST /ledger/{ledger_item}/act/report/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/{ledger_item}/act/nonsense/"),
     ],
+    # ---- pages: the practical-matter vote (票决) --------
+    # {vote_voting} is open for voting, {vote_adopted} closed and adopted. Staff manage rounds;
+    # the deputy and the co-signer (deputies of the congress) vote and rate; every signed-in
+    # person of the congress sees the rounds; the outsider (staff elsewhere) may open their own.
+    "ledger/vote/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/vote/"),
+    ],
+    "ledger/vote/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/vote/new/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/vote/new/", data={"title": ""}),
+    ],
+    "ledger/vote/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /ledger/vote/{vote_voting}/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /ledger/vote/{vote_adopted}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/vote/{missing}/"),
+    ],
+    "ledger/vote/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/vote/{vote_voting}/act/close/"),
+        C("login 403   403   302   403   403   403   403   403   403   302   404", "POST /ledger/vote/{vote_voting}/act/close/"),
+        C("login 403   403   409   403   403   403   403   403   403   409   404", "POST /ledger/vote/{vote_adopted}/act/close/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/vote/{vote_voting}/act/nonsense/"),
+    ],
+    "ledger/vote/<int:pk>/ballot/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/vote/{vote_voting}/ballot/"),
+        C("login 422   422   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_voting}/ballot/"),
+        C("login 409   409   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_adopted}/ballot/", data={"c-1": "for"}),
+    ],
+    "ledger/vote/<int:pk>/rate/": [
+        C("login 422   422   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_adopted}/rate/"),
+    ],
     "ledger/evidence/<int:pk>/": [
         C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/evidence/{evidence}/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/evidence/{missing}/"),
@@ -863,6 +893,20 @@ def _ledger_world(cast) -> dict[str, int]:
     return {"ledger_item": practical.pk, "duty_item": inspection.pk, "evidence": evidence.pk}
 
 
+def _vote_world(cast) -> dict[str, int]:
+    """A practical-matter vote open for voting, and last round's, adopted into the ledger."""
+    from tests import vote_states
+
+    voting = vote_states.voting(cast, title="正在票决")
+    adopted = vote_states.adopted(cast, title="已票决")
+    return {
+        "vote_voting": voting.pk,
+        "vote_candidate": voting.candidates.order_by("pk").first().pk,
+        "vote_adopted": adopted.pk,
+        "vote_item": adopted.candidates.filter(elected=True).order_by("rank")[0].ledger_item_id,
+    }
+
+
 def _wishes_world(cast) -> dict[str, int]:
     """A posted wish, a verified one, one claimed by the deputy and one the deputy fulfilled
     (with its evidence), all of the cast's community."""
@@ -943,6 +987,7 @@ def world(cast, settings, tmp_path) -> World:
         **_supervision_world(cast, handling),
         **_ledger_world(cast),
         **_wishes_world(cast),
+        **_vote_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

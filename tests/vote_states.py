@@ -13,12 +13,14 @@ from minsheng.ledger.models_vote import Candidate, VoteRound
 TITLES = ("老旧小区加装电梯", "农村饮水提升", "社区食堂建设")
 
 
-def collecting(cast: Any, *, winners: int = 2, titles: tuple[str, ...] = TITLES) -> VoteRound:
+def collecting(
+    cast: Any, *, winners: int = 2, titles: tuple[str, ...] = TITLES, title: str = "民生实事票决"
+) -> VoteRound:
     r = vote.create_round(
         by=cast.staff,
         jurisdiction_id=cast.jurisdiction.pk,
         year=timezone.localdate().year,
-        title="民生实事票决",
+        title=title,
         winners=winners,
     )
     for n, title in enumerate(titles):

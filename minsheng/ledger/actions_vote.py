@@ -121,7 +121,9 @@ def _ends_after_start(values: Mapping[str, Any], attempt: Try) -> str | None:
 
 
 def _candidates(attempt: Try) -> list[Candidate]:
-    return list(attempt.obj.candidates.order_by("pk"))
+    """Those still to vet first (the form's default), then the vetted ones (to revise)."""
+    rows = list(attempt.obj.candidates.order_by("pk"))
+    return sorted(rows, key=lambda c: c.vetting != Candidate.Vetting.PENDING)
 
 
 CANDIDATE = Subject(
