@@ -424,6 +424,9 @@ TABLE: dict[str, list[C]] = {
     "api/v1/ledger/items/<int:item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/items/{ledger_item}/actions/nonsense"),
     ],
+    "api/v1/ledger/vote/rounds/<int:round_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/nonsense"),
+    ],
     "api/v1/key-items/<int:key_item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
     ],
@@ -585,6 +588,54 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/ledger/items/{item_id}": [
         C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}"),
         C("401   404   404   ok    404   404   ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/items/{duty_item}"),
+    ],
+    # ---- API: the practical-matter vote (票决): see the pages' rows for who is who --------
+    "GET /api/v1/ledger/vote/rounds": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/vote/rounds"),
+    ],
+    "POST /api/v1/ledger/vote/rounds": [
+        C("401   403   403   201   403   403   403   403   403   403   201   403", "POST /api/v1/ledger/vote/rounds", json={"jurisdiction": "{jurisdiction}", "year": 2027, "title": "2027年票决", "winners": 5}),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "POST /api/v1/ledger/vote/rounds?bad", json={"jurisdiction": "{jurisdiction}", "year": 27, "title": "", "winners": 0}),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_voting}"),
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/ledger/vote/rounds/{missing}"),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/results": [
+        C("401   409   409   409   409   409   409   409   409   409   409   404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/results"),
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_adopted}/results"),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/ballot": [
+        C("401   ok    ok    403   403   403   403   403   403   403   403   404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/ballot"),
+    ],
+    "PUT /api/v1/ledger/vote/rounds/{round_id}/ballot": [
+        C("401   ok    ok    403   403   403   403   403   403   403   403   404", "PUT /api/v1/ledger/vote/rounds/{vote_voting}/ballot", json={"choices": [{"candidate": "{vote_candidate}", "choice": "for"}]}),
+        C("401   409   409   403   403   403   403   403   403   403   403   404", "PUT /api/v1/ledger/vote/rounds/{vote_adopted}/ballot", json={"choices": [{"candidate": "{vote_candidate}", "choice": "for"}]}),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "PUT /api/v1/ledger/vote/rounds/{vote_voting}/ballot?bad", json={"choices": [{"candidate": "{vote_candidate}", "choice": "maybe"}]}),
+    ],
+    "PUT /api/v1/ledger/vote/items/{item_id}/satisfaction": [
+        C("401   ok    ok    403   403   403   404   404   403   403   403   404", "PUT /api/v1/ledger/vote/items/{vote_item}/satisfaction", json={"rating": "satisfied"}),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/actions"),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/add_candidate": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/add_candidate", json={"title": "新项目", "origin": "public", "source_note": "征集"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/start_vetting": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/start_vetting", json={}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/vet": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/vet", json={"candidate_id": "{vote_candidate}", "result": "shortlisted"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/open_voting": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/open_voting", json={"closes_on": "{later}"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/close": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/close", json={}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/adopt": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_adopted}/actions/adopt", json={"starts_on": "{today}"}),
     ],
     "GET /api/v1/ledger/items/{item_id}/actions": [
         C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}/actions"),

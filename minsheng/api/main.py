@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.ledger import router as ledger_router
+from minsheng.api.ledger_vote import router as vote_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
@@ -104,6 +105,8 @@ api.add_router("/supervision", board_router)
 api.add_router("/wishes", wishes_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/ledger", ledger_router)
+# The practical-matter vote (票决).
+api.add_router("/ledger/vote", vote_router)
 api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)

@@ -170,6 +170,9 @@ _NARRATIVES = [
 
 
 def build(ctx: DemoContext) -> None:
+    from minsheng.ledger import demo_vote
+
+    demo_vote.build(ctx)
     j = ctx.province
     if LedgerItem.objects.filter(jurisdiction=j).exists():
         return
