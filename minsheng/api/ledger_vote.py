@@ -30,7 +30,7 @@ from minsheng.people.models import User
 router = Router(tags=["practical-matter vote"])
 
 
-class CandidateOut(Schema):
+class VoteCandidateOut(Schema):
     id: int
     title: str
     description: str
@@ -50,7 +50,7 @@ class CandidateOut(Schema):
     ledger_item: int | None = Field(description="The ledger item it was adopted as.")
 
 
-class RoundOut(Schema):
+class VoteRoundOut(Schema):
     id: int
     jurisdiction: NamedRef
     year: int
@@ -66,8 +66,8 @@ class RoundOut(Schema):
     adopted_at: datetime.datetime | None
 
 
-class RoundDetail(RoundOut):
-    candidates: list[CandidateOut]
+class VoteRoundDetail(VoteRoundOut):
+    candidates: list[VoteCandidateOut]
 
 
 def _candidate(c: Candidate, published: bool) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def _detail_of(user: User, pk: int) -> dict[str, Any]:
 
 @router.get(
     "/rounds",
-    response={200: list[RoundOut], 401: ERRORS[401]},
+    response={200: list[VoteRoundOut], 401: ERRORS[401]},
     summary="The practical-matter votes of your congresses",
     description="Newest first. A congress without rounds does not use the vote.",
     operation_id="list_vote_rounds",
@@ -128,7 +128,7 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     return [_round(r) for r in rows.order_by("-year", "-pk")[:200]]
 
 
-class RoundIn(Schema):
+class VoteRoundIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     jurisdiction: Id = Field(description="The congress's id (one you are staff of).")
@@ -140,14 +140,14 @@ class RoundIn(Schema):
 
 @router.post(
     "/rounds",
-    response={201: RoundDetail, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
+    response={201: VoteRoundDetail, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
     | {409: ERRORS[409], 422: ERRORS[422]},
     summary="Open a vote for proposals (congress staff)",
     description="403 unless you are staff of the congress; 409 when a round of that title "
     "exists for the year.",
     operation_id="create_vote_round",
 )
-def create_round(request: HttpRequest, payload: RoundIn) -> Any:
+def create_round(request: HttpRequest, payload: VoteRoundIn) -> Any:
     user = _user(request)
     row = vote.create_round(
         by=user,
@@ -162,7 +162,7 @@ def create_round(request: HttpRequest, payload: RoundIn) -> Any:
 
 @router.get(
     "/rounds/{int:round_id}",
-    response={200: RoundDetail, 401: ERRORS[401], 404: ERRORS[404]},
+    response={200: VoteRoundDetail, 401: ERRORS[401], 404: ERRORS[404]},
     summary="One vote with its candidates (tallies null until it closes)",
     operation_id="get_vote_round",
 )
@@ -170,7 +170,7 @@ def get_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
     return _detail_of(_user(request), round_id)
 
 
-class SatisfactionOut(Schema):
+class VoteSatisfactionOut(Schema):
     satisfied: int
     basic: int
     unsatisfied: int
@@ -178,7 +178,7 @@ class SatisfactionOut(Schema):
     share: int = Field(description="Satisfied and basically satisfied, in percent.")
 
 
-class ResultOut(Schema):
+class VoteResultOut(Schema):
     candidate: int
     title: str
     rank: int
@@ -187,19 +187,19 @@ class ResultOut(Schema):
     votes_abstain: int
     elected: bool
     ledger_item: int | None
-    satisfaction: SatisfactionOut | None = Field(description="Once adopted: the ratings.")
+    satisfaction: VoteSatisfactionOut | None = Field(description="Once adopted: the ratings.")
 
 
-class ResultsOut(Schema):
+class VoteResultsOut(Schema):
     round: int
     state: str
     voters: int = Field(description="How many deputies cast a ballot.")
-    results: list[ResultOut]
+    results: list[VoteResultOut]
 
 
 @router.get(
     "/rounds/{int:round_id}/results",
-    response={200: ResultsOut, 401: ERRORS[401], 404: ERRORS[404], 409: ERRORS[409]},
+    response={200: VoteResultsOut, 401: ERRORS[401], 404: ERRORS[404], 409: ERRORS[409]},
     summary="The published results (after close), ranked",
     description="Ranked by votes for, then fewer votes against, then order of entry. 409 "
     "while the round is not closed: tallies are never shown during the voting.",
@@ -237,24 +237,24 @@ def get_results(request: HttpRequest, round_id: int) -> dict[str, Any]:
 ChoiceValue = Literal[tuple(Choice.values)]  # type: ignore[valid-type]
 
 
-class BallotLine(Schema):
+class VoteBallotLine(Schema):
     model_config = ConfigDict(extra="forbid")
 
     candidate: Id
     choice: ChoiceValue  # type: ignore[valid-type]
 
 
-class BallotOut(Schema):
+class VoteBallotOut(Schema):
     round: int
     state: str
     open: bool = Field(description="Whether you may cast or change it now.")
-    choices: list[BallotLine]
+    choices: list[VoteBallotLine]
 
 
-class BallotIn(Schema):
+class VoteBallotIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    choices: list[BallotLine] = Field(
+    choices: list[VoteBallotLine] = Field(
         min_length=1, max_length=500, description="Your choice per shortlisted candidate."
     )
 
@@ -273,7 +273,7 @@ def _ballot(user: User, r: VoteRound) -> dict[str, Any]:
 
 @router.get(
     "/rounds/{int:round_id}/ballot",
-    response={200: BallotOut, 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
+    response={200: VoteBallotOut, 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
     summary="Your ballot in this vote (deputies of the congress)",
     operation_id="get_my_ballot",
 )
@@ -284,7 +284,7 @@ def get_ballot(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 @router.put(
     "/rounds/{int:round_id}/ballot",
-    response={200: BallotOut, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
+    response={200: VoteBallotOut, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
     | {404: ERRORS[404], 409: ERRORS[409], 422: ERRORS[422]},
     summary="Cast or change your ballot while the voting is open",
     description="One vote per deputy and candidate: sending a candidate again changes your "
@@ -292,7 +292,7 @@ def get_ballot(request: HttpRequest, round_id: int) -> dict[str, Any]:
     "422 for a candidate not on the shortlist.",
     operation_id="put_my_ballot",
 )
-def put_ballot(request: HttpRequest, round_id: int, payload: BallotIn) -> dict[str, Any]:
+def put_ballot(request: HttpRequest, round_id: int, payload: VoteBallotIn) -> dict[str, Any]:
     user = _user(request)
     r = perms.get_round_for_user(user, round_id)
     wanted = {line.candidate: line.choice for line in payload.choices}
@@ -302,28 +302,28 @@ def put_ballot(request: HttpRequest, round_id: int, payload: BallotIn) -> dict[s
     return _ballot(user, perms.get_round_for_user(user, round_id))
 
 
-class RatingIn(Schema):
+class VoteRatingIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     rating: Literal[tuple(Satisfaction.Rating.values)]  # type: ignore[valid-type]
 
 
-class RatingOut(Schema):
+class VoteRatingOut(Schema):
     item: int
     rating: str
-    satisfaction: SatisfactionOut
+    satisfaction: VoteSatisfactionOut
 
 
 @router.put(
     "/items/{int:item_id}/satisfaction",
-    response={200: RatingOut, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
+    response={200: VoteRatingOut, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}
     | {404: ERRORS[404], 409: ERRORS[409], 422: ERRORS[422]},
     summary="Rate a project the vote adopted (deputies, year end)",
     description="satisfied (满意), basic (基本满意) or unsatisfied (不满意); one rating per "
     "deputy and item, which a second PUT changes. 409 for an item no vote adopted.",
     operation_id="put_vote_satisfaction",
 )
-def put_satisfaction(request: HttpRequest, item_id: int, payload: RatingIn) -> dict[str, Any]:
+def put_satisfaction(request: HttpRequest, item_id: int, payload: VoteRatingIn) -> dict[str, Any]:
     user = _user(request)
     item = item_perms.get_item_for_user(user, item_id)
     row = vote.rate(item, by=user, rating=payload.rating)
@@ -334,7 +334,7 @@ def put_satisfaction(request: HttpRequest, item_id: int, payload: RatingIn) -> d
     }
 
 
-class RoundBody(Schema):
+class VoteRoundBody(Schema):
     model_config = ConfigDict(extra="forbid")
 
     expected_version: int | None = Field(
@@ -359,7 +359,7 @@ ROUND_ROUTES = ActionRoutes(
     typed=vote.ACTIONS,
     get=perms.get_round_for_user,
     answer=_detail_of,
-    answer_schema=RoundDetail,
+    answer_schema=VoteRoundDetail,
     mount="/ledger/vote",
     param="round_id",
     path="/rounds/{{int:round_id}}/actions/{name}",
@@ -367,7 +367,7 @@ ROUND_ROUTES = ActionRoutes(
     tag="practical-matter vote actions",
     refused=lambda: _("You may not do this on this vote."),
     describe=_describe,
-    base=RoundBody,
+    base=VoteRoundBody,
     body_prefix="VoteRound",
 )
 

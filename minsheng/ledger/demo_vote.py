@@ -110,6 +110,16 @@ def build(ctx: DemoContext) -> None:
             luck = rng.random()
             rating = "satisfied" if luck < 0.7 else ("basic" if luck < 0.93 else "unsatisfied")
             vote.rate(item, by=deputy.user, rating=rating)
+    # The demo replays last year's vote today; its dates are set to when it took place (the
+    # session in January, the adoption after it). Only timestamps: the states and events are
+    # those the workflow wrote.
+    tz = timezone.get_current_timezone()
+    VoteRound.objects.filter(pk=r.pk).update(
+        opens_at=datetime.datetime(year, 1, 10, 9, tzinfo=tz),
+        closes_at=datetime.datetime(year, 1, 12, 23, 59, tzinfo=tz),
+        closed_at=datetime.datetime(year, 1, 12, 17, tzinfo=tz),
+        adopted_at=datetime.datetime(year, 1, 14, 10, tzinfo=tz),
+    )
     ctx.log.append(
         f"Practical-matter vote: {title}, {len(shortlist)} shortlisted, {len(deputies)} voters, "
         f"{len(items)} adopted into the ledger."
