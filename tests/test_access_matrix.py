@@ -303,6 +303,36 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   302   403   403   403   403   302   403   302   404", "POST /ledger/rectifications/{rect_reported}/act/close/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/rectifications/{rect_open}/act/nonsense/"),
     ],
+    # ---- pages: the practical-matter vote (票决) --------
+    # {vote_voting} is open for voting, {vote_adopted} closed and adopted. Staff manage rounds;
+    # the deputy and the co-signer (deputies of the congress) vote and rate; every signed-in
+    # person of the congress sees the rounds; the outsider (staff elsewhere) may open their own.
+    "ledger/vote/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /ledger/vote/"),
+    ],
+    "ledger/vote/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /ledger/vote/new/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /ledger/vote/new/", data={"title": ""}),
+    ],
+    "ledger/vote/<int:pk>/": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /ledger/vote/{vote_voting}/"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /ledger/vote/{vote_adopted}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/vote/{missing}/"),
+    ],
+    "ledger/vote/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/vote/{vote_voting}/act/close/"),
+        C("login 403   403   302   403   403   403   403   403   403   302   404", "POST /ledger/vote/{vote_voting}/act/close/"),
+        C("login 403   403   409   403   403   403   403   403   403   409   404", "POST /ledger/vote/{vote_adopted}/act/close/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /ledger/vote/{vote_voting}/act/nonsense/"),
+    ],
+    "ledger/vote/<int:pk>/ballot/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /ledger/vote/{vote_voting}/ballot/"),
+        C("login 422   422   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_voting}/ballot/"),
+        C("login 409   409   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_adopted}/ballot/", data={"c-1": "for"}),
+    ],
+    "ledger/vote/<int:pk>/rate/": [
+        C("login 422   422   403   403   403   403   403   403   403   403   404", "POST /ledger/vote/{vote_adopted}/rate/"),
+    ],
     "ledger/evidence/<int:pk>/": [
         C("login ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/evidence/{evidence}/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /ledger/evidence/{missing}/"),
@@ -444,6 +474,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/ledger/items/<int:item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/items/{ledger_item}/actions/nonsense"),
+    ],
+    "api/v1/ledger/vote/rounds/<int:round_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/nonsense"),
     ],
     "api/v1/key-items/<int:key_item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
@@ -644,6 +677,54 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/ledger/items/{item_id}": [
         C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}"),
         C("401   404   404   ok    404   404   ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/items/{duty_item}"),
+    ],
+    # ---- API: the practical-matter vote (票决): see the pages' rows for who is who --------
+    "GET /api/v1/ledger/vote/rounds": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/ledger/vote/rounds"),
+    ],
+    "POST /api/v1/ledger/vote/rounds": [
+        C("401   403   403   201   403   403   403   403   403   403   201   403", "POST /api/v1/ledger/vote/rounds", json={"jurisdiction": "{jurisdiction}", "year": 2027, "title": "2027年票决", "winners": 5}),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "POST /api/v1/ledger/vote/rounds?bad", json={"jurisdiction": "{jurisdiction}", "year": 27, "title": "", "winners": 0}),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_voting}"),
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/ledger/vote/rounds/{missing}"),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/results": [
+        C("401   409   409   409   409   409   409   409   409   409   409   404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/results"),
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_adopted}/results"),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/ballot": [
+        C("401   ok    ok    403   403   403   403   403   403   403   403   404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/ballot"),
+    ],
+    "PUT /api/v1/ledger/vote/rounds/{round_id}/ballot": [
+        C("401   ok    ok    403   403   403   403   403   403   403   403   404", "PUT /api/v1/ledger/vote/rounds/{vote_voting}/ballot", json={"choices": [{"candidate": "{vote_candidate}", "choice": "for"}]}),
+        C("401   409   409   403   403   403   403   403   403   403   403   404", "PUT /api/v1/ledger/vote/rounds/{vote_adopted}/ballot", json={"choices": [{"candidate": "{vote_candidate}", "choice": "for"}]}),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "PUT /api/v1/ledger/vote/rounds/{vote_voting}/ballot?bad", json={"choices": [{"candidate": "{vote_candidate}", "choice": "maybe"}]}),
+    ],
+    "PUT /api/v1/ledger/vote/items/{item_id}/satisfaction": [
+        C("401   ok    ok    403   403   403   404   404   403   403   403   404", "PUT /api/v1/ledger/vote/items/{vote_item}/satisfaction", json={"rating": "satisfied"}),
+    ],
+    "GET /api/v1/ledger/vote/rounds/{round_id}/actions": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/ledger/vote/rounds/{vote_voting}/actions"),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/add_candidate": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/add_candidate", json={"title": "新项目", "origin": "public", "source_note": "征集"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/start_vetting": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/start_vetting", json={}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/vet": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/vet", json={"candidate_id": "{vote_candidate}", "result": "shortlisted"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/open_voting": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/open_voting", json={"closes_on": "{later}"}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/close": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/ledger/vote/rounds/{vote_voting}/actions/close", json={}),
+    ],
+    "POST /api/v1/ledger/vote/rounds/{round_id}/actions/adopt": [
+        C("401   403   403   409   403   403   403   403   403   403   409   404", "POST /api/v1/ledger/vote/rounds/{vote_adopted}/actions/adopt", json={"starts_on": "{today}"}),
     ],
     "GET /api/v1/ledger/items/{item_id}/actions": [
         C("401   ok    ok    ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/ledger/items/{ledger_item}/actions"),
@@ -1053,6 +1134,20 @@ def _teams_world(cast, item_id: int) -> dict[str, int]:
     }
 
 
+def _vote_world(cast) -> dict[str, int]:
+    """A practical-matter vote open for voting, and last round's, adopted into the ledger."""
+    from tests import vote_states
+
+    voting = vote_states.voting(cast, title="正在票决")
+    adopted = vote_states.adopted(cast, title="已票决")
+    return {
+        "vote_voting": voting.pk,
+        "vote_candidate": voting.candidates.order_by("pk").first().pk,
+        "vote_adopted": adopted.pk,
+        "vote_item": adopted.candidates.filter(elected=True).order_by("rank")[0].ledger_item_id,
+    }
+
+
 def _wishes_world(cast) -> dict[str, int]:
     """A posted wish, a verified one, one claimed by the deputy and one the deputy fulfilled
     (with its evidence), all of the cast's community."""
@@ -1164,6 +1259,7 @@ def world(cast, settings, tmp_path) -> World:
         **_teams_world(cast, ledger["ledger_item"]),
         **_wishes_world(cast),
         **_commitment_world(cast),
+        **_vote_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

@@ -13,6 +13,7 @@ from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.commitments import router as commitments_router
 from minsheng.api.ledger import router as ledger_router
 from minsheng.api.ledger_teams import router as ledger_teams_router
+from minsheng.api.ledger_vote import router as vote_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
@@ -109,6 +110,8 @@ api.add_router("/commitments", commitments_router)
 # The caller's own inbox and notification preferences.
 api.add_router("/ledger", ledger_router)
 api.add_router("/ledger", ledger_teams_router)
+# The practical-matter vote (票决).
+api.add_router("/ledger/vote", vote_router)
 api.add_router("/notifications", notifications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "minsheng.ledger"
     verbose_name = _("Ledgers")
-    # `minsheng demo` runs these modules of the app, in order (the ledger's own demo and the
-    # B commitments' demo are kept apart).
-    demo_modules = ("demo", "demo_commitments", "demo_teams")
+    # `minsheng demo` runs these modules of the app, in order: the year's ledger first, then
+    # last year's vote, the commitments and the supervision teams.
+    demo_modules = ("demo", "demo_vote", "demo_commitments", "demo_teams")
 
     def ready(self) -> None:
         from minsheng.ledger import (

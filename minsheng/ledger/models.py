@@ -436,3 +436,4 @@ class FollowUpReply(models.Model):
 
 
 from minsheng.ledger.models_teams import *  # noqa: E402, F403
+from minsheng.ledger.models_vote import Ballot, Candidate, Satisfaction, VoteRound  # noqa: E402, F401

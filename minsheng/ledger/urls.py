@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.ledger import views, views_import, views_teams
+from minsheng.ledger import views, views_import, views_teams, views_vote
 
 app_name = "ledger"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
         views_teams.rectification_act,
         name="rectification_act",
     ),
+    path("vote/", views_vote.rounds, name="vote_rounds"),
+    path("vote/new/", views_vote.new, name="vote_new"),
+    path("vote/<int:pk>/", views_vote.round_page, name="vote_round"),
+    path("vote/<int:pk>/act/<str:action>/", views_vote.act, name="vote_act"),
+    path("vote/<int:pk>/ballot/", views_vote.ballot, name="vote_ballot"),
+    path("vote/<int:pk>/rate/", views_vote.rate, name="vote_rate"),
 ]
