@@ -460,3 +460,10 @@ def test_visibility(cast):
     assert seen["clerk_b"] == {duty.pk}
     assert seen["deputy"] == {practical.pk}  # practical-matter projects only
     assert seen["outsider"] == set()
+
+
+def test_a_stopped_commitment_is_reopened_not_resumed(cast):
+    item = make(cast, kind="commitment", title="承诺事项", milestones="")
+    workflow.stop(item, by=cast.staff, note="暂不具备条件")
+    with pytest.raises(Conflict, match="reopened from the look-back"):
+        workflow.resume(item, by=cast.staff)

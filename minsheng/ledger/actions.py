@@ -94,6 +94,13 @@ def _not_done(attempt: Try) -> str | None:
     return None
 
 
+def _not_a_commitment(attempt: Try) -> str | None:
+    if attempt.obj.kind == LedgerItem.Kind.COMMITMENT:
+        # Its promise needs a new target date: the look-back's reopen asks for one.
+        return str(_("A commitment is reopened from the look-back, with a new target date."))
+    return None
+
+
 def _no_pending_change(attempt: Try) -> str | None:
     if attempt.cached(
         "pending", lambda: attempt.obj.change_requests.filter(state="pending")
@@ -511,6 +518,7 @@ ITEMS.declare(
         label=gettext_lazy("Resume the item"),
         done=gettext_lazy("Item resumed"),
         summary="Resume a stopped item",
+        rules=(Rule(_not_a_commitment),),
         inputs=(Text("note", label=gettext_lazy("Note"), rows=2, required=False),),
     ),
 )
