@@ -12,17 +12,25 @@ from e2e.conftest import login, shot, submit_login
 
 pytestmark = pytest.mark.e2e
 
-# username -> (name shown in the header, role panels expected on the home page)
+# username -> (name shown in the header, role panels expected on the home page). The demo's
+# ledger gives staff and supervisors lagging items and rectifications to accept, and the units
+# items to move forward (and rectifications where the demo's teams found something).
 CAST = {
-    "admin": ("系统管理员", {"worklist", "staff", "staff_work", "supervision", "wishes"}),
-    "staff": ("周晓梅", {"worklist", "staff", "staff_work", "supervision", "wishes"}),
+    "admin": (
+        "系统管理员",
+        {"worklist", "staff", "staff_work", "supervision", "wishes", "ledger", "rectification"},
+    ),
+    "staff": (
+        "周晓梅",
+        {"worklist", "staff", "staff_work", "supervision", "wishes", "ledger", "rectification"},
+    ),
     "deputy": ("林建国", {"worklist", "deputy", "deputy_work", "wishes"}),
     "cosigner": ("陈思远", {"worklist", "deputy", "deputy_work", "wishes"}),
-    "clerk": ("赵敏", {"worklist", "unit", "unit_work", "supervision", "wishes"}),
-    "head": ("孙立新", {"worklist", "unit", "unit_work", "supervision", "wishes"}),
-    "clerk2": ("吴雪", {"worklist", "unit", "unit_work", "supervision"}),
-    "supervisor": ("郑宏", {"supervisor", "supervision"}),
-    "committee": ("何静", {"committee", "supervision", "wishes"}),
+    "clerk": ("赵敏", {"worklist", "unit", "unit_work", "supervision", "wishes", "ledger"}),
+    "head": ("孙立新", {"worklist", "unit", "unit_work", "supervision", "wishes", "ledger"}),
+    "clerk2": ("吴雪", {"worklist", "unit", "unit_work", "supervision", "ledger", "rectification"}),
+    "supervisor": ("郑宏", {"supervisor", "supervision", "ledger", "rectification"}),
+    "committee": ("何静", {"committee", "supervision", "wishes", "ledger"}),
     # The demo gives the community fulfilled micro-wishes to confirm.
     "community": ("李春燕", {"wishes"}),
 }
