@@ -24,7 +24,12 @@ CLAIMANTS = 6
 
 
 def _race(calls: list[Any]) -> list[str]:
-    """Start every call at the same moment; 'ok', 'conflict: <message>' or the error."""
+    """Start every call at the same moment; 'ok', 'conflict: <message>' or the error.
+
+    Each thread runs in English: translation is per thread, so without this a refusal's words
+    depend on whichever language that thread last had, and the checks on them flake."""
+    from django.utils import translation
+
     from minsheng.engine.errors import Conflict
 
     barrier = threading.Barrier(len(calls))
@@ -33,10 +38,13 @@ def _race(calls: list[Any]) -> list[str]:
     def run(index: int, call: Any) -> None:
         try:
             barrier.wait(timeout=30)
-            call()
-            outcomes[index] = "ok"
-        except Conflict as refused:
-            outcomes[index] = f"conflict: {refused.message}"
+            with translation.override("en"):
+                try:
+                    call()
+                except Conflict as refused:
+                    outcomes[index] = f"conflict: {refused.message}"
+                else:
+                    outcomes[index] = "ok"
         except Exception as err:  # noqa: BLE001 - reported back to the test as text
             outcomes[index] = repr(err)
         finally:
