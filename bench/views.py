@@ -224,6 +224,7 @@ def floor_ledger(request: HttpRequest) -> HttpResponse:
             f"<td>{escape(unit or '—')}</td><td>{shown_due}</td></tr>"
         )
     out.append("</tbody></table></html>")
+    return HttpResponse("".join(out))
 
 
 # --- the public wish wall ------------------------------------------------------------------------

@@ -458,3 +458,26 @@ def test_the_public_wall_api_needs_no_token(cast, client):
     assert [row["title"] for row in answer.json()["items"]] == ["公开心愿"]
     assert client.get("/api/v1/wishes/totals").status_code == 200
     assert client.get("/api/v1/wishes").status_code == 401
+
+
+def test_an_action_the_person_may_not_take_is_refused_on_the_wish_page_with_its_reason(cast, client):
+    """engine.pages: a 403 is the record's own page with the reason beside the form, not a bare
+    error page, and nothing changes."""
+    from django.utils import translation
+
+    from minsheng.wishes.actions import WISHES
+
+    wish = ws.posted(cast)
+    _org, worker = ws.community(cast)
+    client.force_login(worker)
+    client.cookies["django_language"] = "en"
+    answer = client.post(reverse("wishes:act", args=[wish.pk, "verify"]))
+    assert answer.status_code == 403
+    with translation.override("en"):
+        reason = WISHES.refusal("verify", worker, wish).message
+    page = answer.content.decode()
+    assert reason and reason in page
+    assert wish.title in page
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.POSTED
+    assert client.post(reverse("wishes:act", args=[wish.pk, "no-such"])).status_code == 404

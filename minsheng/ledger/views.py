@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.ledger import excel, views_teams, workflow
@@ -394,38 +395,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     item = perms.get_item_for_user(user, pk)
-    typed = workflow.ACTIONS.get(action)
-    if typed is None or action not in ITEMS.actions:
-        raise Http404("No such action.")
-    form = ActionForm(
-        request.POST, request.FILES, registry=ITEMS, obj=item, user=user, action=action
-    )
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
-        refused = ITEMS.refusal(action, user, item, seen)
-        if refused is not None:
-            if refused.status == 403:
-                raise PermissionDenied(refused.message)
-            form.add_error(None, refused.message)
-            return _detail(request, item, failed=form, error=refused.message, status=refused.status)
-        return _detail(request, item, failed=form, status=422)
-    try:
-        result = typed(
-            item,
-            by=user,
-            expected_version=form.cleaned_data.get("expected_version"),
-            **form.workflow_kwargs(),
-        )
-    except WorkflowError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
-        form.add_error(None, error.message)
+    done = pages.post_action(request, ITEMS, item, action, workflow.ACTIONS.get(action))
+    if not done.ok:
         item = perms.get_item_for_user(user, pk)
-        return _detail(request, item, failed=form, error=error.message, status=error.status)
-    uploads = form.cleaned_data.get("evidence")
-    if uploads and isinstance(result, ProgressUpdate):
-        workflow.attach_evidence(result, uploads, by=user)
-    messages.success(request, _("Done: %(action)s.") % {"action": ITEMS[action].label})
+        return _detail(request, item, failed=done.form, error=done.error, status=done.status)
+    uploads = done.data.get("evidence")
+    if uploads and isinstance(done.result, ProgressUpdate):
+        workflow.attach_evidence(done.result, uploads, by=user)
     return redirect("ledger:detail", item.pk)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.actions import Registry
-from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.ledger import commitment_letters, commitments
 from minsheng.ledger import workflow as ledger_workflow
@@ -189,30 +188,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
     item = _get(user, pk)
     registry, typed = _registry_of(action)
-    form = ActionForm(
-        request.POST, request.FILES, registry=registry, obj=item, user=user, action=action
-    )
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
-        refused = registry.refusal(action, user, item, seen)
-        if refused is not None:
-            form.add_error(None, refused.message)
-            return _render_detail(
-                request, item, failed=form, error=refused.message, status=refused.status
-            )
-        return _render_detail(request, item, failed=form, status=422)
-    version = form.cleaned_data.get("expected_version")
-    try:
-        result = typed(item, by=user, expected_version=version, **form.workflow_kwargs())
-    except WorkflowError as failure:
-        form.add_error(None, failure.message)
+    done = pages.post_action(request, registry, item, action, typed)
+    if not done.ok:
         return _render_detail(
-            request, _get(user, pk), failed=form, error=failure.message, status=failure.status
+            request, _get(user, pk), failed=done.form, error=done.error, status=done.status
         )
-    uploads = form.cleaned_data.get("evidence")
-    if uploads and isinstance(result, ProgressUpdate):
-        ledger_workflow.attach_evidence(result, uploads, by=user)
-    messages.success(request, _("Done: %(action)s.") % {"action": registry[action].label})
+    uploads = done.data.get("evidence")
+    if uploads and isinstance(done.result, ProgressUpdate):
+        ledger_workflow.attach_evidence(done.result, uploads, by=user)
     return redirect("commitments:detail", item.pk)
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.ledger import permissions_teams as perms
@@ -458,38 +459,13 @@ def rectification(request: HttpRequest, pk: int) -> HttpResponse:
 def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     rect = perms.get_rectification_for_user(user, pk)
-    typed = wt.ACTIONS.get(action)
-    if typed is None or action not in RECTIFICATIONS.actions:
-        raise Http404("No such action.")
-    form = ActionForm(
-        request.POST, request.FILES, registry=RECTIFICATIONS, obj=rect, user=user, action=action
-    )
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
-        refused = RECTIFICATIONS.refusal(action, user, rect, seen)
-        if refused is not None:
-            if refused.status == 403:
-                raise PermissionDenied(refused.message)
-            return _rect_page(
-                request, rect, failed=form, error=refused.message, status=refused.status
-            )
-        return _rect_page(request, rect, failed=form, status=422)
-    try:
-        result = typed(
-            rect,
-            by=user,
-            expected_version=form.cleaned_data.get("expected_version"),
-            **form.workflow_kwargs(),
-        )
-    except WorkflowError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
+    done = pages.post_action(request, RECTIFICATIONS, rect, action, wt.ACTIONS.get(action))
+    if not done.ok:
         rect = perms.get_rectification_for_user(user, pk)
-        return _rect_page(request, rect, failed=form, error=error.message, status=error.status)
-    uploads = form.cleaned_data.get("evidence")
+        return _rect_page(request, rect, failed=done.form, error=done.error, status=done.status)
+    uploads = done.data.get("evidence")
     if uploads:
-        wt.attach_evidence(uploads, by=user, rectification=result)
-    messages.success(request, _("Done: %(action)s.") % {"action": RECTIFICATIONS[action].label})
+        wt.attach_evidence(uploads, by=user, rectification=done.result)
     return redirect("ledger:rectification", rect.pk)
 
 

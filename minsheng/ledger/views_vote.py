@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.errors import Invalid, WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.ledger import permissions_vote as perms
@@ -204,35 +205,10 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
     r = perms.get_round_for_user(user, pk)
-    typed = vote.ACTIONS.get(action)
-    if typed is None or action not in ROUNDS.actions:
-        raise Http404("No such action.")
-    form = ActionForm(request.POST, registry=ROUNDS, obj=r, user=user, action=action)
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
-        refused = ROUNDS.refusal(action, user, r, seen)
-        if refused is not None:
-            if refused.status == 403:
-                raise PermissionDenied(refused.message)
-            form.add_error(None, refused.message)
-            return _round_page(
-                request, r, failed=form, error=refused.message, status=refused.status
-            )
-        return _round_page(request, r, failed=form, status=422)
-    try:
-        typed(
-            r,
-            by=user,
-            expected_version=form.cleaned_data.get("expected_version"),
-            **form.workflow_kwargs(),
-        )
-    except WorkflowError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
-        form.add_error(None, error.message)
+    done = pages.post_action(request, ROUNDS, r, action, vote.ACTIONS.get(action))
+    if not done.ok:
         r = perms.get_round_for_user(user, pk)
-        return _round_page(request, r, failed=form, error=error.message, status=error.status)
-    messages.success(request, _("Done: %(action)s.") % {"action": ROUNDS[action].label})
+        return _round_page(request, r, failed=done.form, error=done.error, status=done.status)
     return redirect("ledger:vote_round", r.pk)
 
 

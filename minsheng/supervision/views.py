@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.actions import Registry
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
@@ -261,29 +262,12 @@ def _post_action(
 ) -> tuple[ActionForm, str, int] | None:
     """Run one declared action from its page form; None when it was done, else the form, the
     error and the status to show it with."""
-    user: User = request.user  # type: ignore[assignment]
-    if action not in registry.actions:
-        raise Http404("No such action.")
-    form = ActionForm(
-        request.POST, request.FILES, registry=registry, obj=obj, user=user, action=action
-    )
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version") if hasattr(form, "cleaned_data") else None
-        refused = registry.refusal(action, user, obj, seen)
-        if refused is not None:
-            form.add_error(None, refused.message)
-            return form, refused.message, refused.status
-        return form, "", 422
-    version = form.cleaned_data.get("expected_version") if registry.versioned else None
-    try:
-        result = typed(obj, by=user, expected_version=version, **form.workflow_kwargs())
-    except WorkflowError as error:
-        form.add_error(None, error.message)
-        return form, error.message, error.status
-    uploads = form.cleaned_data.get("attachments")
-    if uploads and isinstance(result, (KeyItem, Record, Instruction)):
-        documents.attach(result, uploads, by=user)
-    messages.success(request, _("Done: %(action)s.") % {"action": registry[action].label})
+    done = pages.post_action(request, registry, obj, action, typed)
+    if not done.ok:
+        return done.form, done.error, done.status
+    uploads = done.data.get("attachments")
+    if uploads and isinstance(done.result, (KeyItem, Record, Instruction)):
+        documents.attach(done.result, uploads, by=request.user)  # type: ignore[arg-type]
     return None
 
 

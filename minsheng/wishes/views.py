@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.people.models import User
@@ -224,31 +225,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     wish = perms.get_wish_for_user(user, pk)
-    typed = workflow.ACTIONS.get(action)
-    if typed is None:
-        raise Http404("No such action.")
-    form = ActionForm(
-        request.POST, request.FILES, registry=WISHES, obj=wish, user=user, action=action
-    )
-    if not form.is_valid():
-        seen = form.cleaned_data.get("expected_version")
-        refused = WISHES.refusal(action, user, wish, seen)
-        if refused is not None:
-            if refused.status == 403:
-                raise PermissionDenied(refused.message)
-            form.add_error(None, refused.message)
-            return _detail(request, wish, failed=form, error=refused.message, status=refused.status)
-        return _detail(request, wish, failed=form, status=422)
-    version = form.cleaned_data.get("expected_version")
-    try:
-        typed(wish, by=user, expected_version=version, **form.workflow_kwargs())
-    except WorkflowError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
-        form.add_error(None, error.message)
+    done = pages.post_action(request, WISHES, wish, action, workflow.ACTIONS.get(action))
+    if not done.ok:
         wish = perms.get_wish_for_user(user, pk)
-        return _detail(request, wish, failed=form, error=error.message, status=error.status)
-    messages.success(request, _("Done: %(action)s.") % {"action": WISHES[action].label})
+        return _detail(request, wish, failed=done.form, error=done.error, status=done.status)
     return redirect("wishes:detail", wish.pk)
 
 
