@@ -192,7 +192,11 @@ def withdraw(
 ) -> Wish:
     def change(t: Try) -> Wish:
         w: Wish = t.obj
-        t.log(note=reason.strip(), data={"claimant": w.claimant_name})
+        # Who held the claim, so that they can be told (the claim is cleared here).
+        t.log(
+            note=reason.strip(),
+            data={"claimant": w.claimant_name, "claimed_by": w.claimed_by_id},
+        )
         t.set(claimed_by=None, claimant_name="", claimed_at=None)
         return w
 
