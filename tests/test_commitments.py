@@ -471,3 +471,57 @@ def test_a_commitment_from_a_confidential_suggestion_stays_with_those_who_may_se
         "committee": False,
         "clerk_b": False,
     }
+
+
+def test_the_commitment_list_exports_every_filtered_row_to_excel(cast, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    s, item = promised(cast)
+    solved_s, solved = promised(cast, title="增设公交站台")
+    second_reply(cast, solved)
+    client.force_login(cast.staff)
+    answer = client.get("/ledger/commitments/", {"format": "xlsx"})
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "建议编号", "承诺事项")
+    by_number = {row[1]: row for row in rows[1:]}
+    assert set(by_number) == {s.display_number, solved_s.display_number}
+    assert by_number[solved_s.display_number][8] == "已解决"
+    assert by_number[s.display_number][8] == "未解决"
+    assert by_number[s.display_number][4] == item.responsible_unit.name
+    # The filter applies: only the solved one.
+    answer = client.get("/ledger/commitments/", {"format": "xlsx", "status": "solved"})
+    sheet = load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        solved_s.display_number
+    ]
+    # A unit sees only its own commitments in the sheet as on the page.
+    client.force_login(cast.clerk_b)
+    answer = client.get("/ledger/commitments/", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+    assert sheet.max_row == 1
+
+
+def test_the_suggestion_page_says_closing_leaves_the_commitment_open_then_that_it_stays(
+    cast, client
+):
+    s, item = promised(cast)
+    client.force_login(cast.staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/suggestions/{s.pk}/").content.decode()
+    assert 'data-testid="closing-leaves-open"' in page
+    assert 'data-testid="closed-not-solved"' not in page
+    suggestions.rate(s, by=cast.deputy, overall="satisfied")
+    suggestions.close(s, by=cast.staff, note="代表满意，办结。")
+    page = client.get(f"/suggestions/{s.pk}/").content.decode()
+    assert 'data-testid="closed-not-solved"' in page
+    assert 'data-testid="closing-leaves-open"' not in page
+    second_reply(cast, item)
+    page = client.get(f"/suggestions/{s.pk}/").content.decode()
+    assert 'data-testid="closed-not-solved"' not in page  # solved: nothing left to warn of

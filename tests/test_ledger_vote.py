@@ -162,6 +162,23 @@ def test_adopt_turns_the_winners_into_practical_ledger_items_linked_back(cast):
         vote.adopt(r, by=cast.staff, starts_on=timezone.localdate())
 
 
+def test_an_adopted_item_page_links_back_to_its_vote(cast, client):
+    r = vote_states.adopted(cast)
+    winner = r.candidates.filter(elected=True).order_by("rank").first()
+    client.force_login(cast.staff)
+    page = client.get(f"/ledger/{winner.ledger_item_id}/").content.decode()
+    assert 'data-testid="vote-candidate"' in page
+    assert f'href="/ledger/vote/{r.pk}/"' in page
+    # A unit clerk who sees the item but not the round gets no link.
+    client.force_login(cast.clerk_a)
+    answer = client.get(f"/ledger/{winner.ledger_item_id}/")
+    if answer.status_code == 200:
+        from minsheng.ledger.permissions_vote import rounds_visible_to
+
+        visible = rounds_visible_to(cast.clerk_a).filter(pk=r.pk).exists()
+        assert ('data-testid="vote-candidate"' in answer.content.decode()) == visible
+
+
 def test_deputies_rate_the_adopted_projects_once_each_changeably(cast):
     r = vote_states.adopted(cast)
     item = r.candidates.filter(elected=True).first().ledger_item

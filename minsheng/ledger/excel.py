@@ -397,3 +397,67 @@ def template_workbook() -> bytes:
 
 def read_rows(data: bytes) -> list[spreadsheets.RawRow]:
     return spreadsheets.read_sheet(data, SCHEMA)
+
+
+# --- B commitments: the commitment list as a sheet ------------------------------------------------
+
+COMMITMENT_COLUMNS = [
+    Column("序号", 6),
+    Column("建议编号", 16),
+    Column("承诺事项", 40),
+    Column("年度", 6),
+    Column("责任单位", 18),
+    Column("承诺完成日期", 12, "date"),
+    Column("进度（%）", 8),
+    Column("状态", 10),
+    Column("是否解决", 8),
+    Column("预警", 8),
+    Column("最新进展", 48),
+    Column("最新进展日期", 12, "date"),
+]
+
+
+def commitment_row(n: int, item: LedgerItem, today: datetime.date) -> list[Any]:
+    from minsheng.ledger.commitments import is_solved
+
+    solved = is_solved(item)
+    light = item.warning(today)
+    source = item.source_suggestion
+    return [
+        n,
+        source.display_number if source is not None else "",
+        item.title,
+        item.year,
+        item.responsible_unit.name if item.responsible_unit else "",
+        item.ends_on,
+        item.progress,
+        str(dict(Status.choices)[item.status(today)]),
+        "已解决" if solved else "未解决",
+        str(dict(WarningColour.choices)[light])
+        if light != WarningColour.NONE and not solved
+        else "",
+        getattr(item, "latest_text", None) or "",
+        getattr(item, "latest_on", None),
+    ]
+
+
+def commitments_response(rows: QuerySet[LedgerItem], today: datetime.date) -> Any:
+    """The filtered commitment list, every row (not one page), in the order of the page."""
+    latest = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk")
+    items = (
+        rows.select_related("responsible_unit", "source_suggestion")
+        .annotate(
+            latest_text=Subquery(latest.values("narrative")[:1]),
+            latest_on=Subquery(latest.values("on")[:1]),
+        )
+        .iterator(chunk_size=500)
+    )
+    return spreadsheets.xlsx_response(
+        lambda out: spreadsheets.write_table(
+            out,
+            title="B类答复承诺台账",
+            columns=COMMITMENT_COLUMNS,
+            rows=(commitment_row(n, item, today) for n, item in enumerate(items, start=1)),
+        ),
+        f"B类答复承诺-{today.isoformat()}.xlsx",
+    )

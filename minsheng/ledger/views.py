@@ -35,6 +35,8 @@ from minsheng.ledger.models import (
     ProgressUpdate,
     Status,
 )
+from minsheng.ledger.models_vote import Candidate
+from minsheng.ledger.permissions_vote import rounds_visible_to
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions.models import WarningColour
@@ -378,9 +380,21 @@ def _detail(
             "can_add_child": perms.can_create(user, item.jurisdiction_id)
             and not item.updates.exists(),
             "page_error": error,
+            "candidate": _vote_candidate(user, item),
             **views_teams.item_section(user, item),
         },
         status=status,
+    )
+
+
+def _vote_candidate(user: User, item: LedgerItem) -> Candidate | None:
+    """The vote candidate this item was adopted from, when the person may see its round."""
+    if item.source != LedgerItem.Source.VOTE:
+        return None
+    return (
+        Candidate.objects.filter(ledger_item=item, round__in=rounds_visible_to(user))
+        .select_related("round")
+        .first()
     )
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minsheng.engine import pages
 from minsheng.engine.actions import Registry
 from minsheng.engine.forms import ActionForm
-from minsheng.ledger import commitment_letters, commitments
+from minsheng.ledger import commitment_letters, commitments, excel
 from minsheng.ledger import workflow as ledger_workflow
 from minsheng.ledger.actions import ITEMS
 from minsheng.ledger.commitments import COMMITMENTS
@@ -274,6 +274,8 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-year", "due", "pk")
     )
+    if request.GET.get("format") == "xlsx":
+        return excel.commitments_response(qs, today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(Status.choices)
     warnings = dict(WarningColour.choices)
@@ -442,7 +444,14 @@ def panel(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
         item.status_label = labels[item.status(today)]  # type: ignore[attr-defined]
         item.solved = commitments.is_solved(item)  # type: ignore[attr-defined]
         item.sent = commitments.sent_follow_ups(item)  # type: ignore[attr-defined]
-    return {"items": items, "closed_not_solved": s.state == Suggestion.State.CLOSED}
+    unsolved = any(not item.solved for item in items)  # type: ignore[attr-defined]
+    closed = s.state == Suggestion.State.CLOSED
+    return {
+        "items": items,
+        "closed_not_solved": closed and unsolved,
+        # Said before staff close it: closing the suggestion does not solve the promise.
+        "closing_leaves_open": not closed and unsolved,
+    }
 
 
 # --- the home worklist rows ----------------------------------------------------------------------
