@@ -43,9 +43,7 @@ def test_the_poster_hears_of_the_claim_and_the_fulfilment_and_the_claimant_of_th
     claimed = Notification.objects.get(kind="wish_progress", params__variant="")
     assert claimed.params["claimant"] and claimed.params["title"] == wish.title
     assert claimed.link == f"/wishes/{wish.pk}/"
-    commit(
-        lambda: wishes.fulfil(wish, by=cast.deputy, note="已送到。", evidence=ws.evidence())
-    )
+    commit(lambda: wishes.fulfil(wish, by=cast.deputy, note="已送到。", evidence=ws.evidence()))
     assert _got("wish_progress", "fulfilled") == ["community"]
     _org, worker = ws.community(cast)
     commit(lambda: wishes.confirm(wish, by=worker))

@@ -460,7 +460,9 @@ def test_the_public_wall_api_needs_no_token(cast, client):
     assert client.get("/api/v1/wishes").status_code == 401
 
 
-def test_an_action_the_person_may_not_take_is_refused_on_the_wish_page_with_its_reason(cast, client):
+def test_an_action_the_person_may_not_take_is_refused_on_the_wish_page_with_its_reason(
+    cast, client
+):
     """engine.pages: a 403 is the record's own page with the reason beside the form, not a bare
     error page, and nothing changes."""
     from django.utils import translation
