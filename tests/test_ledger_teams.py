@@ -259,3 +259,39 @@ def test_a_reported_or_closed_rectification_is_not_reminded(cast, settings):
     with states.frozen(datetime.date(2026, 4, 1)):
         reminders.run()
     assert not Notification.objects.filter(kind__startswith="rectification_").exists()
+
+
+def test_the_rectification_list_sorts_and_exports_every_filtered_row(cast, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    the_item = ts.item(cast)
+    the_team = ts.team(cast, [the_item])
+    early = ts.inspected(cast, the_team, the_item, due=ts.START + datetime.timedelta(days=10))
+    late = ts.inspected(cast, the_team, the_item, due=ts.START + datetime.timedelta(days=40))
+    first, second = early.rectifications.get(), late.rectifications.get()
+    client.force_login(cast.staff)
+
+    def order(**params):
+        page = client.get("/ledger/rectifications/", params).content.decode()
+        links = {pk: page.find(f"/ledger/rectifications/{pk}/") for pk in (first.pk, second.pk)}
+        assert all(at >= 0 for at in links.values()), links
+        return sorted(links, key=links.__getitem__)
+
+    assert order() == [first.pk, second.pk]
+    assert order(sort="-due") == [second.pk, first.pk]
+    assert order(sort="found") == [second.pk, first.pk]
+    assert client.get("/ledger/rectifications/", {"sort": "nonsense"}).status_code == 200
+
+    answer = client.get("/ledger/rectifications/", {"format": "xlsx", "sort": "-due"})
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "台账事项", "督查组", "发现问题")
+    assert [r[6].date() for r in rows[1:]] == [second.due, first.due]
+    assert {r[4] for r in rows[1:]} == {cast.unit_a.name}
+    # Someone who sees none of them gets the header alone.
+    client.force_login(cast.clerk_b)
+    answer = client.get("/ledger/rectifications/", {"format": "xlsx"})
+    assert load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active.max_row == 1

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
+from minsheng.ledger import excel_teams
 from minsheng.ledger import permissions_teams as perms
 from minsheng.ledger import workflow_teams as wt
 from minsheng.ledger.actions_teams import RECTIFICATIONS
@@ -337,8 +338,27 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
 # --- rectifications ----------------------------------------------------------------------------
 
 
+# The list's orders; each ends on the primary key so a page never repeats or skips a row.
+RECT_SORTS: dict[str, tuple[str, ...]] = {
+    "due": ("due", "pk"),
+    "-due": ("-due", "-pk"),
+    "found": ("-created_at", "-pk"),
+    "unit": ("owner_unit__sort_order", "owner_unit__name", "due", "pk"),
+}
+
+
+def rect_sort_choices() -> list[tuple[str, str]]:
+    return [
+        ("due", _("Due date, soonest first")),
+        ("-due", _("Due date, latest first")),
+        ("found", _("Newest findings first")),
+        ("unit", _("Owner unit")),
+    ]
+
+
 def _filters(get: Any) -> dict[str, Any]:
     state = get.get("state", "")
+    sort = get.get("sort", "")
     unit = get.get("unit", "")
     warning = get.get("warning", "")
     team_id = get.get("team", "")
@@ -347,6 +367,7 @@ def _filters(get: Any) -> dict[str, Any]:
         "unit": int(unit) if unit.isdigit() and len(unit) < 12 else None,
         "warning": warning if warning in ("red", "yellow", "green") else "",
         "team": int(team_id) if team_id.isdigit() and len(team_id) < 12 else None,
+        "sort": sort if sort in RECT_SORTS and sort != "due" else "",
     }
 
 
@@ -360,7 +381,7 @@ def rectification_rows(user: User, f: dict[str, Any], today: datetime.date) -> A
         rows = rows.filter(team_id=f["team"])
     if f["warning"]:
         rows = rows.warning(f["warning"], today)
-    return rows.order_by("due", "pk")
+    return rows.order_by(*RECT_SORTS[f.get("sort") or "due"])
 
 
 @login_required
@@ -369,6 +390,8 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     f = _filters(request.GET)
+    if request.GET.get("format") == "xlsx":
+        return excel_teams.rectifications_response(rectification_rows(user, f, today), today)
     page = Paginator(rectification_rows(user, f, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -386,7 +409,8 @@ def rectifications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rects": shown,
             "filters": f,
-            "active": any(f.values()),
+            "active": any(v for k, v in f.items() if k != "sort"),
+            "sorts": rect_sort_choices(),
             "states": Rectification.State.choices,
             "warnings": [(c, dict(WarningColour.choices)[c]) for c in ("red", "yellow", "green")],
             "units": units.only("pk", "name"),
