@@ -407,6 +407,11 @@ TABLE: dict[str, list[C]] = {
     "wishes/mine/": [
         C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/mine/"),
     ],
+    # Everyone signed in gets the wishes they may see (the private cells per row: test_wishes).
+    "wishes/export.xlsx": [
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/export.xlsx"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /wishes/export.xlsx?state=nonsense&group=x&community=99999999999999"),
+    ],
     "wishes/<int:pk>/": [
         C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /wishes/{wish_posted}/"),
         C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /wishes/{wish_open}/"),

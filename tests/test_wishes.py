@@ -483,3 +483,40 @@ def test_an_action_the_person_may_not_take_is_refused_on_the_wish_page_with_its_
     wish.refresh_from_db()
     assert wish.state == Wish.State.POSTED
     assert client.post(reverse("wishes:act", args=[wish.pk, "no-such"])).status_code == 404
+
+
+def test_the_export_writes_what_the_person_may_see_and_private_cells_only_where_allowed(
+    cast, client
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    def sheet(**params):
+        answer = client.get(reverse("wishes:export"), params)
+        assert answer.status_code == 200
+        book = load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
+        rows = list(book.active.iter_rows(values_only=True))
+        return rows[0], {r[1]: r for r in rows[1:]}
+
+    posted = ws.posted(cast, title="一台收音机")
+    claimed = ws.claimed(cast, by=cast.deputy, title="一副老花镜")
+    client.force_login(cast.staff)
+    header, rows = sheet()
+    assert header[-3:] == ("心愿人", "联系电话", "地址")
+    assert set(rows) == {posted.title, claimed.title}
+    assert rows[posted.title][-2] == "13912345678"  # staff see the private fields
+    _header, rows = sheet(state="posted")
+    assert set(rows) == {posted.title}
+    # The claimant sees the public wishes; private cells only on the one they hold.
+    client.force_login(cast.deputy)
+    _header, rows = sheet()
+    assert posted.title not in rows  # posted, not verified: not theirs to see
+    assert rows[claimed.title][-3:] == ("王秀英", "13912345678", "幸福里小区3栋2单元101")
+    # Someone else of the congress: the public row, no private cell.
+    client.force_login(cast.clerk_a)
+    _header, rows = sheet()
+    assert rows[claimed.title][-3:] == (None, None, None)
+    assert "13912345678" not in repr(rows)
+    client.logout()
+    assert client.get(reverse("wishes:export")).status_code == 302

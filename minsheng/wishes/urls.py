@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("queue/", views.queue, name="queue"),
     path("mine/", views.mine, name="mine"),
+    path("export.xlsx", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),

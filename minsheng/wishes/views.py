@@ -21,7 +21,7 @@ from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.people.models import User
 from minsheng.wishes import permissions as perms
-from minsheng.wishes import wall, workflow
+from minsheng.wishes import excel, wall, workflow
 from minsheng.wishes.actions import WISHES
 from minsheng.wishes.forms import WishForm
 from minsheng.wishes.models import Evidence, Wish
@@ -144,6 +144,24 @@ def mine(request: HttpRequest) -> HttpResponse:
             "is_community": bool(communities),
         },
     )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """Every wish this person may see, as a sheet; `state`, `group` and `community` narrow it.
+    Private columns only on the rows whose private fields the person may see."""
+    user: User = request.user  # type: ignore[assignment]
+    rows = Wish.objects.visible_to(user)
+    state, group = request.GET.get("state", ""), request.GET.get("group", "")
+    community = request.GET.get("community", "")
+    if state in Wish.State.values:
+        rows = rows.filter(state=state)
+    if group in Wish.Group.values:
+        rows = rows.filter(group=group)
+    if community.isdigit() and len(community) < 12:
+        rows = rows.filter(community_id=int(community))
+    return excel.export_response(rows.in_default_order(), user)
 
 
 # --- one wish ----------------------------------------------------------------------------------
