@@ -20,8 +20,8 @@ from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.people.models import User
-from minsheng.wishes import permissions as perms
 from minsheng.wishes import excel, wall, workflow
+from minsheng.wishes import permissions as perms
 from minsheng.wishes.actions import WISHES
 from minsheng.wishes.forms import WishForm
 from minsheng.wishes.models import Evidence, Wish
