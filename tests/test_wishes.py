@@ -520,3 +520,43 @@ def test_the_export_writes_what_the_person_may_see_and_private_cells_only_where_
     assert "13912345678" not in repr(rows)
     client.logout()
     assert client.get(reverse("wishes:export")).status_code == 302
+
+
+def test_api_post_with_an_idempotency_key_makes_one_wish(cast, client):
+    org, worker = ws.community(cast)
+    body = {
+        "community": org.pk,
+        "title": "一台助听器",
+        "category": "health",
+        "group": "disabled",
+        "wisher_name": "周阿姨",
+    }
+    headers = {**_auth(worker), "HTTP_IDEMPOTENCY_KEY": "c0ffee-1"}
+    first = client.post("/api/v1/wishes", body, content_type="application/json", **headers)
+    again = client.post("/api/v1/wishes", body, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert again["Idempotent-Replayed"] == "true" and not first.has_header("Idempotent-Replayed")
+    assert Wish.objects.filter(title="一台助听器").count() == 1
+    other = client.post(
+        "/api/v1/wishes",
+        {**body, "title": "另一件"},
+        content_type="application/json",
+        **headers,
+    )
+    assert other.status_code == 422
+    # A refused post does not use the key up.
+    refused = client.post(
+        "/api/v1/wishes",
+        {**body, "title": "电话13912345678"},
+        content_type="application/json",
+        **{**headers, "HTTP_IDEMPOTENCY_KEY": "c0ffee-2"},
+    )
+    assert refused.status_code == 422
+    fixed = client.post(
+        "/api/v1/wishes",
+        {**body, "title": "一根拐杖"},
+        content_type="application/json",
+        **{**headers, "HTTP_IDEMPOTENCY_KEY": "c0ffee-2"},
+    )
+    assert fixed.status_code == 201

@@ -13,18 +13,20 @@ import datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from minsheng.api.actions import ActionRoutes
+from minsheng.api.actions import IDEMPOTENCY_KEY_DOC, ActionRoutes, key_reused
 from minsheng.api.schemas import ERRORS, ActionsOut, CleanStr, Id, NamedRef
 from minsheng.api.suggestions import Pages, _user
 from minsheng.engine.errors import Invalid, NotAllowed
 from minsheng.people.models import User
+from minsheng.suggestions import idempotency
+from minsheng.suggestions.idempotency import API_KEY_PATTERN
 from minsheng.wishes import permissions as perms
 from minsheng.wishes import wall, workflow
 from minsheng.wishes.actions import WISHES
@@ -295,8 +297,36 @@ class WishIn(Schema):
     "number in the public text.",
     operation_id="post_wish",
 )
-def post_wish(request: HttpRequest, payload: WishIn) -> Any:
+def post_wish(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: WishIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=API_KEY_PATTERN,
+        description=IDEMPOTENCY_KEY_DOC.format(what="the wish"),
+    ),
+) -> Any:
     user = _user(request)
+    if idempotency_key is None:
+        return Status(201, _detail_of(user, _post(user, payload).pk))
+    try:
+        wish, replayed = idempotency.once(
+            user,
+            "wishes.post",
+            idempotency_key,
+            payload.model_dump(mode="json"),
+            lambda: _post(user, payload),
+        )
+    except idempotency.KeyReused:
+        raise key_reused() from None
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, _detail_of(user, wish.pk))
+
+
+def _post(user: User, payload: WishIn) -> Wish:
     communities = perms.postable_communities(user)
     if not communities:
         raise NotAllowed(_("Only community workers and congress staff post wishes."))
@@ -316,7 +346,7 @@ def post_wish(request: HttpRequest, payload: WishIn) -> Any:
         wisher_phone=payload.wisher_phone,
         wisher_address=payload.wisher_address,
     )
-    return Status(201, _detail_of(user, wish.pk))
+    return wish
 
 
 class WishBody(Schema):
