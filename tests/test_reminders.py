@@ -27,6 +27,7 @@ LEDGER_KINDS = {
     "ledger_lagging",
     "rectification_due_soon",
     "rectification_overdue",
+    "vote_time_over",  # its days are in test_wish_vote_notifications.py
 }
 # B commitments have their own days in test_commitments.py.
 SUPERVISION_KINDS |= {"commitment_due_soon", "commitment_overdue"}
