@@ -70,7 +70,7 @@ def get_unit_for_user(user: User, pk: int) -> Organisation:
         unit = Organisation.objects.handling_units().get(
             pk=pk, jurisdiction_id=found.jurisdiction_id
         )
-    except (Organisation.DoesNotExist, ValueError, TypeError):
+    except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such unit.") from None
     if not found.may_see_unit(unit.pk):
         raise Http404("No such unit.")
