@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,14 @@ class Declared:
 
 
 def _within(field: str, period: Period) -> Q:
+    """A date field in the period; for a moment (`sent_at__date`), the moment between the
+    local midnights that bound it, so the column's index is used (no date cast per row)."""
+    if field.endswith("__date"):
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(period.start, datetime.time(), tzinfo=zone)
+        end = datetime.datetime.combine(period.end, datetime.time(), tzinfo=zone)
+        moment = field.removesuffix("__date")
+        return Q(**{f"{moment}__gte": start, f"{moment}__lt": end + datetime.timedelta(days=1)})
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
@@ -169,24 +178,31 @@ def reply_on_time(scope: Scope) -> list[Part]:
 def _limit_parts(
     scope: Scope, limit_of: Callable[[datetime.date, deadlines.Rules, WorkCalendar], Due]
 ) -> list[Part]:
-    """First-round answers within N months of assignment (the rule set's 3 or 6), the last day
-    moved to a working day (Civil Code art. 203), and first-round items past that day unanswered.
-    The due day depends on the assignment date only: computed once per distinct date."""
+    """First-round answers sent in the period within N months of assignment (the rule set's 3
+    or 6), the last day moved to a working day (Civil Code art. 203); and first-round items
+    unanswered whose limit fell in the period and has passed. The limit depends on the
+    assignment date only: computed once per distinct date of the months that can matter (an
+    answer sent in the period to an assignment older than the longest limit is late anyway)."""
     rules = RuleSet.rules_for(scope.jurisdiction_id)
     calendar = work_calendar()
+    oldest = scope.period.start - datetime.timedelta(days=31 * (rules.reply_cap_months + 1))
     dates = (
         _answering(scope)
-        .filter(assigned_on__isnull=False)
+        .filter(assigned_on__gte=oldest, assigned_on__lte=scope.period.end)
         .order_by()
         .values_list("assigned_on", flat=True)
         .distinct()
     )
     limit = {day: limit_of(day, rules, calendar).date for day in set(dates)}
-    within = Q(pk__lt=0)
+    within = NEVER
     for day, due in limit.items():
-        within |= Q(assignment__assigned_on=day, sent_at__date__lte=due)
+        within |= Q(assignment__assigned_on=day, sent_at__lt=_midnight_after(due))
     replies = _sent_replies(scope).filter(round=1)
-    past = [day for day, due in limit.items() if due < scope.as_of]
+    past = [
+        day
+        for day, due in limit.items()
+        if scope.period.start <= due <= scope.period.end and due < scope.as_of
+    ]
     late_open = (
         _answering(scope)
         .filter(state__in=NOT_REPLIED, suggestion__state__in=IN_HANDLING_STATES)
@@ -196,6 +212,11 @@ def _limit_parts(
         Part(replies, "assignment__unit_id", "suggestion_id", within),
         Part(late_open, "unit_id", "suggestion_id", NEVER),
     ]
+
+
+def _midnight_after(day: datetime.date) -> datetime.datetime:
+    zone = timezone.get_current_timezone()
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
 
 
 def reply_within_limit(scope: Scope) -> list[Part]:
