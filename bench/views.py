@@ -317,7 +317,7 @@ RANKING_SQL = {
           AND e.at >= %(start)s AND e.at < %(end)s GROUP BY a.unit_id""",
         """SELECT a.unit_id, COUNT(*), 0 FROM suggestions_assignment a
         JOIN suggestions_suggestion s ON s.id = a.suggestion_id
-        WHERE s.jurisdiction_id = %(j)s AND a.mode IN """
+        WHERE s.jurisdiction_id = %(j)s AND a.mode IN """  # noqa: S608 - constants only
         + ANSWERING
         + """ AND a.state IN ('awaiting_signature', 'signed', 'adjustment_requested')
           AND s.state IN ('assigned', 'handling', 'rehandling')
@@ -331,7 +331,7 @@ RANKING_SQL = {
         FROM suggestions_rating r JOIN suggestions_reply p ON p.id = r.reply_id
         JOIN suggestions_assignment a ON a.id = p.assignment_id
         JOIN suggestions_suggestion s ON s.id = r.suggestion_id
-        WHERE s.jurisdiction_id = %(j)s AND r.overall IN """
+        WHERE s.jurisdiction_id = %(j)s AND r.overall IN """  # noqa: S608 - constants only
         + RATED
         + """ AND r.rated_at >= %(start)s AND r.rated_at < %(end)s
           AND NOT EXISTS (SELECT 1 FROM suggestions_rating r2
@@ -344,7 +344,7 @@ RANKING_SQL = {
         """SELECT a.unit_id, COUNT(*), SUM(CASE WHEN p.category IN ('A', 'B') THEN 1 ELSE 0 END)
         FROM suggestions_reply p JOIN suggestions_assignment a ON a.id = p.assignment_id
         JOIN suggestions_suggestion s ON s.id = p.suggestion_id
-        WHERE s.jurisdiction_id = %(j)s AND p.state = 'sent' AND a.mode IN """
+        WHERE s.jurisdiction_id = %(j)s AND p.state = 'sent' AND a.mode IN """  # noqa: S608
         + ANSWERING
         + """ AND p.sent_at >= %(start)s AND p.sent_at < %(end)s
           AND NOT EXISTS (SELECT 1 FROM suggestions_reply p2

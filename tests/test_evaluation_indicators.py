@@ -166,9 +166,7 @@ def test_a_month_counts_only_its_own_items(cast, world):
     assert figures.tallies(march, ["sign_on_time"])["sign_on_time"][cast.unit_a.pk] == Tally(3, 1)
     assert figures.tallies(april, ["sign_on_time"])["sign_on_time"] == {}
     # S2's re-handling round was due in April (a month from 12 March) and is overdue.
-    assert figures.tallies(april, ["reply_on_time"])["reply_on_time"][cast.unit_a.pk] == Tally(
-        1, 0
-    )
+    assert figures.tallies(april, ["reply_on_time"])["reply_on_time"][cast.unit_a.pk] == Tally(1, 0)
 
 
 def test_the_drill_down_lists_the_suggestions_behind_the_figure(cast, world):

@@ -67,9 +67,7 @@ def test_editing_a_scheme_makes_a_new_version_and_the_year_keeps_its_own(cast, h
 
 def test_a_revision_whose_weights_do_not_add_up_is_refused(cast, hainan):
     with pytest.raises(SchemeError, match="add up to 90, not 100"):
-        schemes.revise(
-            hainan, definition={"items": [{"indicator": "reply_on_time", "weight": 90}]}
-        )
+        schemes.revise(hainan, definition={"items": [{"indicator": "reply_on_time", "weight": 90}]})
     assert Scheme.objects.filter(code=HAINAN).count() == 1
 
 
@@ -158,8 +156,9 @@ def test_the_unit_card_and_its_drill_down(cast, world, hainan):  # noqa: F811
     for key in ("s1", "s2", "s3"):
         assert f"/suggestions/{world[key].pk}/" in body
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
-        .active.iter_rows(values_only=True)
+        openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.iter_rows(
+            values_only=True
+        )
     )
     assert sorted(r[3] for r in rows[1:]) == ["No", "No", "Yes"]
 
@@ -207,10 +206,13 @@ def test_the_unsatisfied_list_says_what_happened_next(cast, world):  # noqa: F81
     page = _client(cast.staff).get("/evaluation/satisfaction/?year=2026")
     body = page.content.decode()
     assert "没有解决。" in body and "round 2 replied on" in body
-    sheet = _client(cast.staff).get("/evaluation/satisfaction/?year=2026&format=xlsx&table=unsatisfied")
+    sheet = _client(cast.staff).get(
+        "/evaluation/satisfaction/?year=2026&format=xlsx&table=unsatisfied"
+    )
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
-        .active.iter_rows(values_only=True)
+        openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.iter_rows(
+            values_only=True
+        )
     )
     assert rows[1][5] == "没有解决。" and rows[1][8] == "Basically satisfied (基本满意)"
 

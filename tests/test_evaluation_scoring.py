@@ -50,9 +50,7 @@ def test_shenzhen_timeliness_80_within_3_months_and_none_overdue_good_all_within
     assert _gates({**GOOD_UNIT, "reply_on_time": 95.0}).parts[1].result == PASS
     assert _gates({**GOOD_UNIT, "reply_within_limit": 79.9}).parts[1].result == PASS
     assert (
-        _gates({**GOOD_UNIT, "reply_within_limit": 70.0, "reply_within_cap": 99.0})
-        .parts[1]
-        .result
+        _gates({**GOOD_UNIT, "reply_within_limit": 70.0, "reply_within_cap": 99.0}).parts[1].result
         == FAIL
     )
 
@@ -67,9 +65,7 @@ def test_shenzhen_any_failed_gate_fails_the_unit():
     assert _gates(GOOD_UNIT).result == GOOD
     assert _gates({**GOOD_UNIT, "sign_on_time": 95.0}).result == PASS
     assert _gates({**GOOD_UNIT, "sign_on_time": 50.0}).result == FAIL
-    assert (
-        _gates({**GOOD_UNIT, "sign_on_time": 50.0, "satisfied_share": 100.0}).result == FAIL
-    )
+    assert _gates({**GOOD_UNIT, "sign_on_time": 50.0, "satisfied_share": 100.0}).result == FAIL
 
 
 def test_gates_with_no_data_are_no_data_never_good():
@@ -130,7 +126,12 @@ def test_a_lower_is_better_indicator_scores_its_complement():
     [
         (
             "points",
-            {"items": [{"indicator": "reply_on_time", "weight": 20}, {"indicator": "satisfaction", "weight": 50}]},
+            {
+                "items": [
+                    {"indicator": "reply_on_time", "weight": 20},
+                    {"indicator": "satisfaction", "weight": 50},
+                ]
+            },
             "The weights add up to 70, not 100: add 30.",
         ),
         (
@@ -154,7 +155,9 @@ def test_bad_definitions_are_refused_with_the_reason(style, definition, message)
 
 
 def test_weights_of_a_third_each_add_up():
-    third = {"items": [{"indicator": k, "weight": 33.33} for k in ("share_a", "share_b", "share_c")]}
+    third = {
+        "items": [{"indicator": k, "weight": 33.33} for k in ("share_a", "share_b", "share_c")]
+    }
     with pytest.raises(SchemeError):
         scoring.check("points", third, INDICATORS)
     third["total"] = 99.99

@@ -20,8 +20,8 @@ def build(ctx: DemoContext) -> None:
     year = timezone.localdate().year
     for y, code in ((year, HAINAN), (year - 1, SHENZHEN)):
         if not YearScheme.objects.filter(jurisdiction=province, year=y).exists():
-            scheme = Scheme.objects.filter(jurisdiction=province, code=code).order_by("-version")[0]
-            schemes.use_for_year(province, y, scheme)
+            chosen = Scheme.objects.filter(jurisdiction=province, code=code).order_by("-version")[0]
+            schemes.use_for_year(province, y, chosen)
     scheme = schemes.for_year(province.pk, year)
     assert scheme is not None
     rows = figures.scores(figures.scope(province.pk, Period.year(year)), scheme)

@@ -72,9 +72,7 @@ class UnitRow:
     tallies: dict[str, Tally] = field(default_factory=dict)
 
 
-def scores(
-    scope: Scope, scheme: Scheme, only_units: Sequence[int] | None = None
-) -> list[UnitRow]:
+def scores(scope: Scope, scheme: Scheme, only_units: Sequence[int] | None = None) -> list[UnitRow]:
     """Every handling unit's result under `scheme` for the scope, best first (units with no
     data last, unranked). `only_units` narrows the rows returned (ranks stay those among all
     units)."""
@@ -146,7 +144,7 @@ GROUPS = {
     ),
     "year": ("year", None),
 }
-O = Rating.Overall
+OVERALL = Rating.Overall
 PARTS = ("satisfied", "basically", "unsatisfied")
 
 
@@ -217,13 +215,13 @@ def satisfaction(
 
         rows = rows.annotate(year=ExtractYear("rated_at"))
     names = [key_field, *([label_field] if label_field else [])]
-    sat = Q(process__in=(O.SATISFIED, O.BASICALLY))
-    res = Q(result__in=(O.SATISFIED, O.BASICALLY))
+    sat = Q(process__in=(OVERALL.SATISFIED, OVERALL.BASICALLY))
+    res = Q(result__in=(OVERALL.SATISFIED, OVERALL.BASICALLY))
     grouped = rows.values(*names).annotate(
-        satisfied=Count("pk", filter=Q(overall=O.SATISFIED)),
-        basically=Count("pk", filter=Q(overall=O.BASICALLY)),
-        unsatisfied=Count("pk", filter=Q(overall=O.UNSATISFIED)),
-        not_rated=Count("pk", filter=Q(overall=O.NOT_RATED)),
+        satisfied=Count("pk", filter=Q(overall=OVERALL.SATISFIED)),
+        basically=Count("pk", filter=Q(overall=OVERALL.BASICALLY)),
+        unsatisfied=Count("pk", filter=Q(overall=OVERALL.UNSATISFIED)),
+        not_rated=Count("pk", filter=Q(overall=OVERALL.NOT_RATED)),
         process_rated=Count("pk", filter=~Q(process="")),
         process_satisfied=Count("pk", filter=sat),
         result_rated=Count("pk", filter=~Q(result="")),
@@ -234,7 +232,11 @@ def satisfaction(
         item = Satisfaction(
             key=row[key_field],
             label=str(row[label_field] or "") if label_field else str(row[key_field] or ""),
-            **{k: row[k] for k in Satisfaction.__dataclass_fields__ if k in row and k not in ("key", "label")},
+            **{
+                k: row[k]
+                for k in Satisfaction.__dataclass_fields__
+                if k in row and k not in ("key", "label")
+            },
         )
         total.add(item)
         out.append(item)
@@ -255,7 +257,7 @@ def unsatisfied(
     """不满意 ratings (of the suggestions given, e.g. those a person may see), newest first,
     with what happened next: the suggestion's state and round, and the next round's reply."""
     rows = (
-        Rating.objects.filter(overall=O.UNSATISFIED, suggestion__in=suggestions)
+        Rating.objects.filter(overall=OVERALL.UNSATISFIED, suggestion__in=suggestions)
         .select_related("suggestion", "reply__assignment__unit")
         .order_by("-rated_at", "-pk")
     )

@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.audit.models import Event
 from minsheng.evaluation.scoring import Indicator, Period
 from minsheng.ledger import commitments
-from minsheng.lib.workdays import Due, WorkCalendar
 from minsheng.ledger.models import LedgerItem
+from minsheng.lib.workdays import Due, WorkCalendar
 from minsheng.suggestions import deadlines
 from minsheng.suggestions.models import (
     IN_HANDLING_STATES,
@@ -113,11 +113,15 @@ def _answering(scope: Scope) -> QuerySet[Assignment]:
 
 
 def _sent_replies(scope: Scope) -> QuerySet[Reply]:
-    return Reply.objects.filter(
-        suggestion__jurisdiction_id=scope.jurisdiction_id,
-        state=Reply.State.SENT,
-        assignment__mode__in=ANSWERING,
-    ).filter(_within("sent_at__date", scope.period)).annotate(sent_on=TruncDate("sent_at"))
+    return (
+        Reply.objects.filter(
+            suggestion__jurisdiction_id=scope.jurisdiction_id,
+            state=Reply.State.SENT,
+            assignment__mode__in=ANSWERING,
+        )
+        .filter(_within("sent_at__date", scope.period))
+        .annotate(sent_on=TruncDate("sent_at"))
+    )
 
 
 def _final(replies: QuerySet[Reply]) -> QuerySet[Reply]:
@@ -291,9 +295,7 @@ def final_ratings(jurisdiction_id: int) -> QuerySet[Rating]:
     later = Rating.objects.filter(
         reply__assignment=OuterRef("reply__assignment"), round__gt=OuterRef("round")
     )
-    return Rating.objects.filter(suggestion__jurisdiction_id=jurisdiction_id).filter(
-        ~Exists(later)
-    )
+    return Rating.objects.filter(suggestion__jurisdiction_id=jurisdiction_id).filter(~Exists(later))
 
 
 SATISFIED = (Rating.Overall.SATISFIED, Rating.Overall.BASICALLY)
@@ -460,7 +462,10 @@ INDICATORS: dict[str, Declared] = {
             "share_a", _("Category A"), _("Last replies of category A (solved)."), _category("A")
         ),
         Declared(
-            "share_b", _("Category B"), _("Last replies of category B (being solved)."), _category("B")
+            "share_b",
+            _("Category B"),
+            _("Last replies of category B (being solved)."),
+            _category("B"),
         ),
         Declared(
             "share_c",
@@ -469,7 +474,10 @@ INDICATORS: dict[str, Declared] = {
             _category("C"),
         ),
         Declared(
-            "share_d", _("Category D"), _("Last replies of category D (for reference)."), _category("D")
+            "share_d",
+            _("Category D"),
+            _("Last replies of category D (for reference)."),
+            _category("D"),
         ),
         Declared(
             "share_ab",

@@ -93,7 +93,9 @@ class YearScheme(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.scheme_id and self.jurisdiction_id and (
-            self.scheme.jurisdiction_id != self.jurisdiction_id
+        if (
+            self.scheme_id
+            and self.jurisdiction_id
+            and (self.scheme.jurisdiction_id != self.jurisdiction_id)
         ):
             raise ValidationError({"scheme": _("The scheme belongs to another congress.")})

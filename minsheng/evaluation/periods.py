@@ -40,7 +40,11 @@ def period(month: str | None, year: str | int | None) -> Asked:
     today = timezone.localdate()
     if month:
         found = MONTH.match(str(month).strip())
-        if not found or not 1 <= int(found.group(2)) <= 12 or not 2000 <= int(found.group(1)) <= 2100:
+        if (
+            not found
+            or not 1 <= int(found.group(2)) <= 12
+            or not 2000 <= int(found.group(1)) <= 2100
+        ):
             raise BadRequest(_("Give the month as YYYY-MM, e.g. 2026-11."))
         y, m = int(found.group(1)), int(found.group(2))
         return Asked(Period.month(y, m), y, m)

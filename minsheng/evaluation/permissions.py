@@ -59,7 +59,9 @@ def audience_for(user: User) -> Audience | None:
 def require_audience(user: User, *, rank: bool = False) -> Audience:
     found = audience_for(user)
     if found is None or (rank and not found.can_rank):
-        raise PermissionDenied(_("The evaluation is for the congress office, its leaders and the units."))
+        raise PermissionDenied(
+            _("The evaluation is for the congress office, its leaders and the units.")
+        )
     return found
 
 

@@ -8,10 +8,10 @@ and scheme asked for (`periods`), the figures (`figures`), render."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def value_text(value: float | None) -> str:
 
 def _xlsx(
     title: str, filename: str, columns: Sequence[Column], rows: Sequence[Sequence[CellValue]]
-) -> HttpResponse:
+) -> HttpResponseBase:
     return xlsx_response(
         lambda out: write_table(out, title=title, columns=columns, rows=rows), filename
     )
@@ -65,7 +65,7 @@ def _bad(request: HttpRequest, error: periods.BadRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
     audience = require_audience(user, rank=True)
     try:
@@ -125,7 +125,7 @@ def _score_text(row: figures.UnitRow) -> str:
 
 def _ranking_xlsx(
     scheme: Scheme, asked: periods.Asked, rows: list[figures.UnitRow], keys: list[str]
-) -> HttpResponse:
+) -> HttpResponseBase:
     parts = [p.label for p in rows[0].score.parts] if rows else []
     columns = [
         Column(_("Rank"), 6),
@@ -154,7 +154,7 @@ def _ranking_xlsx(
 
 @login_required
 @require_GET
-def unit_card(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_card(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = _user(request)
     unit = get_unit_for_user(user, pk)
     audience = require_audience(user)
@@ -166,7 +166,14 @@ def unit_card(request: HttpRequest, pk: int) -> HttpResponse:
     scope = figures.scope(audience.jurisdiction_id, asked.period)
     card = figures.unit_card(scope, unit.pk, scheme)
     rows = [
-        (key, d.label, d.description, card["tallies"][key], value_text(card["tallies"][key].value), d.higher_is_better)
+        (
+            key,
+            d.label,
+            d.description,
+            card["tallies"][key],
+            value_text(card["tallies"][key].value),
+            d.higher_is_better,
+        )
         for key, d in INDICATORS.items()
     ]
     if request.GET.get("format") == "xlsx":
@@ -178,7 +185,13 @@ def unit_card(request: HttpRequest, pk: int) -> HttpResponse:
             Column(_("Higher is better"), 10),
         ]
         data: list[list[CellValue]] = [
-            [str(label), t.counted, t.met, t.value if t.value is not None else _("No data"), _("Yes") if up else _("No")]
+            [
+                str(label),
+                t.counted,
+                t.met,
+                t.value if t.value is not None else _("No data"),
+                _("Yes") if up else _("No"),
+            ]
             for _k, label, _d, t, _v, up in rows
         ]
         period = asked.month_value or str(asked.year)
@@ -216,7 +229,7 @@ def unit_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def drill_down(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def drill_down(request: HttpRequest, pk: int, key: str) -> HttpResponseBase:
     user = _user(request)
     unit = get_unit_for_user(user, pk)
     audience = require_audience(user)
@@ -253,7 +266,8 @@ def drill_down(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             Column(_("Met"), 8),
         ]
         data: list[list[CellValue]] = [
-            [s.display_number, s.title, str(state), _("Yes") if met else _("No")] for s, met, state in rows
+            [s.display_number, s.title, str(state), _("Yes") if met else _("No")]
+            for s, met, state in rows
         ]
         period = asked.month_value or str(asked.year)
         return _xlsx(
@@ -295,7 +309,7 @@ def satisfaction_groups() -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def satisfaction(request: HttpRequest) -> HttpResponse:
+def satisfaction(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
     audience = require_audience(user, rank=True)
     by = request.GET.get("by", "unit")
@@ -309,7 +323,10 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     rows, total = figures.satisfaction(audience.jurisdiction_id, by=by, year=year)
     if not audience.all_units:
         if by != "unit":
-            by, (rows, total) = "unit", figures.satisfaction(audience.jurisdiction_id, by="unit", year=year)
+            by, (rows, total) = (
+                "unit",
+                figures.satisfaction(audience.jurisdiction_id, by="unit", year=year),
+            )
         rows = [r for r in rows if r.key in audience.unit_ids]
         total = figures.Satisfaction()
         for r in rows:
@@ -317,7 +334,9 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     visible = Suggestion.objects.visible_to(user).filter(jurisdiction_id=audience.jurisdiction_id)
     unsatisfied = figures.unsatisfied(visible, year=year)
     if not audience.all_units:
-        unsatisfied = [u for u in unsatisfied if u.rating.reply.assignment.unit_id in audience.unit_ids]
+        unsatisfied = [
+            u for u in unsatisfied if u.rating.reply.assignment.unit_id in audience.unit_ids
+        ]
     table = request.GET.get("table", "rates")
     if request.GET.get("format") == "xlsx":
         return _satisfaction_xlsx(table, by, year, rows, total, unsatisfied)
@@ -349,7 +368,7 @@ def _satisfaction_xlsx(
     rows: list[figures.Satisfaction],
     total: figures.Satisfaction,
     unsatisfied: list[figures.Unsatisfied],
-) -> HttpResponse:
+) -> HttpResponseBase:
     suffix = str(year) if year else _("all years")
     if table == "unsatisfied":
         states = dict(Suggestion.State.choices)
@@ -411,5 +430,3 @@ def _satisfaction_xlsx(
 
     data = [line(r, r.label or "—") for r in rows] + [line(total, _("Total"))]
     return _xlsx(_("Satisfaction"), f"满意度测评-{suffix}.xlsx", columns, data)
-
-
