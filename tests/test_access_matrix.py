@@ -181,6 +181,9 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   400   403   403   403   403   400   400   400   400", "GET /evaluation/?month=2026-13"),
         C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/?year={year}&format=xlsx"),
     ],
+    "evaluation/mine/": [
+        C("login 403   403   302   302   302   302   302   302   302   302   302", "GET /evaluation/mine/"),
+    ],
     "evaluation/units/<int:pk>/": [
         C("login 403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /evaluation/units/{unit_a}/?year={year}"),
         C("login 403   403   ok    404   404   ok    ok    ok    404   ok    404", "GET /evaluation/units/{unit_b}/?format=xlsx"),

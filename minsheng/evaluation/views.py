@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -147,6 +147,17 @@ def _ranking_xlsx(
         )
     period = asked.month_value or str(asked.year)
     return _xlsx(f"{scheme.name} {period}", f"单位排名-{scheme.name}-{period}.xlsx", columns, data)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The navigation's entry: a unit's clerks and heads go to their (first) unit's card, the
+    others who may rank to the ranking."""
+    audience = require_audience(_user(request))
+    if audience.can_rank:
+        return redirect("evaluation:ranking")
+    return redirect("evaluation:unit", pk=min(audience.unit_ids))
 
 
 # --- a unit's card -----------------------------------------------------------------------------
