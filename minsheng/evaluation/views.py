@@ -81,15 +81,34 @@ def ranking(request: HttpRequest) -> HttpResponseBase:
         rows = figures.scores(scope, scheme, only_units=only)
     labels = gate_labels()
     keys = scheme.indicator_keys if scheme else []
+    unit_base = reverse("evaluation:ranking") + "units/"
+    key_labels = {key: str(INDICATORS[key].label) for key in keys}
+    query = asked.query() + (f"&scheme={scheme.pk}" if scheme else "")
     for row in rows:
-        row.cells = [  # type: ignore[attr-defined]
-            (key, row.tallies[key], value_text(row.values[key])) for key in keys
-        ]
-        row.result_label = labels[row.score.result]  # type: ignore[attr-defined]
+        # Every shown value prepared here once, as text (no per-cell filters in the template).
         row.parts_shown = [  # type: ignore[attr-defined]
             (p.label, labels[p.result] if p.result else _points(p.points, p.weight), p.result)
             for p in row.score.parts
         ]
+        row.shown = {  # type: ignore[attr-defined]
+            "rank": str(row.score.rank) if row.score.rank else "—",
+            "url": f"{unit_base}{row.unit_id}/?{query}",
+            "result": _score_text(row),
+            "parts": [(label, shown) for label, shown, _r in row.parts_shown],  # type: ignore[attr-defined]
+            "cells": [
+                (
+                    key_labels[key],
+                    f"{unit_base}{row.unit_id}/{key}/?{asked.query()}"
+                    if row.tallies[key].counted
+                    else "",
+                    value_text(row.values[key]),
+                    f"({row.tallies[key].met:,}/{row.tallies[key].counted:,})"
+                    if row.tallies[key].counted
+                    else "",
+                )
+                for key in keys
+            ],
+        }
     if request.GET.get("format") == "xlsx" and scheme is not None:
         return _ranking_xlsx(scheme, asked, rows, keys)
     return render(
@@ -105,8 +124,7 @@ def ranking(request: HttpRequest) -> HttpResponseBase:
             "months": periods.last_months(),
             "is_points": scheme is not None and scheme.style == POINTS,
             "result_labels": labels,
-            "query": asked.query() + (f"&scheme={scheme.pk}" if scheme else ""),
-            "unit_base": reverse("evaluation:ranking") + "units/",
+            "query": query,
         },
     )
 
