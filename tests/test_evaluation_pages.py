@@ -233,3 +233,32 @@ def test_the_api_ranking_equals_the_figures(cast, world, hainan):  # noqa: F811
     assert (first["unit_id"], first["score"], first["rank"]) == (cast.unit_a.pk, 50.0, 1)
     values = {i["key"]: i["value"] for i in unit.json()["indicators"]}
     assert values["sign_on_time"] == 33.3 and values["commitments_fulfilled"] is None
+
+
+def test_the_ranking_costs_the_same_queries_for_more_suggestions_and_units(
+    cast, world, hainan, django_assert_num_queries  # noqa: F811
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OrganisationFactory
+
+    c = _client(cast.staff)
+    with CaptureQueriesContext(connection) as before:
+        c.get("/evaluation/?year=2026")
+    with states.frozen(MARCH_2):
+        for n in range(3):
+            states.answered(cast, title=f"关于更多建议{n}的建议")
+    for n in range(5):
+        OrganisationFactory(jurisdiction=cast.jurisdiction, name=f"新单位{n}")
+    with django_assert_num_queries(len(before.captured_queries)):
+        page = c.get("/evaluation/?year=2026")
+    assert page.content.decode().count('data-testid="unit-') == 7
+
+
+def test_a_units_satisfaction_rate_opens_the_same_ratings_as_its_card(cast, world):  # noqa: F811
+    c = _client(cast.staff)
+    page = c.get("/evaluation/satisfaction/?year=2026&by=unit").content.decode()
+    link = f"/evaluation/units/{cast.unit_a.pk}/satisfaction/?year=2026"
+    assert f'href="{link}">50.0%' in page
+    assert "1 of 2 met: 50%." in c.get(link).content.decode()

@@ -386,6 +386,7 @@ def satisfaction(request: HttpRequest) -> HttpResponseBase:
                 for u in unsatisfied
             ],
             "query": f"by={by}" + (f"&year={year}" if year else ""),
+            "unit_base": reverse("evaluation:ranking") + "units/",
         },
     )
 
