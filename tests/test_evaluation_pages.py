@@ -236,7 +236,10 @@ def test_the_api_ranking_equals_the_figures(cast, world, hainan):  # noqa: F811
 
 
 def test_the_ranking_costs_the_same_queries_for_more_suggestions_and_units(
-    cast, world, hainan, django_assert_num_queries  # noqa: F811
+    cast,
+    world,
+    hainan,
+    django_assert_num_queries,  # noqa: F811
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -262,3 +265,13 @@ def test_a_units_satisfaction_rate_opens_the_same_ratings_as_its_card(cast, worl
     link = f"/evaluation/units/{cast.unit_a.pk}/satisfaction/?year=2026"
     assert f'href="{link}">50.0%' in page
     assert "1 of 2 met: 50%." in c.get(link).content.decode()
+
+
+def test_the_presets_command_for_one_congress_or_a_clear_error(cast):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("evaluation_presets", "--jurisdiction", "cast", stdout=out)
+    assert "cast: 3 preset(s) created" in out.getvalue()
+    with pytest.raises(CommandError, match="No congress with the code 'nowhere'"):
+        call_command("evaluation_presets", "--jurisdiction", "nowhere")

@@ -21,13 +21,13 @@ from minsheng.evaluation.scoring import Score
 router = Router(tags=["evaluation"])
 
 
-class PeriodIn(Schema):
+class EvaluationPeriodIn(Schema):
     month: str | None = Field(None, description="YYYY-MM; default: this month.")
     year: int | None = Field(None, description="A whole year, when no month is given.")
     scheme: int | None = Field(None, description="A scheme version's id; default: the year's.")
 
 
-class SchemeOut(Schema):
+class EvaluationSchemeOut(Schema):
     id: int
     code: str
     version: int
@@ -36,7 +36,7 @@ class SchemeOut(Schema):
     definition: dict[str, Any]
 
 
-class IndicatorOut(Schema):
+class EvaluationIndicatorOut(Schema):
     key: str
     label: str
     counted: int = Field(description="Items counted for the unit.")
@@ -45,7 +45,7 @@ class IndicatorOut(Schema):
     higher_is_better: bool
 
 
-class PartOut(Schema):
+class EvaluationPartOut(Schema):
     label: str
     indicators: list[str]
     result: str | None = Field(None, description="Gates: good, pass, fail or no_data.")
@@ -53,35 +53,35 @@ class PartOut(Schema):
     points: float | None = Field(None, description="Points earned; null: no data.")
 
 
-class ScoreOut(Schema):
+class EvaluationScoreOut(Schema):
     unit_id: int
     unit: str
     rank: int | None = Field(description="null: no data to rank on.")
     score: float | None = Field(description="Points schemes: the score; null: no data.")
     weight_covered: float = Field(description="Points: the weight of the parts with data.")
     result: str = Field(description="Gates schemes: good, pass, fail or no_data.")
-    parts: list[PartOut]
-    indicators: list[IndicatorOut]
+    parts: list[EvaluationPartOut]
+    indicators: list[EvaluationIndicatorOut]
 
 
-class RankingOut(Schema):
+class EvaluationRankingOut(Schema):
     period_start: str
     period_end: str
-    scheme: SchemeOut | None
-    rows: list[ScoreOut]
+    scheme: EvaluationSchemeOut | None
+    rows: list[EvaluationScoreOut]
 
 
-class UnitOut(Schema):
+class EvaluationUnitOut(Schema):
     unit_id: int
     unit: str
     period_start: str
     period_end: str
-    scheme: SchemeOut | None
-    score: ScoreOut | None
-    indicators: list[IndicatorOut]
+    scheme: EvaluationSchemeOut | None
+    score: EvaluationScoreOut | None
+    indicators: list[EvaluationIndicatorOut]
 
 
-class SatisfactionRow(Schema):
+class EvaluationSatisfactionRow(Schema):
     key: int | str | None
     label: str
     satisfied: int
@@ -96,19 +96,21 @@ class SatisfactionRow(Schema):
     result_rate: float | None
 
 
-class SatisfactionOut(Schema):
+class EvaluationSatisfactionOut(Schema):
     by: str
     year: int | None
-    rows: list[SatisfactionRow]
-    total: SatisfactionRow
+    rows: list[EvaluationSatisfactionRow]
+    total: EvaluationSatisfactionRow
 
 
-class SatisfactionIn(Schema):
+class EvaluationSatisfactionIn(Schema):
     by: Literal["unit", "category", "delegation", "year"] = "unit"
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-def _asked(filters: PeriodIn, jurisdiction_id: int) -> tuple[periods.Asked, Scheme | None]:
+def _asked(
+    filters: EvaluationPeriodIn, jurisdiction_id: int
+) -> tuple[periods.Asked, Scheme | None]:
     try:
         asked = periods.period(filters.month, filters.year)
         return asked, periods.scheme(jurisdiction_id, asked.year, filters.scheme)
@@ -165,7 +167,7 @@ def _audience(request: HttpRequest, rank: bool = False) -> Any:
 
 @router.get(
     "/ranking",
-    response={200: RankingOut, 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
+    response={200: EvaluationRankingOut, 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
     summary="The ranking of handling units under an evaluation scheme",
     description="Every handling unit you may see, best first, for one month (`month=YYYY-MM`, "
     "default this month) or a whole `year`, under the year's scheme or the `scheme` given; "
@@ -173,7 +175,7 @@ def _audience(request: HttpRequest, rank: bool = False) -> Any:
     "scheme reads (value null: no data).",
     operation_id="evaluation_ranking",
 )
-def ranking(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, Any]:
+def ranking(request: HttpRequest, filters: Query[EvaluationPeriodIn]) -> dict[str, Any]:
     audience = _audience(request, rank=True)
     asked, scheme = _asked(filters, audience.jurisdiction_id)
     rows: list[dict[str, Any]] = []
@@ -194,13 +196,19 @@ def ranking(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, Any]:
 
 @router.get(
     "/units/{unit_id}",
-    response={200: UnitOut, 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
+    response={
+        200: EvaluationUnitOut,
+        401: ERRORS[401],
+        403: ERRORS[403],
+        404: ERRORS[404],
+        422: ERRORS[422],
+    },
     summary="One unit's scores with every indicator's value",
     description="Every indicator (counted, met, value; null: no data) of the unit for the "
     "period, and its result under the scheme. A unit's clerks and heads see their own unit.",
     operation_id="evaluation_unit",
 )
-def unit(request: HttpRequest, unit_id: int, filters: Query[PeriodIn]) -> dict[str, Any]:
+def unit(request: HttpRequest, unit_id: int, filters: Query[EvaluationPeriodIn]) -> dict[str, Any]:
     audience = _audience(request)
     found = get_unit_for_user(_user(request), unit_id)
     asked, scheme = _asked(filters, audience.jurisdiction_id)
@@ -237,14 +245,14 @@ def _satisfaction(row: figures.Satisfaction) -> dict[str, Any]:
 
 @router.get(
     "/satisfaction",
-    response={200: SatisfactionOut, 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
+    response={200: EvaluationSatisfactionOut, 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
     summary="The satisfaction measurement",
     description="The deputies' last rating of each unit's reply, grouped `by` unit, category, "
     "delegation or year, for one `year` rated or all; not rated apart; process and result "
     "where rated separately. A committee member sees their counterpart units, by unit.",
     operation_id="evaluation_satisfaction",
 )
-def satisfaction(request: HttpRequest, filters: Query[SatisfactionIn]) -> dict[str, Any]:
+def satisfaction(request: HttpRequest, filters: Query[EvaluationSatisfactionIn]) -> dict[str, Any]:
     audience = _audience(request, rank=True)
     by = filters.by if audience.all_units else "unit"
     rows, total = figures.satisfaction(audience.jurisdiction_id, by=by, year=filters.year)
