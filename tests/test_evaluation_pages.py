@@ -237,9 +237,9 @@ def test_the_api_ranking_equals_the_figures(cast, world, hainan):  # noqa: F811
 
 def test_the_ranking_costs_the_same_queries_for_more_suggestions_and_units(
     cast,
-    world,
+    world,  # noqa: F811
     hainan,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
