@@ -72,12 +72,18 @@ class UnitRow:
     tallies: dict[str, Tally] = field(default_factory=dict)
 
 
-def scores(scope: Scope, scheme: Scheme, only_units: Sequence[int] | None = None) -> list[UnitRow]:
+def scores(
+    scope: Scope,
+    scheme: Scheme,
+    only_units: Sequence[int] | None = None,
+    counted: dict[str, dict[int, Tally]] | None = None,
+) -> list[UnitRow]:
     """Every handling unit's result under `scheme` for the scope, best first (units with no
     data last, unranked). `only_units` narrows the rows returned (ranks stay those among all
     units)."""
     keys = scheme.indicator_keys
-    counted = tallies(scope, keys)
+    if counted is None:
+        counted = tallies(scope, keys)
     names = dict(units(scope.jurisdiction_id))
     results = []
     for unit_id in names:
@@ -104,7 +110,7 @@ def unit_card(scope: Scope, unit_id: int, scheme: Scheme | None) -> dict[str, An
     counted = tallies(scope)
     row = None
     if scheme is not None:
-        found = scores(scope, scheme, only_units=[unit_id])
+        found = scores(scope, scheme, only_units=[unit_id], counted=counted)
         row = found[0] if found else None
     return {
         "tallies": {key: counted[key].get(unit_id, Tally()) for key in INDICATORS},
