@@ -42,8 +42,15 @@ LIST_PAGES = {
 FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
+RANKING_FLOOR = "floor: unit ranking"
 # The floor each page is compared with (the workbench's unless named here).
-FLOOR_OF = {"ledger list": LEDGER_FLOOR, "wish wall": WALL_FLOOR, WALL_FLOOR: WALL_FLOOR}
+FLOOR_OF = {
+    "ledger list": LEDGER_FLOOR,
+    "wish wall": WALL_FLOOR,
+    WALL_FLOOR: WALL_FLOOR,
+    "unit ranking": RANKING_FLOOR,
+    RANKING_FLOOR: RANKING_FLOOR,
+}
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -142,6 +149,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("ledger list", "/ledger/", cookie("staff")),
         (WALL_FLOOR, "/_bench/floor/wishes", {}),
         ("wish wall", "/wishes/", {}),
+        (RANKING_FLOOR, f"/_bench/floor/ranking?year={f.year}", cookie("staff")),
+        ("unit ranking", f"/evaluation/?year={f.year}", cookie("staff")),
     ]
 
 
@@ -164,6 +173,15 @@ def same_ledger_rows(port: int, f: data.Fixture) -> bool:
     page = load.get(port, "/ledger/", headers)[2]
     floor = load.get(port, "/_bench/floor/ledger", headers)[2]
     return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+
+
+def same_ranking(port: int, f: data.Fixture) -> bool:
+    """The ranking's floor must list the units in the page's order with the same scores."""
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    row = re.compile(rb'data-testid="unit-(\d+)"')
+    page = load.get(port, f"/evaluation/?year={f.year}", headers)[2]
+    floor = load.get(port, f"/_bench/floor/ranking?year={f.year}", headers)[2]
+    return row.findall(page) == row.findall(floor) and bool(row.findall(floor))
 
 
 def main() -> None:
@@ -213,8 +231,10 @@ def main() -> None:
                     print("WARNING: the floor view does not show the workbench's rows")
                 if not same_ledger_rows(server.port, fixture):
                     print("WARNING: the ledger floor view does not show the ledger's rows")
+                if not same_ranking(server.port, fixture):
+                    print("WARNING: the ranking floor view does not rank the units as the page")
                 for name, path, headers in cases(fixture):
-                    floors = ("bare view", FLOOR, LEDGER_FLOOR, WALL_FLOOR)
+                    floors = ("bare view", FLOOR, LEDGER_FLOOR, WALL_FLOOR, RANKING_FLOOR)
                     if only and name not in only and name not in floors:
                         continue
                     r = load.measure(

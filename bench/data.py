@@ -50,6 +50,7 @@ class Fixture:
     sessions: dict[str, str]  # username → session cookie value
     tokens: dict[str, str]  # username → API bearer token
     detail_id: int
+    year: int = 0  # the year the evaluation ranking is measured for (this year)
 
 
 def setup(seed: int = 1) -> None:
@@ -277,7 +278,11 @@ def fixture() -> Fixture:
         .first()
     )
     assert one is not None
-    return Fixture(sessions=sessions, tokens={"staff": raw}, detail_id=one)
+    from django.utils import timezone
+
+    return Fixture(
+        sessions=sessions, tokens={"staff": raw}, detail_id=one, year=timezone.localdate().year
+    )
 
 
 # --- micro-wishes: the public wish wall --------------------------------------------------------

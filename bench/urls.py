@@ -10,5 +10,6 @@ urlpatterns = [
     path("_bench/floor/workbench", views.floor_workbench),
     path("_bench/floor/ledger", views.floor_ledger),
     path("_bench/floor/wishes", views.floor_wall),
+    path("_bench/floor/ranking", views.floor_ranking),
     *product,
 ]

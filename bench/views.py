@@ -299,3 +299,138 @@ def floor_wall(request: HttpRequest) -> HttpResponse:
         out.append(f"<tr><td>{escape(name)}</td><td>{total}</td><td>{done}</td></tr>")
     out.append("</table></html>")
     return HttpResponse("".join(out))
+
+
+# --- the evaluation ranking ----------------------------------------------------------------------
+
+# The Hainan preset (evaluation/presets.py), which the demo makes this year's scheme.
+RANKING_WEIGHTS = (("reply_on_time", 20.0), ("satisfaction", 50.0), ("share_ab", 30.0))
+ANSWERING = "('lead', 'separate')"
+RATED = "('satisfied', 'basically', 'unsatisfied')"
+RANKING_SQL = {
+    # Replies signed in the year, not late by the event log's flag; and overdue open ones.
+    "reply_on_time": [
+        """SELECT a.unit_id, COUNT(*), SUM(CASE WHEN {late} THEN 0 ELSE 1 END)
+        FROM audit_event e JOIN suggestions_assignment a ON a.id = e.part_id
+        JOIN suggestions_suggestion s ON s.id = a.suggestion_id
+        WHERE e.subject_type_id = %(sugg_ct)s AND e.part_type_id = %(assignment_ct)s
+          AND e.action = 'sign_reply' AND s.jurisdiction_id = %(j)s
+          AND e.at >= %(start)s AND e.at < %(end)s GROUP BY a.unit_id""",
+        """SELECT a.unit_id, COUNT(*), 0 FROM suggestions_assignment a
+        JOIN suggestions_suggestion s ON s.id = a.suggestion_id
+        WHERE s.jurisdiction_id = %(j)s AND a.mode IN """  # noqa: S608 - constants only
+        + ANSWERING
+        + """ AND a.state IN ('awaiting_signature', 'signed', 'adjustment_requested')
+          AND s.state IN ('assigned', 'handling', 'rehandling')
+          AND s.reply_due >= %(first)s AND s.reply_due <= %(last)s AND s.reply_due < %(as_of)s
+        GROUP BY a.unit_id""",
+    ],
+    # The last rating of each assignment, rated in the year; not rated left out.
+    "satisfaction": [
+        """SELECT a.unit_id, COUNT(*),
+          SUM(CASE WHEN r.overall IN ('satisfied', 'basically') THEN 1 ELSE 0 END)
+        FROM suggestions_rating r JOIN suggestions_reply p ON p.id = r.reply_id
+        JOIN suggestions_assignment a ON a.id = p.assignment_id
+        JOIN suggestions_suggestion s ON s.id = r.suggestion_id
+        WHERE s.jurisdiction_id = %(j)s AND r.overall IN """  # noqa: S608 - constants only
+        + RATED
+        + """ AND r.rated_at >= %(start)s AND r.rated_at < %(end)s
+          AND NOT EXISTS (SELECT 1 FROM suggestions_rating r2
+            JOIN suggestions_reply p2 ON p2.id = r2.reply_id
+            WHERE p2.assignment_id = p.assignment_id AND r2.round > r.round)
+        GROUP BY a.unit_id""",
+    ],
+    # Each assignment's last sent reply in the year: A or B.
+    "share_ab": [
+        """SELECT a.unit_id, COUNT(*), SUM(CASE WHEN p.category IN ('A', 'B') THEN 1 ELSE 0 END)
+        FROM suggestions_reply p JOIN suggestions_assignment a ON a.id = p.assignment_id
+        JOIN suggestions_suggestion s ON s.id = p.suggestion_id
+        WHERE s.jurisdiction_id = %(j)s AND p.state = 'sent' AND a.mode IN """  # noqa: S608
+        + ANSWERING
+        + """ AND p.sent_at >= %(start)s AND p.sent_at < %(end)s
+          AND NOT EXISTS (SELECT 1 FROM suggestions_reply p2
+            WHERE p2.assignment_id = p.assignment_id AND p2.state = 'sent'
+              AND p2.round > p.round)
+        GROUP BY a.unit_id""",
+    ],
+}
+
+
+def floor_ranking(request: HttpRequest) -> HttpResponse:
+    """The ranking page's year (`?year=`) by hand: the Hainan points of every handling unit of
+    the person's congress, from the same rows in raw SQL, best first, no data last."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from minsheng.suggestions.models import Assignment, Suggestion
+
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    as_of = min(last + datetime.timedelta(days=1), timezone.localdate())
+    late = (
+        "e.data ->> 'late' = 'true'"
+        if connection.vendor == "postgresql"
+        else "json_extract(e.data, '$.late') = 1"
+    )
+    params = {
+        "j": request.user.jurisdiction_id,  # type: ignore[union-attr]
+        "start": datetime.datetime.combine(first, datetime.time(), tzinfo=zone),
+        "end": datetime.datetime.combine(last, datetime.time(), tzinfo=zone)
+        + datetime.timedelta(days=1),
+        "first": first,
+        "last": last,
+        "as_of": as_of,
+        "sugg_ct": ContentType.objects.get_for_model(Suggestion).pk,
+        "assignment_ct": ContentType.objects.get_for_model(Assignment).pk,
+    }
+    tallies: dict[str, dict[int, list[int]]] = {}
+    with connection.cursor() as cur:
+        for key, parts in RANKING_SQL.items():
+            per_unit: dict[int, list[int]] = {}
+            for sql in parts:
+                cur.execute(sql.replace("{late}", late), params)
+                for unit_id, counted, met in cur.fetchall():
+                    got = per_unit.setdefault(unit_id, [0, 0])
+                    got[0] += counted
+                    got[1] += met or 0
+            tallies[key] = per_unit
+        cur.execute(
+            "SELECT id, name FROM people_organisation WHERE jurisdiction_id = %s "
+            "AND is_handling_unit AND is_active ORDER BY sort_order, name",
+            [params["j"]],
+        )
+        units = cur.fetchall()
+    scored = []
+    for unit_id, name in units:
+        earned = covered = 0.0
+        cells = []
+        for key, weight in RANKING_WEIGHTS:
+            counted, met = tallies[key].get(unit_id, (0, 0))
+            if counted:
+                value = round(100 * met / counted, 1)
+                earned += round(weight * value / 100, 2)
+                covered += weight
+                cells.append(f"<td>{value:g}% ({met}/{counted})</td>")
+            else:
+                cells.append("<td>无数据</td>")
+        score = round(earned * 100 / covered, 1) if covered else None
+        scored.append((score is None, -(score or 0.0), unit_id, name, score, cells))
+    scored.sort()
+    out = [
+        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>单位排名</title>",
+        "<table class=list><tbody>",
+    ]
+    place, previous = 0, None
+    for position, (no_data, neg, unit_id, name, score, cells) in enumerate(scored, start=1):
+        if (no_data, neg) != previous:
+            place, previous = position, (no_data, neg)
+        out.append(
+            f'<tr data-testid="unit-{unit_id}"><td>{"—" if no_data else place}</td>'
+            f'<td><a href="/evaluation/units/{unit_id}/">{escape(name)}</a></td>'
+            f"<td>{'无数据' if score is None else f'{score:g}'}</td>{''.join(cells)}</tr>"
+        )
+    out.append("</tbody></table></html>")
+    return HttpResponse("".join(out))

@@ -171,6 +171,31 @@ TABLE: dict[str, list[C]] = {
     "i18n/setlang/": [
         C("302   302   302   302   302   302   302   302   302   302   302   302", "POST /i18n/setlang/", data={"language": "en"}),
     ],
+    # ---- pages: evaluation (评价) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # The office, the leaders (supervisors) and the counterpart committee (unit_a only) read
+    # the ranking and the satisfaction measurement; a unit its own card; deputies nothing. The
+    # outsider sees its own congress (no scheme there: the page says so).
+    "evaluation/": [
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/?year={year}"),
+        C("login 403   403   400   403   403   403   403   400   400   400   400", "GET /evaluation/?month=2026-13"),
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/?year={year}&format=xlsx"),
+    ],
+    "evaluation/mine/": [
+        C("login 403   403   302   302   302   302   302   302   302   302   302", "GET /evaluation/mine/"),
+    ],
+    "evaluation/units/<int:pk>/": [
+        C("login 403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /evaluation/units/{unit_a}/?year={year}"),
+        C("login 403   403   ok    404   404   ok    ok    ok    404   ok    404", "GET /evaluation/units/{unit_b}/?format=xlsx"),
+    ],
+    "evaluation/units/<int:pk>/<slug:key>/": [
+        C("login 403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /evaluation/units/{unit_a}/sign_on_time/?year={year}"),
+        C("login 403   403   404   404   404   404   404   404   404   404   404", "GET /evaluation/units/{unit_a}/nonsense/"),
+    ],
+    "evaluation/satisfaction/": [
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/satisfaction/?by=delegation"),
+        C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/satisfaction/?format=xlsx&table=unsatisfied"),
+    ],
     # ---- pages: one suggestion --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     # {handling} is visible to all the cast but the outsider; {draft} to its deputy only;
@@ -905,6 +930,16 @@ TABLE: dict[str, list[C]] = {
     "ledger/commitments/<int:pk>/second-replies/<int:round_>/letter.docx": [
         C("login ok    404   ok    ok    ok    404   404   ok    ok    ok    404", "GET /ledger/commitments/{solved_commitment}/second-replies/1/letter.docx"),
     ],
+    "GET /api/v1/evaluation/ranking": [
+        C("401   403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /api/v1/evaluation/ranking?year={year}"),
+        C("401   403   403   422   403   403   403   403   422   422   422   422", "GET /api/v1/evaluation/ranking?month=13"),
+    ],
+    "GET /api/v1/evaluation/units/{unit_id}": [
+        C("401   403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/evaluation/units/{unit_a}?year={year}"),
+    ],
+    "GET /api/v1/evaluation/satisfaction": [
+        C("401   403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /api/v1/evaluation/satisfaction?by=unit"),
+    ],
     "GET /api/v1/commitments": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/commitments?status=open"),
     ],
@@ -981,6 +1016,8 @@ TABLE: dict[str, list[C]] = {
     **admin_model("notifications/preference"),
     **admin_model("notifications/recordedmessage", add="403"),
     **admin_model("django_tasks_database/dbtaskresult", add="403", delete="403"),
+    **admin_model("evaluation/scheme", obj="scheme"),
+    **admin_model("evaluation/yearscheme", obj="year_scheme"),
 }
 # fmt: on
 
@@ -1199,6 +1236,21 @@ def _commitment_world(cast) -> dict[str, int]:
     }
 
 
+def _evaluation_world(cast) -> dict[str, Any]:
+    """The presets for the cast's congress, this year scored by the Hainan points."""
+    from django.utils import timezone
+
+    from minsheng.evaluation import schemes
+    from minsheng.evaluation.models import Scheme
+    from minsheng.evaluation.presets import HAINAN
+
+    schemes.load_presets(cast.jurisdiction)
+    year = timezone.localdate().year
+    scheme = Scheme.objects.get(jurisdiction=cast.jurisdiction, code=HAINAN)
+    row = schemes.use_for_year(cast.jurisdiction, year, scheme)
+    return {"year": year, "scheme": scheme.pk, "year_scheme": row.pk}
+
+
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     import datetime
@@ -1265,6 +1317,7 @@ def world(cast, settings, tmp_path) -> World:
         **_wishes_world(cast),
         **_commitment_world(cast),
         **_vote_world(cast),
+        **_evaluation_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),
