@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minsheng.supervision",
     "minsheng.ledger",
     "minsheng.wishes",
+    "minsheng.disclosure",
     "minsheng.notifications",
 ]
 
