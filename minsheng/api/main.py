@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.commitments import router as commitments_router
+from minsheng.api.disclosure import router as publications_router
 from minsheng.api.ledger import router as ledger_router
 from minsheng.api.ledger_teams import router as ledger_teams_router
 from minsheng.api.ledger_vote import router as vote_router
@@ -113,6 +114,8 @@ api.add_router("/ledger", ledger_teams_router)
 # The practical-matter vote (票决).
 api.add_router("/ledger/vote", vote_router)
 api.add_router("/notifications", notifications_router)
+# Publication (公开): the staff's review and publication step.
+api.add_router("/publications", publications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)
 
