@@ -178,10 +178,10 @@ def prepare(suggestion: Suggestion | int) -> Publication | None:
                 pub.save(update_fields=fields)
     if pub.state == P.NOT_DUE and s.state in (S.ANSWERED, S.CLOSED):
         try:
-            queue(pub, by=None)
+            pub = queue(pub, by=None)
         except Conflict as refused:
             if pub.confidential or s.is_confidential:
-                withhold(pub, by=None, reason=str(refused.message))
+                pub = withhold(pub, by=None, reason=str(refused.message))
             else:
                 raise
     if pub.state == P.PUBLISHED:
