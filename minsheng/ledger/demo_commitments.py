@@ -110,7 +110,8 @@ def build(ctx: DemoContext) -> None:
                 )
         counts["reported"] += 1
         choice = n % 5
-        last = item.starts_on + datetime.timedelta(days=max(1, span - 3))
+        # Never after today: a commitment entered today has no span to report over.
+        last = min(today, item.starts_on + datetime.timedelta(days=max(1, span - 3)))
         if choice in (0, 2):
             _second_reply(_fresh(item), clerk, head, last, "A")
             counts["solved"] += 1
