@@ -7,8 +7,6 @@ real workflow, deterministic for a seed; running it again adds nothing."""
 from __future__ import annotations
 
 import contextlib
-import random
-
 from minsheng.disclosure import hooks, workflow
 from minsheng.disclosure.models import Publication
 from minsheng.people.demo import DemoContext
@@ -37,7 +35,6 @@ def build(ctx: DemoContext) -> None:
     if staff is None:
         return
     prepared = workflow.prepare_all(j.pk)
-    rng = random.Random(ctx.seed + 11)
     waiting = list(
         Publication.objects.filter(jurisdiction=j, state=P.PENDING)
         .order_by("due", "pk")
@@ -60,13 +57,6 @@ def build(ctx: DemoContext) -> None:
                     by=staff,
                     piece=key,
                     summary="（摘要）承办单位已研究代表建议，明确了办理措施和完成时限，将按计划推进并接受代表监督。",
-                )
-        if rng.random() < 0.2:
-            title = pub.suggestion.title
-            if len(title) > 8:
-                pub = workflow.mask(pub, by=staff, piece="title", text=title[2:4])
-                pub = workflow.unmask(
-                    pub, by=staff, span=f"title:{pub.spans['title'][0][0]}:{pub.spans['title'][0][1]}"
                 )
         pub = workflow.publish(pub, by=staff)
         published += 1
