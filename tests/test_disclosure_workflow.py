@@ -226,3 +226,14 @@ def test_a_reply_text_changed_after_review_is_not_shown(
     key = next(k for k in pub.shown if k.startswith("reply:"))
     assert workflow.public_text(pub, key, "改过的文字") is None
     assert workflow.public_text(pub, "nonexistent", "x") is None
+
+
+def test_the_command_prepares_what_the_hook_missed(cast):
+    from django.core.management import call_command
+
+    s = states.answered(cast)  # no on-commit hook inside the test transaction
+    assert not Publication.objects.filter(suggestion=s).exists()
+    call_command("prepare_publications")
+    assert Publication.objects.get(suggestion=s).state == P.PENDING
+    call_command("prepare_publications")
+    assert Publication.objects.count() == 1

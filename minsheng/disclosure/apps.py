@@ -8,3 +8,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from minsheng.disclosure import hooks  # noqa: F401  (publication follows the replies)
+        from minsheng.disclosure.views_staff import suggestion_panel
+        from minsheng.suggestions.views.detail import register_panel
+
+        register_panel("disclosure/_suggestion_panel.html", suggestion_panel)

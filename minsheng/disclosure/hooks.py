@@ -5,7 +5,9 @@ suggestions app imports nothing of it) and
 - after a reply is signed and sent (`sign_reply`): prepares the publication record, and once
   the suggestion is answered queues it (or, for a confidential one, withholds it);
 - after a rating, an expired rating window or a close: brings a published record's public
-  columns (rating, result) up to date.
+  columns (rating, result) up to date;
+- after the due dates were recomputed (a rule set or the calendar changed): moves a record
+  still under review to the replies' new publication date.
 
 A failure here never undoes the reply (it is committed already): it is logged, and
 `manage.py prepare_publications` prepares whatever is missing.
@@ -29,6 +31,8 @@ _suspended: ContextVar[bool] = ContextVar("minsheng_disclosure_suspended", defau
 
 PREPARE_ON = frozenset({"sign_reply"})
 REFRESH_ON = frozenset({"rate", "not_rated", "close", "end_of_term"})
+# The rule set or the calendar changed the replies' publication dates: the record follows.
+RECOMPUTE_ON = frozenset({"recompute_due"})
 
 
 @contextlib.contextmanager
@@ -46,7 +50,7 @@ def on_suggestion_changed(sender: Any, suggestion: Any, event: Any, **kwargs: An
     if _suspended.get():
         return
     action = getattr(event, "action", "")
-    if action not in PREPARE_ON and action not in REFRESH_ON:
+    if action not in PREPARE_ON | REFRESH_ON | RECOMPUTE_ON:
         return
     from minsheng.disclosure import workflow
     from minsheng.disclosure.models import Publication
@@ -54,6 +58,11 @@ def on_suggestion_changed(sender: Any, suggestion: Any, event: Any, **kwargs: An
     try:
         if action in PREPARE_ON:
             workflow.prepare(suggestion.pk)
+        elif action in RECOMPUTE_ON:
+            if Publication.objects.filter(
+                suggestion_id=suggestion.pk, state__in=Publication.REVIEWABLE
+            ).exists():
+                workflow.prepare(suggestion.pk)
         else:
             pub = Publication.objects.filter(
                 suggestion_id=suggestion.pk, state=Publication.State.PUBLISHED

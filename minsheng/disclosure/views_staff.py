@@ -302,3 +302,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_review(request, pub, failed=form, error=error.message, status=error.status)
     messages.success(request, _("Done: %(action)s.") % {"action": PUBLICATIONS[action].label})
     return redirect("disclosure:review", pub.pk)
+
+
+def suggestion_panel(request: HttpRequest, s: Any) -> dict[str, Any] | None:
+    """The publication section of a suggestion page: congress staff see the record's state
+    and a link to review it; everyone sees the public permalink once it is published."""
+    pub = Publication.objects.filter(suggestion=s).only("pk", "state", "due", "jurisdiction_id").first()
+    if pub is None:
+        return None
+    staff = perms.people.is_staff_of(request.user, pub.jurisdiction_id)
+    if not staff and pub.state != P.PUBLISHED:
+        return None
+    return {"pub": pub, "staff": staff}
