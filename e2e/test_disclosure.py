@@ -55,7 +55,9 @@ def test_the_public_site_on_a_phone(browser: Any, live_url: str, size: str) -> N
                 )
             )
         assert any(r.startswith("SELECT") for r in reached), reached
-        assert any(r.startswith("A /gongkai/") and r.rstrip("/").split("/")[-1].isdigit() for r in reached), reached
+        assert any(
+            r.startswith("A /gongkai/") and r.rstrip("/").split("/")[-1].isdigit() for r in reached
+        ), reached
         href = cards.first.locator("a").get_attribute("href")
         page.goto(live_url + href)
         assert page.locator("[data-testid=title]").inner_text()
@@ -74,7 +76,9 @@ def test_the_public_site_on_a_phone(browser: Any, live_url: str, size: str) -> N
             if wide := sideways(page):
                 problems.append(f"{path} scrolls sideways at {width}px: {wide}")
             levels = _headings(page)
-            if levels[:1] != [1] or any(b > a + 1 for a, b in zip(levels, levels[1:], strict=False)):
+            if levels[:1] != [1] or any(
+                b > a + 1 for a, b in zip(levels, levels[1:], strict=False)
+            ):
                 problems.append(f"{path}: headings out of order {levels}")
             if AXE.exists():
                 problems.extend(

@@ -46,7 +46,9 @@ MARKERS = {
 SEEN = "公开可见的建议标题"  # a control: the published title must be found
 
 
-def _answer(cast, capture, *, title, body="我市农村公路普遍缺少护栏。", reply_text="已解决。", **kw):
+def _answer(
+    cast, capture, *, title, body="我市农村公路普遍缺少护栏。", reply_text="已解决。", **kw
+):
     s = states.draft(cast, title=title, **kw)
     s.body = body
     s.save(update_fields=["body"])
@@ -110,7 +112,11 @@ def seeded(cast, django_capture_on_commit_callbacks):
     assert any(k not in pub.shown for k in pub.fingerprints)
     # Confidential: withheld automatically.
     _s, secret = _answer(
-        cast, capture, title=m["confidential title"], body=m["confidential body"], is_confidential=True
+        cast,
+        capture,
+        title=m["confidential title"],
+        body=m["confidential body"],
+        is_confidential=True,
     )
     assert secret.state == Publication.State.WITHHELD
     # Waiting for review.

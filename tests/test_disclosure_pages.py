@@ -13,7 +13,9 @@ from tests import disclosure_states as pubs
 pytestmark = pytest.mark.django_db
 
 
-def test_the_public_list_shows_published_suggestions_only(client, cast, django_capture_on_commit_callbacks):
+def test_the_public_list_shows_published_suggestions_only(
+    client, cast, django_capture_on_commit_callbacks
+):
     shown = pubs.published(cast, django_capture_on_commit_callbacks, title="关于修缮乡村小学的建议")
     pubs.pending(cast, django_capture_on_commit_callbacks, title="关于尚未公开的建议")
     page = client.get("/gongkai/")
@@ -26,17 +28,29 @@ def test_the_public_list_shows_published_suggestions_only(client, cast, django_c
     assert "交通运输厅" in detail
 
 
-def test_filters_narrow_the_list_and_odd_values_are_ignored(client, cast, django_capture_on_commit_callbacks):
+def test_filters_narrow_the_list_and_odd_values_are_ignored(
+    client, cast, django_capture_on_commit_callbacks
+):
     pub = pubs.published(cast, django_capture_on_commit_callbacks, category_code="B")
-    assert client.get(f"/gongkai/?result=A").content.decode().count("pub-card") == 0
-    assert client.get(f"/gongkai/?result=B").content.decode().count('class="pub-card"') == 1
-    assert client.get(f"/gongkai/?unit={cast.unit_b.pk}").content.decode().count('class="pub-card"') == 0
-    assert client.get(f"/gongkai/?unit={pub.unit_id}&year={pub.year}").content.decode().count('class="pub-card"') == 1
+    assert client.get("/gongkai/?result=A").content.decode().count("pub-card") == 0
+    assert client.get("/gongkai/?result=B").content.decode().count('class="pub-card"') == 1
+    assert (
+        client.get(f"/gongkai/?unit={cast.unit_b.pk}").content.decode().count('class="pub-card"')
+        == 0
+    )
+    assert (
+        client.get(f"/gongkai/?unit={pub.unit_id}&year={pub.year}")
+        .content.decode()
+        .count('class="pub-card"')
+        == 1
+    )
     for odd in ("?year=%00", "?unit=-1", "?session=9" * 40, "?page=-3", "?category=１２"):
         assert client.get("/gongkai/" + odd).status_code == 200
 
 
-def test_statistics_count_results_ratings_and_units(client, cast, django_capture_on_commit_callbacks):
+def test_statistics_count_results_ratings_and_units(
+    client, cast, django_capture_on_commit_callbacks
+):
     pubs.rated_published(cast, django_capture_on_commit_callbacks, overall="satisfied", title="一")
     pubs.published(cast, django_capture_on_commit_callbacks, category_code="B", title="二")
     from minsheng.disclosure import public
@@ -50,7 +64,9 @@ def test_statistics_count_results_ratings_and_units(client, cast, django_capture
     assert page.status_code == 200 and "交通运输厅" in page.content.decode()
 
 
-def test_the_public_list_costs_the_same_queries_for_few_and_many(client, cast, django_capture_on_commit_callbacks):
+def test_the_public_list_costs_the_same_queries_for_few_and_many(
+    client, cast, django_capture_on_commit_callbacks
+):
     pubs.published(cast, django_capture_on_commit_callbacks, title="第一件")
     with CaptureQueriesContext(connection) as few:
         client.get("/gongkai/")
@@ -61,7 +77,9 @@ def test_the_public_list_costs_the_same_queries_for_few_and_many(client, cast, d
     assert len(many) == len(few)
 
 
-def test_the_queue_lists_what_is_due_and_publishes_a_batch(client, cast, django_capture_on_commit_callbacks):
+def test_the_queue_lists_what_is_due_and_publishes_a_batch(
+    client, cast, django_capture_on_commit_callbacks
+):
     one = pubs.pending(cast, django_capture_on_commit_callbacks, title="第一件")
     two = pubs.pending(cast, django_capture_on_commit_callbacks, title="第二件")
     client.force_login(cast.staff)
@@ -81,7 +99,9 @@ def test_the_queue_lists_what_is_due_and_publishes_a_batch(client, cast, django_
     assert len(many) == len(few)
 
 
-def test_the_review_page_masks_by_hand_and_publishes(client, cast, django_capture_on_commit_callbacks):
+def test_the_review_page_masks_by_hand_and_publishes(
+    client, cast, django_capture_on_commit_callbacks
+):
     pub = pubs.pending(cast, django_capture_on_commit_callbacks)
     client.force_login(cast.staff)
     page = client.get(f"/gongkai/staff/{pub.pk}/")
@@ -111,12 +131,16 @@ def test_the_review_page_masks_by_hand_and_publishes(client, cast, django_captur
     assert "警示标志" not in public and "＊＊＊" in public
 
 
-def test_a_confidential_record_cannot_be_queued_from_its_page(client, cast, django_capture_on_commit_callbacks):
+def test_a_confidential_record_cannot_be_queued_from_its_page(
+    client, cast, django_capture_on_commit_callbacks
+):
     _s, pub = pubs.answered(cast, django_capture_on_commit_callbacks, is_confidential=True)
     client.force_login(cast.staff)
     page = client.get(f"/gongkai/staff/{pub.pk}/").content.decode()
     assert "reopen" not in page
-    response = client.post(f"/gongkai/staff/{pub.pk}/act/reopen/", {"expected_version": pub.version})
+    response = client.post(
+        f"/gongkai/staff/{pub.pk}/act/reopen/", {"expected_version": pub.version}
+    )
     assert response.status_code == 409
     assert "涉密" in response.content.decode()
 

@@ -82,9 +82,7 @@ def test_a_confidential_suggestion_is_withheld_and_can_never_be_queued(
     assert "reopen" not in PUBLICATIONS.offered(cast.staff, pub)
 
 
-def test_staff_cannot_queue_a_confidential_not_due_record(
-    cast, django_capture_on_commit_callbacks
-):
+def test_staff_cannot_queue_a_confidential_not_due_record(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         s = states.handling(cast, separate=True, is_confidential=True)
         states.contact(cast, s)
@@ -182,9 +180,7 @@ def test_the_deputies_contact_details_are_masked_automatically(
     with django_capture_on_commit_callbacks(execute=True):
         s = suggestions.submit(s, by=cast.deputy)
         s = suggestions.register(s, by=cast.staff)
-        s = suggestions.assign(
-            s, by=cast.staff, plan=[suggestions.UnitPlan(cast.unit_a, "lead")]
-        )
+        s = suggestions.assign(s, by=cast.staff, plan=[suggestions.UnitPlan(cast.unit_a, "lead")])
         s = suggestions.sign(s, by=cast.clerk_a)
         states.contact(cast, s)
         suggestions.draft_reply(s, by=cast.clerk_a, **states.REPLY)
@@ -219,9 +215,7 @@ def test_the_database_refuses_a_confidential_published_row(
         Publication.objects.filter(pk=pub.pk).update(confidential=True)
 
 
-def test_a_reply_text_changed_after_review_is_not_shown(
-    cast, django_capture_on_commit_callbacks
-):
+def test_a_reply_text_changed_after_review_is_not_shown(cast, django_capture_on_commit_callbacks):
     pub = pubs.published(cast, django_capture_on_commit_callbacks)
     key = next(k for k in pub.shown if k.startswith("reply:"))
     assert workflow.public_text(pub, key, "改过的文字") is None

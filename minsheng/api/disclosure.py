@@ -171,7 +171,13 @@ def get_publication(request: HttpRequest, publication_id: int) -> dict[str, Any]
 
 @router.post(
     "/batch-publish",
-    response={200: BatchOut, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
+    response={
+        200: BatchOut,
+        400: ERRORS[400],
+        401: ERRORS[401],
+        403: ERRORS[403],
+        422: ERRORS[422],
+    },
     summary="Publish several reviewed records at once",
     description="Each record is published by its own action (one event each); the ones that "
     "are refused (confidential, not waiting for review, not yours) are listed with the reason "

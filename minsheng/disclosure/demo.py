@@ -7,6 +7,7 @@ real workflow, deterministic for a seed; running it again adds nothing."""
 from __future__ import annotations
 
 import contextlib
+
 from minsheng.disclosure import hooks, workflow
 from minsheng.disclosure.models import Publication
 from minsheng.people.demo import DemoContext

@@ -24,6 +24,8 @@ The public site reads the listing columns (`public`, `year`, `session`, `categor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +40,7 @@ class PublicationQuerySet(models.QuerySet["Publication"]):
         record's own flag and the suggestion's, in case it was marked confidential since)."""
         return self.filter(public=1, suggestion__is_confidential=False)
 
-    def visible_to(self, user: object) -> PublicationQuerySet:
+    def visible_to(self, user: Any) -> PublicationQuerySet:
         from minsheng.disclosure.permissions import publication_filter
 
         return self.filter(publication_filter(user))

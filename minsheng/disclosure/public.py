@@ -10,7 +10,7 @@ A list page is one query for the rows shown (with the names it displays), one co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -55,14 +55,17 @@ class Criteria:
     unit: int | None = None
     delegation: int | None = None
     result: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_query(cls, query: Any) -> Criteria:
         """Unknown or malformed values are ignored: a public URL never answers 500."""
         result = str(query.get("result", "") or "")
         return cls(
-            **{name: _int(query.get(name)) for name in FILTERS},
+            year=_int(query.get("year")),
+            session=_int(query.get("session")),
+            category=_int(query.get("category")),
+            unit=_int(query.get("unit")),
+            delegation=_int(query.get("delegation")),
             result=result if result in ("A", "B", "C", "D") else "",
         )
 
@@ -159,17 +162,18 @@ def choices(criteria: Criteria | None = None) -> dict[str, list[tuple[int, str]]
     }
 
 
-# --- statistics -------------------------------------------------------------------------------------
+# --- statistics -----------------------------------------------------------------------------------
 
 RATED = ("satisfied", "basically", "unsatisfied")
 
 
 def statistics(criteria: Criteria) -> dict[str, Any]:
     """Totals, on time, satisfaction, A/B/C/D and per unit, over the published records that
-    match the criteria: two grouped queries over the `pub_public_unit` index."""
+    match the criteria: one grouped query over the `pub_public_unit` index."""
     rows = criteria.apply(Publication.objects.public())
-    per_unit = list(
-        rows.values("unit_id", "unit__name")
+    per_unit: list[dict[str, Any]] = [
+        dict(row)
+        for row in rows.values("unit_id", "unit__name")
         .annotate(
             total=Count("pk"),
             on_time=Count("pk", filter=Q(on_time=True)),
@@ -183,9 +187,9 @@ def statistics(criteria: Criteria) -> dict[str, Any]:
             not_rated=Count("pk", filter=Q(rating="not_rated")),
         )
         .order_by("-total", "unit__name")
-    )
+    ]
     keys = ("total", "on_time", "a", "b", "c", "d", "satisfied", "basically", "unsatisfied")
-    totals = {key: sum(u[key] for u in per_unit) for key in (*keys, "not_rated")}
+    totals: dict[str, Any] = {key: sum(u[key] for u in per_unit) for key in (*keys, "not_rated")}
     rated = totals["satisfied"] + totals["basically"] + totals["unsatisfied"]
     totals["rated"] = rated
     totals["awaiting"] = totals["total"] - rated - totals["not_rated"]
@@ -204,9 +208,17 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%"
 
 
-# --- one published suggestion -----------------------------------------------------------------------
+# --- one published suggestion ---------------------------------------------------------------------
 
-REPLY_FIELDS = ("pk", "text", "category", "round", "sent_at", "assignment__unit__name", "assignment__mode")
+REPLY_FIELDS = (
+    "pk",
+    "text",
+    "category",
+    "round",
+    "sent_at",
+    "assignment__unit__name",
+    "assignment__mode",
+)
 
 
 def detail(pub: Publication) -> dict[str, Any]:
@@ -218,7 +230,11 @@ def detail(pub: Publication) -> dict[str, Any]:
     reply_ids = [int(k.removeprefix("reply:")) for k in pub.shown if k.startswith("reply:")]
     results = result_labels()
     replies = []
-    for r in Reply.objects.filter(pk__in=reply_ids, state=Reply.State.SENT).values(*REPLY_FIELDS).order_by("round", "pk"):
+    for r in (
+        Reply.objects.filter(pk__in=reply_ids, state=Reply.State.SENT)
+        .values(*REPLY_FIELDS)
+        .order_by("round", "pk")
+    ):
         text = public_text(pub, f"reply:{r['pk']}", r["text"])
         if text is None:
             continue

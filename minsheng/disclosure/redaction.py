@@ -109,14 +109,16 @@ def bank_cards(text: str) -> list[Span]:
 
 # --- e-mail ---------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 
 
 def emails(text: str) -> list[Span]:
     return [Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
 
 
-# --- house-level addresses -------------------------------------------------------------------------
+# --- house-level addresses ------------------------------------------------------------------------
 
 _N = r"(?:\d+|[一二三四五六七八九十]+)"
 _BUILDING = rf"{_N}(?:栋|幢|座|号楼)"
@@ -164,7 +166,7 @@ def plates(text: str) -> list[Span]:
     return found
 
 
-# --- known strings ---------------------------------------------------------------------------------
+# --- known strings --------------------------------------------------------------------------------
 
 
 def known(text: str, values: Iterable[str]) -> list[Span]:

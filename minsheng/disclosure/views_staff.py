@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.disclosure import permissions as perms
@@ -130,14 +131,20 @@ def batch(request: HttpRequest) -> HttpResponse:
     done, refused = workflow.publish_batch(ids, by=user)
     if done:
         messages.success(
-            request, _("Published: %(n)s suggestion(s).") % {"n": len(done)}
+            request,
+            ngettext(
+                "Published: %(n)s suggestion.", "Published: %(n)s suggestions.", len(done)
+            )
+            % {"n": len(done)},
         )
     for pk, reason in refused.items():
-        messages.error(request, _("Not published (%(id)s): %(reason)s") % {"id": pk, "reason": reason})
+        messages.error(
+            request, _("Not published (%(id)s): %(reason)s") % {"id": pk, "reason": reason}
+        )
     return redirect("disclosure:queue")
 
 
-# --- the review page --------------------------------------------------------------------------------
+# --- the review page ------------------------------------------------------------------------------
 
 
 def segments(text: str, spans: list[list[Any]], key: str) -> list[dict[str, Any]]:
@@ -236,9 +243,7 @@ def _render_review(
                 danger=declared.danger,
             )
         )
-    events = list(
-        pub_events(pub).select_related("actor").order_by("at", "pk")
-    )
+    events = list(pub_events(pub).select_related("actor").order_by("at", "pk"))
     for event in events:
         event.label = PUBLICATIONS.timeline_label(event.action, event.data)
     return render(
@@ -289,7 +294,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if refused is not None:
             if refused.status == 403:
                 raise PermissionDenied(refused.message)
-            return _render_review(request, pub, failed=form, error=refused.message, status=refused.status)
+            return _render_review(
+                request, pub, failed=form, error=refused.message, status=refused.status
+            )
         return _render_review(request, pub, failed=form, status=422)
     version = form.cleaned_data.get("expected_version")
     try:
@@ -307,7 +314,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def suggestion_panel(request: HttpRequest, s: Any) -> dict[str, Any] | None:
     """The publication section of a suggestion page: congress staff see the record's state
     and a link to review it; everyone sees the public permalink once it is published."""
-    pub = Publication.objects.filter(suggestion=s).only("pk", "state", "due", "jurisdiction_id").first()
+    pub = (
+        Publication.objects.filter(suggestion=s)
+        .only("pk", "state", "due", "jurisdiction_id")
+        .first()
+    )
     if pub is None:
         return None
     staff = perms.people.is_staff_of(request.user, pub.jurisdiction_id)

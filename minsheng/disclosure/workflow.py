@@ -90,6 +90,7 @@ def public_text(pub: Publication, key: str, original: str) -> str | None:
 
 # --- the automatic step ---------------------------------------------------------------------------
 
+
 def _due(replies: list[Reply]) -> tuple[datetime.date | None, bool]:
     dated = [r for r in replies if r.publication_due is not None]
     if not dated:
@@ -338,7 +339,9 @@ def _parse_span(span: str) -> tuple[str, int, int]:
         key, start, end = span.strip().rsplit(":", 2)
         return key, int(start), int(end)
     except ValueError:
-        raise Invalid(_("“%(span)s” is not a masked span of this publication.") % {"span": span})
+        raise Invalid(
+            _("“%(span)s” is not a masked span of this publication.") % {"span": span}
+        ) from None
 
 
 def unmask(
@@ -394,7 +397,11 @@ def summarise(
                         "The summary contains personal data (%(kinds)s): write it without, or "
                         "mask it in the reply instead."
                     )
-                    % {"kinds": ", ".join(sorted({str(KIND_LABELS.get(s.kind, s.kind)) for s in found}))}
+                    % {
+                        "kinds": ", ".join(
+                            sorted({str(KIND_LABELS.get(s.kind, s.kind)) for s in found})
+                        )
+                    }
                 )
             p.summaries = {**p.summaries, key: text}
         else:
@@ -403,7 +410,9 @@ def summarise(
         t.log(data={"piece": key, "summary": bool(text)})
         return p
 
-    return _run("summarise", pub, by, change, expected_version, {"piece": piece, "summary": summary})
+    return _run(
+        "summarise", pub, by, change, expected_version, {"piece": piece, "summary": summary}
+    )
 
 
 def publish(
