@@ -154,3 +154,15 @@ def test_the_staff_pages_are_staff_only(client, cast, django_capture_on_commit_c
     client.force_login(cast.outsider)
     assert client.get(f"/gongkai/staff/{pub.pk}/").status_code == 404
     workflow.publish(pub, by=cast.staff)
+
+
+def test_each_filter_option_is_listed_once(client, cast, django_capture_on_commit_callbacks):
+    from minsheng.disclosure import public
+
+    for i in range(3):
+        pubs.published(cast, django_capture_on_commit_callbacks, title=f"同一单位{i}")
+    found = public.choices()
+    assert len(found["unit"]) == 1 and len(found["year"]) == 1
+    assert len(found["category"]) == 1 and len(found["delegation"]) == 1
+    text = client.get("/gongkai/").content.decode()
+    assert text.count(f'<option value="{cast.unit_a.pk}"') == 1

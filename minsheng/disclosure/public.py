@@ -136,13 +136,19 @@ def result_labels() -> dict[str, str]:
     return {k: str(v) for k, v in Reply.Category.choices}
 
 
-def choices(criteria: Criteria | None = None) -> dict[str, list[tuple[int, str]]]:
+def choices(names: tuple[str, ...] = FILTERS) -> dict[str, list[tuple[int, str]]]:
     """The filter bar's options: only values that occur among published records (bounded
     lists: years, sessions, categories, units, delegations)."""
-    base = Publication.objects.public()
-    years = sorted(
-        {y for y in base.values_list("year", flat=True).distinct() if y is not None},
-        reverse=True,
+    # Without the model's default order, which DISTINCT would otherwise include (one option per
+    # record instead of one per value).
+    base = Publication.objects.public().order_by()
+    years = (
+        sorted(
+            {y for y in base.values_list("year", flat=True).distinct() if y is not None},
+            reverse=True,
+        )
+        if "year" in names
+        else []
     )
 
     def named(name: str) -> list[tuple[int, str]]:
@@ -153,13 +159,7 @@ def choices(criteria: Criteria | None = None) -> dict[str, list[tuple[int, str]]
         )
         return sorted(found, key=lambda pair: pair[1])
 
-    return {
-        "year": [(y, str(y)) for y in years],
-        "session": named("session"),
-        "category": named("category"),
-        "unit": named("unit"),
-        "delegation": named("delegation"),
-    }
+    return {name: [(y, str(y)) for y in years] if name == "year" else named(name) for name in names}
 
 
 # --- statistics -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -84,16 +85,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(due__lt=today, state__in=Publication.REVIEWABLE)
     rows = rows.order_by("due", "pk").values(*QUEUE_FIELDS)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    states = dict(P.choices)
+    states = {k: str(v) for k, v in P.choices}
+    pick = _("Publish %(n)s")
+    review_url = reverse("disclosure:review", args=[0]).removesuffix("0/")
     listed = []
     for row in page.object_list:
+        number = format_number(row["suggestion__series"], row["suggestion__number"])
         listed.append(
             {
                 "id": row["pk"],
-                "number": format_number(row["suggestion__series"], row["suggestion__number"]),
+                "url": f"{review_url}{row['pk']}/",
+                "pick_label": pick % {"n": number},
+                "due_label": date_format(row["due"], "DATE_FORMAT") if row["due"] else "",
+                "number": number,
                 "title": row["suggestion__title"],
                 "state": row["state"],
-                "state_label": str(states.get(row["state"], row["state"])),
+                "state_label": states.get(row["state"], row["state"]),
                 "due": row["due"],
                 "overdue": bool(
                     row["due"] and row["due"] < today and row["state"] in Publication.REVIEWABLE
@@ -114,6 +121,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             "criteria": criteria,
             "states": [("all", _("All")), *P.choices],
             "batchable": any(r["can_publish"] for r in listed),
+            # The cells' labels, translated once for the rows.
+            "labels": {
+                "choose": _("Choose"),
+                "suggestion": _("Suggestion"),
+                "confidential": _("confidential"),
+                "state": _("State"),
+                "due": _("Publish by"),
+                "overdue": _("overdue"),
+                "masked": _("Masked"),
+                "summary": _("summary"),
+            },
         },
     )
 
@@ -132,9 +150,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     if done:
         messages.success(
             request,
-            ngettext(
-                "Published: %(n)s suggestion.", "Published: %(n)s suggestions.", len(done)
-            )
+            ngettext("Published: %(n)s suggestion.", "Published: %(n)s suggestions.", len(done))
             % {"n": len(done)},
         )
     for pk, reason in refused.items():
