@@ -407,6 +407,10 @@ TABLE: dict[str, list[C]] = {
         C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/tongji/"),
         C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/tongji/?year=nonsense"),
     ],
+    "gongkai/shishi/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/?year=nonsense&page=-1"),
+    ],
     "gongkai/staff/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/"),
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/?state=nonsense&overdue=1&page=x"),

@@ -42,7 +42,13 @@ MARKERS = {
     "officer name": "泄露办事员",
     "leader phone": "0871-69996999",
     "later reply": "后续轮次未审答复标记辛八",
+    "project leader": "项目领导标记壬九",
+    "project person": "项目责任人标记癸十",
+    "project description": "项目说明标记子一",
+    "project location": "项目地点标记丑二",
+    "project report": "项目进展叙述标记寅三",
 }
+PROJECT = "公开可见的民生实事项目"
 SEEN = "公开可见的建议标题"  # a control: the published title must be found
 
 
@@ -128,7 +134,31 @@ def seeded(cast, django_capture_on_commit_callbacks):
     _s, withdrawn = _answer(cast, capture, title=m["withdrawn title"])
     withdrawn = workflow.publish(withdrawn, by=cast.staff)
     workflow.withdraw(withdrawn, by=cast.staff, reason=m["withdraw reason"])
-    # A published one whose reason field once held a withheld marker must not show it either.
+    # A practical-matter project on the ledger: its title, unit and progress are public, the
+    # people, description, location and the reports' texts are not.
+    import datetime
+
+    from django.utils import timezone
+
+    from minsheng.ledger import workflow as ledger
+
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    item = ledger.create_item(
+        by=cast.staff,
+        jurisdiction_id=cast.jurisdiction.pk,
+        kind="practical",
+        title=PROJECT,
+        year=start.year,
+        starts_on=start,
+        responsible_unit=cast.unit_a,
+        lead_leader=m["project leader"],
+        responsible_person=m["project person"],
+        description=m["project description"],
+        location=m["project location"],
+    )
+    ledger.report(
+        item, by=cast.clerk_a, on=timezone.localdate(), percent=40, narrative=m["project report"]
+    )
     return {
         "published": pub.pk,
         "hidden": [secret.pk, pending.pk, withheld.pk, withdrawn.pk],
@@ -163,6 +193,7 @@ def crawl(client, start_urls):
 def _starts(seeded):
     pks = [seeded["published"], *seeded["hidden"], 999_999]
     starts = ["/gongkai/", "/gongkai/tongji/", "/gongkai/?page=2", "/gongkai/?page=nonsense"]
+    starts += ["/gongkai/shishi/", "/gongkai/shishi/?year=x", "/gongkai/shishi/?year=1999"]
     starts += [f"/gongkai/{pk}/" for pk in pks]
     starts += [
         f"/gongkai/?{name}={value}"
@@ -190,6 +221,7 @@ def test_no_marker_on_any_public_page(client, cast, seeded, who):
     detail = pages[f"/gongkai/{seeded['published']}/"]
     assert detail[0] == 200 and SEEN in detail[1] and "＊＊＊" in detail[1]
     assert SEEN in pages["/gongkai/"][1]
+    assert PROJECT in pages["/gongkai/shishi/"][1] and "40%" in pages["/gongkai/shishi/"][1]
     assert not any(status >= 500 for status, _text in pages.values())
 
 

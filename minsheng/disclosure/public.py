@@ -270,3 +270,75 @@ def detail(pub: Publication) -> dict[str, Any]:
         "published_at": pub.published_at,
         "replies": replies,
     }
+
+
+# --- the practical-matter projects' progress (民生实事) -------------------------------------------
+
+# What the public may know of a ledger item: never the people's names (lead leader, leader in
+# charge, responsible person), the description, the location, the budget, the progress reports'
+# texts or their evidence.
+PROJECT_FIELDS = (
+    "pk",
+    "title",
+    "year",
+    "progress",
+    "state",
+    "all_stopped",
+    "due",
+    "ends_on",
+    "done_on",
+    "reported_on",
+    "responsible_unit__name",
+)
+
+
+def project_rows(year: int | None) -> QuerySet[Any]:
+    """The top-level practical-matter projects (民生实事) of the ledger, by year, as dicts of
+    PROJECT_FIELDS only."""
+    from minsheng.ledger.models import LedgerItem
+
+    rows = LedgerItem.objects.filter(kind=LedgerItem.Kind.PRACTICAL, parent__isnull=True)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.order_by("-year", "pk").values(*PROJECT_FIELDS)
+
+
+def project_years() -> list[int]:
+    from minsheng.ledger.models import LedgerItem
+
+    found = (
+        LedgerItem.objects.filter(kind=LedgerItem.Kind.PRACTICAL, parent__isnull=True)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(set(found), reverse=True)
+
+
+def labelled_projects(rows: list[dict[str, Any]], today: Any) -> list[dict[str, Any]]:
+    from minsheng.ledger.models import Status
+    from minsheng.ledger.progress import status_of
+
+    labels = {k: str(v) for k, v in Status.choices}
+    out = []
+    for row in rows:
+        status = status_of(
+            stopped=row["state"] == "stopped" or row["all_stopped"],
+            progress=row["progress"],
+            due=row["due"],
+            reported_on=row["reported_on"],
+            today=today,
+        )
+        out.append(
+            {
+                "title": row["title"],
+                "year": row["year"],
+                "unit": row["responsible_unit__name"] or "",
+                "progress": row["progress"],
+                "status": str(status),
+                "status_label": labels.get(str(status), ""),
+                "ends_on": row["ends_on"],
+                "done_on": row["done_on"],
+            }
+        )
+    return out

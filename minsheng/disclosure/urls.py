@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
     path("tongji/", views.statistics, name="statistics"),
+    path("shishi/", views.projects, name="projects"),
     path("staff/", views_staff.queue, name="queue"),
     path("staff/batch/", views_staff.batch, name="batch"),
     path("staff/<int:pk>/", views_staff.review, name="review"),

@@ -96,3 +96,25 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "criteria": criteria,
         },
     )
+
+
+@require_GET
+def projects(request: HttpRequest) -> HttpResponse:
+    """民生实事: the practical-matter projects' progress, from the ledger (public fields only)."""
+    from django.utils import timezone
+
+    years = public.project_years()
+    year = public._int(request.GET.get("year"))
+    if year is None and years:
+        year = years[0]
+    page = Paginator(public.project_rows(year), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/projects.html",
+        {
+            "page": page,
+            "rows": public.labelled_projects(list(page.object_list), timezone.localdate()),
+            "years": years,
+            "year": year,
+        },
+    )
