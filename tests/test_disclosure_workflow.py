@@ -231,3 +231,31 @@ def test_the_command_prepares_what_the_hook_missed(cast):
     assert Publication.objects.get(suggestion=s).state == P.PENDING
     call_command("prepare_publications")
     assert Publication.objects.count() == 1
+
+
+def test_a_suggestion_marked_confidential_after_publication_leaves_the_public_site(
+    cast, client, django_capture_on_commit_callbacks
+):
+    pub = pubs.published(cast, django_capture_on_commit_callbacks)
+    assert client.get(f"/gongkai/{pub.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestions.set_flags(
+            pub.suggestion, by=cast.staff, note="经审查涉密", is_confidential=True
+        )
+    pub.refresh_from_db()
+    assert pub.state == P.WITHDRAWN and pub.confidential and pub.public == 0
+    assert "涉密" in pub.reason
+    assert client.get(f"/gongkai/{pub.pk}/").status_code == 404
+    assert events(pub)[-1] == ("withdraw", P.PUBLISHED, P.WITHDRAWN)
+    with pytest.raises(Conflict):
+        workflow.reopen(pub, by=cast.staff)
+
+
+def test_a_record_under_review_is_withheld_when_marked_confidential(
+    cast, django_capture_on_commit_callbacks
+):
+    pub = pubs.pending(cast, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestions.set_flags(pub.suggestion, by=cast.staff, note="涉密", is_confidential=True)
+    pub.refresh_from_db()
+    assert pub.state == P.WITHHELD and pub.confidential

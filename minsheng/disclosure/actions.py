@@ -216,7 +216,8 @@ PUBLICATIONS.declare(
         "withdraw",
         sources=frozenset({P.PUBLISHED}),
         target=P.WITHDRAWN,
-        who=frozenset({STAFF}),
+        # The system withdraws a record whose suggestion staff mark confidential.
+        who=frozenset({STAFF, SYSTEM}),
         label=gettext_lazy("Withdraw from the public site"),
         done=gettext_lazy("Withdrawn from the public site"),
         summary="Withdraw a published suggestion from the public site, with the reason",

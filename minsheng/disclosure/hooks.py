@@ -6,6 +6,7 @@ suggestions app imports nothing of it) and
   the suggestion is answered queues it (or, for a confidential one, withholds it);
 - after a rating, an expired rating window or a close: brings a published record's public
   columns (rating, result) up to date;
+- after staff mark the suggestion confidential: withdraws (or withholds) the record;
 - after the due dates were recomputed (a rule set or the calendar changed): moves a record
   still under review to the replies' new publication date.
 
@@ -33,6 +34,8 @@ PREPARE_ON = frozenset({"sign_reply"})
 REFRESH_ON = frozenset({"rate", "not_rated", "close", "end_of_term"})
 # The rule set or the calendar changed the replies' publication dates: the record follows.
 RECOMPUTE_ON = frozenset({"recompute_due"})
+# Staff changed the suggestion's marks: one marked confidential leaves the public site.
+FLAGS_ON = frozenset({"set_flags"})
 
 
 @contextlib.contextmanager
@@ -50,7 +53,7 @@ def on_suggestion_changed(sender: Any, suggestion: Any, event: Any, **kwargs: An
     if _suspended.get():
         return
     action = getattr(event, "action", "")
-    if action not in PREPARE_ON | REFRESH_ON | RECOMPUTE_ON:
+    if action not in PREPARE_ON | REFRESH_ON | RECOMPUTE_ON | FLAGS_ON:
         return
     from minsheng.disclosure import workflow
     from minsheng.disclosure.models import Publication
@@ -58,6 +61,9 @@ def on_suggestion_changed(sender: Any, suggestion: Any, event: Any, **kwargs: An
     try:
         if action in PREPARE_ON:
             workflow.prepare(suggestion.pk)
+        elif action in FLAGS_ON:
+            if (getattr(event, "data", None) or {}).get("is_confidential"):
+                workflow.follow_confidential(suggestion.pk)
         elif action in RECOMPUTE_ON:
             if Publication.objects.filter(
                 suggestion_id=suggestion.pk, state__in=Publication.REVIEWABLE

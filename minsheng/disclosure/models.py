@@ -133,7 +133,9 @@ class Publication(models.Model):
             # The public list's order (newest publication first) and its filters.
             models.Index(fields=["public", "-published_at", "-id"], name="pub_public_order"),
             models.Index(fields=["public", "year", "session"], name="pub_public_year"),
-            models.Index(fields=["public", "unit", "result", "rating"], name="pub_public_unit"),
+            models.Index(
+                fields=["public", "unit", "result", "rating", "on_time"], name="pub_public_unit"
+            ),
             models.Index(fields=["public", "category"], name="pub_public_category"),
             models.Index(fields=["public", "delegation"], name="pub_public_delegation"),
             # The staff queue: what is due first.

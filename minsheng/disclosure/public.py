@@ -138,28 +138,31 @@ def result_labels() -> dict[str, str]:
 
 def choices(names: tuple[str, ...] = FILTERS) -> dict[str, list[tuple[int, str]]]:
     """The filter bar's options: only values that occur among published records (bounded
-    lists: years, sessions, categories, units, delegations)."""
+    lists: years, sessions, categories, units, delegations). Each is a DISTINCT over one of
+    the `pub_public_*` indexes (the record's own `public` flag: the hook withdraws a record
+    whose suggestion is marked confidential), then the names of those few ids."""
+    from minsheng.people.models import Organisation, Session
+    from minsheng.suggestions.models import Category
+
     # Without the model's default order, which DISTINCT would otherwise include (one option per
     # record instead of one per value).
-    base = Publication.objects.public().order_by()
-    years = (
-        sorted(
-            {y for y in base.values_list("year", flat=True).distinct() if y is not None},
-            reverse=True,
-        )
-        if "year" in names
-        else []
-    )
-
-    def named(name: str) -> list[tuple[int, str]]:
-        found = (
-            base.exclude(**{f"{name}__isnull": True})
-            .values_list(f"{name}_id", f"{name}__name")
-            .distinct()
-        )
-        return sorted(found, key=lambda pair: pair[1])
-
-    return {name: [(y, str(y)) for y in years] if name == "year" else named(name) for name in names}
+    base = Publication.objects.filter(public=1).order_by()
+    models: dict[str, Any] = {
+        "session": Session,
+        "category": Category,
+        "unit": Organisation,
+        "delegation": Organisation,
+    }
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name in names:
+        if name == "year":
+            years = {y for y in base.values_list("year", flat=True).distinct() if y is not None}
+            found[name] = [(y, str(y)) for y in sorted(years, reverse=True)]
+            continue
+        ids = base.exclude(**{f"{name}__isnull": True}).values(f"{name}_id").distinct()
+        named = models[name].objects.filter(pk__in=ids).order_by().values_list("pk", "name")
+        found[name] = sorted(named, key=lambda pair: (pair[1], pair[0]))
+    return found
 
 
 # --- statistics -----------------------------------------------------------------------------------
@@ -169,8 +172,9 @@ RATED = ("satisfied", "basically", "unsatisfied")
 
 def statistics(criteria: Criteria) -> dict[str, Any]:
     """Totals, on time, satisfaction, A/B/C/D and per unit, over the published records that
-    match the criteria: one grouped query over the `pub_public_unit` index."""
-    rows = criteria.apply(Publication.objects.public())
+    match the criteria: one grouped query over the `pub_public_unit` index (the record's own
+    `public` flag, as the filter options)."""
+    rows = criteria.apply(Publication.objects.filter(public=1))
     per_unit: list[dict[str, Any]] = [
         dict(row)
         for row in rows.values("unit_id", "unit__name")

@@ -205,6 +205,24 @@ def prepare_all(jurisdiction_id: int | None = None) -> int:
     return count
 
 
+def follow_confidential(suggestion: Suggestion | int) -> Publication | None:
+    """Staff marked the suggestion confidential (`set_flags`): the system withdraws its
+    published record, or withholds one under review, and marks it confidential, so no count or
+    list of the public site includes it (the public queries test the suggestion's flag too)."""
+    pk = suggestion if isinstance(suggestion, int) else suggestion.pk
+    pub = Publication.objects.filter(suggestion_id=pk).select_related("suggestion").first()
+    if pub is None or not pub.suggestion.is_confidential or pub.confidential:
+        return pub
+    reason = str(CONFIDENTIAL_REFUSAL)
+    if pub.state == P.PUBLISHED:
+        return withdraw(pub, by=None, reason=reason, confidential=True)
+    if pub.state in Publication.REVIEWABLE:
+        return withhold(pub, by=None, reason=reason, confidential=True)
+    Publication.objects.filter(pk=pub.pk).update(confidential=True)
+    pub.refresh_from_db()
+    return pub
+
+
 # --- the public listing's columns ---------------------------------------------------------------
 
 
@@ -472,9 +490,12 @@ def withhold(
     by: User | None,
     reason: str,
     expected_version: int | None = None,
+    confidential: bool = False,
 ) -> Publication:
     def change(t: Try) -> Publication:
         t.set(reason=reason.strip())
+        if confidential:
+            t.set(confidential=True)
         t.log(note=reason.strip())
         return t.obj
 
@@ -484,12 +505,15 @@ def withhold(
 def withdraw(
     pub: Publication | int,
     *,
-    by: User,
+    by: User | None,
     reason: str,
     expected_version: int | None = None,
+    confidential: bool = False,
 ) -> Publication:
     def change(t: Try) -> Publication:
         t.set(public=0, withdrawn_at=timezone.now(), reason=reason.strip())
+        if confidential:
+            t.set(confidential=True)
         t.log(note=reason.strip())
         return t.obj
 
