@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -477,9 +478,7 @@ def publish_batch(ids: Iterable[int], *, by: User) -> tuple[list[Publication], d
             done.append(publish(pub, by=by))
         except WorkflowError as error:
             refused[pk] = error.message
-        except Exception as error:  # Http404 from the getter
-            if type(error).__name__ != "Http404":
-                raise
+        except Http404:
             refused[pk] = _("No such publication.")
     return done, refused
 
