@@ -38,11 +38,15 @@ LIST_PAGES = {
     "API list",
     "ledger list",
     "wish wall",
+    "public list",
+    "publication queue",
 }
 FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
 RANKING_FLOOR = "floor: unit ranking"
+PUBLIC_FLOOR = "floor: public list"
+QUEUE_FLOOR = "floor: publication queue"
 # The floor each page is compared with (the workbench's unless named here).
 FLOOR_OF = {
     "ledger list": LEDGER_FLOOR,
@@ -50,6 +54,10 @@ FLOOR_OF = {
     WALL_FLOOR: WALL_FLOOR,
     "unit ranking": RANKING_FLOOR,
     RANKING_FLOOR: RANKING_FLOOR,
+    "public list": PUBLIC_FLOOR,
+    PUBLIC_FLOOR: PUBLIC_FLOOR,
+    "publication queue": QUEUE_FLOOR,
+    QUEUE_FLOOR: QUEUE_FLOOR,
 }
 
 
@@ -151,6 +159,11 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("wish wall", "/wishes/", {}),
         (RANKING_FLOOR, f"/_bench/floor/ranking?year={f.year}", cookie("staff")),
         ("unit ranking", f"/evaluation/?year={f.year}", cookie("staff")),
+        (PUBLIC_FLOOR, "/_bench/floor/gongkai", {}),
+        ("public list", "/gongkai/", {}),
+        ("public statistics", "/gongkai/tongji/", {}),
+        (QUEUE_FLOOR, "/_bench/floor/publications", cookie("staff")),
+        ("publication queue", "/gongkai/staff/", cookie("staff")),
     ]
 
 
@@ -165,6 +178,22 @@ def same_rows(port: int, f: data.Fixture) -> bool:
     wall = load.get(port, "/wishes/", {})[2]
     wall_floor = load.get(port, "/_bench/floor/wishes", {})[2]
     return same and card.findall(wall) == card.findall(wall_floor) and bool(card.findall(wall))
+
+
+def same_publication_rows(port: int, f: data.Fixture) -> bool:
+    """The public list and the queue show the rows of their floors."""
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    card = re.compile(rb'data-testid="pub-(\d+)"')
+    row = re.compile(rb'data-testid="row-(\d+)"')
+    pairs = [
+        (card, load.get(port, "/gongkai/", {})[2], load.get(port, "/_bench/floor/gongkai", {})[2]),
+        (
+            row,
+            load.get(port, "/gongkai/staff/", headers)[2],
+            load.get(port, "/_bench/floor/publications", headers)[2],
+        ),
+    ]
+    return all(p.findall(a) == p.findall(b) and bool(p.findall(b)) for p, a, b in pairs)
 
 
 def same_ledger_rows(port: int, f: data.Fixture) -> bool:
@@ -216,6 +245,7 @@ def main() -> None:
             data.generate(size - have, seed=size)
             data.generate_ledger(round((size - have) * data.LEDGER_SHARE), seed=size)
             data.generate_wishes(size - have, seed=size)
+            data.generate_publications(seed=size)
             have = size
             if connection.vendor == "postgresql":
                 # What autovacuum does to a live table: planner statistics, and the visibility
@@ -233,8 +263,18 @@ def main() -> None:
                     print("WARNING: the ledger floor view does not show the ledger's rows")
                 if not same_ranking(server.port, fixture):
                     print("WARNING: the ranking floor view does not rank the units as the page")
+                if not same_publication_rows(server.port, fixture):
+                    print("WARNING: the publication floors do not show the pages' rows")
                 for name, path, headers in cases(fixture):
-                    floors = ("bare view", FLOOR, LEDGER_FLOOR, WALL_FLOOR, RANKING_FLOOR)
+                    floors = (
+                        "bare view",
+                        FLOOR,
+                        LEDGER_FLOOR,
+                        WALL_FLOOR,
+                        RANKING_FLOOR,
+                        PUBLIC_FLOOR,
+                        QUEUE_FLOOR,
+                    )
                     if only and name not in only and name not in floors:
                         continue
                     r = load.measure(

@@ -369,3 +369,79 @@ def generate_wishes(n: int, seed: int = 1) -> None:
         Wish.objects.filter(pk__gte=first, verified_at__isnull=False).update(
             posted_at=F("verified_at") - datetime.timedelta(days=1)
         )
+
+
+# --- publications: the public site and the staff's queue ---------------------------------------
+
+PUBLISHED_SHARE = 0.85  # of the answered and closed suggestions; the rest wait for review
+
+
+def generate_publications(seed: int = 1) -> None:
+    """A publication record for every answered or closed suggestion that has none: most
+    published (with the public columns the workflow sets), the rest waiting for review, the
+    confidential ones withheld (bulk-inserted: benchmark data, no events)."""
+    import hashlib
+
+    from django.db import transaction
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from minsheng.disclosure.models import Publication
+    from minsheng.suggestions.models import Assignment, Suggestion
+
+    rng = random.Random(seed)
+    lead_unit = Assignment.objects.filter(suggestion=OuterRef("pk"), mode="lead").values("unit_id")[
+        :1
+    ]
+    todo = (
+        Suggestion.objects.filter(state__in=["answered", "closed"], publication__isnull=True)
+        .annotate(unit=Subquery(lead_unit))
+        .values_list(
+            "pk",
+            "title",
+            "jurisdiction_id",
+            "session_id",
+            "session__start_date",
+            "category_id",
+            "lead_deputy__delegation_id",
+            "answered_at",
+            "is_confidential",
+            "unit",
+        )
+        .order_by("pk")
+    )
+    rows = []
+    for pk, title, j, session, start, category, delegation, answered, secret, unit in todo:
+        answered = answered or timezone.now()
+        fingerprint = hashlib.sha256(title.encode("utf-8")).hexdigest()[:16]
+        if secret:
+            state = "withheld"
+        else:
+            state = "published" if rng.random() < PUBLISHED_SHARE else "pending_review"
+        published = state == "published"
+        rows.append(
+            Publication(
+                suggestion_id=pk,
+                jurisdiction_id=j,
+                state=state,
+                confidential=secret,
+                due=(answered + datetime.timedelta(days=28)).date(),
+                fingerprints={"title": fingerprint},
+                shown=["title"] if published else [],
+                public=1 if published else 0,
+                published_at=answered + datetime.timedelta(days=rng.randrange(5, 27))
+                if published
+                else None,
+                year=start.year,
+                session_id=session,
+                category_id=category,
+                unit_id=unit,
+                delegation_id=delegation,
+                result=rng.choice("AAABBCD"),
+                rating=rng.choice(["satisfied", "satisfied", "basically", "unsatisfied", ""]),
+                on_time=rng.random() < 0.9,
+                answered_on=answered.date(),
+            )
+        )
+    with transaction.atomic():
+        Publication.objects.bulk_create(rows, batch_size=500)

@@ -1,4 +1,4 @@
-"""The product's URLs plus three reference views, for the benchmark only (see bench/settings.py)."""
+"""The product's URLs plus the reference views, for the benchmark only (see bench/settings.py)."""
 
 from django.urls import path
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("_bench/floor/ledger", views.floor_ledger),
     path("_bench/floor/wishes", views.floor_wall),
     path("_bench/floor/ranking", views.floor_ranking),
+    path("_bench/floor/gongkai", views.floor_public),
+    path("_bench/floor/publications", views.floor_queue),
     *product,
 ]

@@ -434,3 +434,142 @@ def floor_ranking(request: HttpRequest) -> HttpResponse:
         )
     out.append("</tbody></table></html>")
     return HttpResponse("".join(out))
+
+
+# --- publication: the public list and the staff's queue ------------------------------------------
+
+PUBLIC_PER_PAGE = 20
+PUBLIC_SQL = """
+SELECT p.id, s.title, s.series, s.number, se.name, c.name, u.name, p.result, p.rating,
+       p.answered_on, p.fingerprints, p.spans, p.shown
+FROM disclosure_publication p
+JOIN suggestions_suggestion s ON s.id = p.suggestion_id
+LEFT JOIN people_session se ON se.id = p.session_id
+LEFT JOIN suggestions_category c ON c.id = p.category_id
+LEFT JOIN people_organisation u ON u.id = p.unit_id
+WHERE p.public = 1 AND NOT s.is_confidential
+ORDER BY p.published_at DESC, p.id DESC LIMIT {limit}
+"""
+# The filter lists as the page reads them: a DISTINCT over one covering index, then the names.
+PUBLIC_CHOICES_SQL = [
+    "SELECT DISTINCT year FROM disclosure_publication WHERE public = 1",
+    *[
+        f"SELECT o.id, o.name FROM {table} o WHERE o.id IN "  # noqa: S608
+        f"(SELECT DISTINCT {column}_id FROM disclosure_publication WHERE public = 1)"
+        for table, column in (
+            ("people_session", "session"),
+            ("suggestions_category", "category"),
+            ("people_organisation", "unit"),
+            ("people_organisation", "delegation"),
+        )
+    ],
+]
+RATINGS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+RESULTS = {"A": "A · 已解决或基本解决", "B": "B · 正在解决或列入计划解决", "C": "C", "D": "D"}
+
+
+def floor_public(request: HttpRequest) -> HttpResponse:
+    """The public list's first page by hand: the same 20 cards (published, newest first), the
+    same count, the same five filter lists and the same redaction of each title."""
+    import json
+
+    from minsheng.disclosure import redaction
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT COUNT(*) FROM disclosure_publication p JOIN suggestions_suggestion s "
+            "ON s.id = p.suggestion_id WHERE p.public = 1 AND NOT s.is_confidential"
+        )
+        count = cur.fetchone()[0]
+        choices = []
+        for sql in PUBLIC_CHOICES_SQL:
+            cur.execute(sql)
+            choices.append(cur.fetchall())
+        cur.execute(PUBLIC_SQL.format(limit=PUBLIC_PER_PAGE))
+        rows = cur.fetchall()
+    out = [
+        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>建议公开</title><form>",
+    ]
+    for options in choices:
+        out.append("<select>")
+        out.extend(f'<option value="{o[0]}">{escape(str(o[-1]))}</option>' for o in options)
+        out.append("</select>")
+    out.append(f'</form><p class="result-count">{count:,} 件公开的建议</p><ol class="pub-list">')
+    for (
+        pk,
+        title,
+        series,
+        number,
+        session,
+        category,
+        unit,
+        result,
+        rating,
+        answered,
+        *review,
+    ) in rows:
+        spans = review[1] if isinstance(review[1], dict) else json.loads(review[1] or "{}")
+        shown = title if "title" in (review[2] or "") else ""
+        shown = redaction.apply(shown, spans.get("title", []))
+        out.append(
+            f'<li class="pub-card" data-testid="pub-{pk}"><h2><a href="/gongkai/{pk}/">'
+            f"{escape(shown)}</a></h2><p><span>{RESULTS.get(result, '')}</span> "
+            f"<span>{RATINGS.get(rating, '')}</span> "
+            f"<span>{escape(category or '')}</span></p><p class=meta>{series}{number} · "
+            f"{escape(session or '')} · {escape(unit or '')} · {answered}</p></li>"
+        )
+    out.append("</ol></html>")
+    return HttpResponse("".join(out))
+
+
+QUEUE_SQL = """
+SELECT p.id, p.state, p.due, p.spans, p.summaries, s.title, s.series, s.number, s.is_confidential
+FROM disclosure_publication p
+JOIN suggestions_suggestion s ON s.id = p.suggestion_id
+WHERE p.jurisdiction_id IN ({marks}) AND p.state = 'pending_review'
+ORDER BY p.due, p.id LIMIT {limit}
+"""
+PUB_STATES = {"pending_review": "待审核", "published": "已公开", "withheld": "不予公开"}
+
+
+def floor_queue(request: HttpRequest) -> HttpResponse:
+    """The staff's publication queue by hand: the records waiting for review, what is due
+    first, 50 a page, with the same columns and count."""
+    import json
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT jurisdiction_id FROM people_role "
+            "WHERE user_id = %s AND kind IN ('staff', 'admin')",
+            [request.user.pk],
+        )
+        staff_j = [row[0] for row in cur.fetchall()] or [0]
+        marks = ", ".join(["%s"] * len(staff_j))
+        cur.execute(
+            "SELECT COUNT(*) FROM disclosure_publication "  # noqa: S608
+            f"WHERE jurisdiction_id IN ({marks}) AND state = 'pending_review'",
+            staff_j,
+        )
+        count = cur.fetchone()[0]
+        cur.execute(QUEUE_SQL.format(marks=marks, limit=PER_PAGE), staff_j)
+        rows = cur.fetchall()
+    today = timezone.localdate()
+    out = [
+        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>待公开审核</title>",
+        f'<p class="result-count">{count:,} 条公开记录</p><table class="list"><tbody>',
+    ]
+    for pk, state, due_, spans, summaries, title, series, number, secret in rows:
+        due = _date(due_)
+        spans = spans if isinstance(spans, dict) else json.loads(spans or "{}")
+        masks = sum(len(v) for v in spans.values())
+        late = " · 已超期" if due and due < today else ""
+        summaries = summaries if isinstance(summaries, dict) else json.loads(summaries or "{}")
+        tags = (" · 涉密" if secret else "") + (" · 摘要" if summaries else "")
+        out.append(
+            f'<tr data-testid="row-{pk}"><td><input type="checkbox" name="ids" value="{pk}"></td>'
+            f'<td><a href="/gongkai/staff/{pk}/">{series}{number} {escape(title)}</a></td>'
+            f"<td>{PUB_STATES.get(state, state)}</td><td>{due}{late}</td>"
+            f"<td>{masks}{tags}</td></tr>"
+        )
+    out.append("</tbody></table></html>")
+    return HttpResponse("".join(out))

@@ -53,13 +53,20 @@ KNOWN = [
     "/ledger/",
     "/ledger/new/",
     "/ledger/import/",
+    "/gongkai/",
+    "/gongkai/tongji/",
+    "/gongkai/staff/",
 ]
 # Links not followed: files, the admin site (Django's own), signing out, the API.
 SKIP = re.compile(r"^/(admin|api|logout|i18n)/|\.(xlsx|docx|pdf|zip)$|/attachments/")
 DETAIL = re.compile(r"^/suggestions/\d+/$")
 MAX_DETAIL_VISITS = 30  # suggestion pages looked at per persona, each kind kept once
 # Other record pages alike: a few of each are enough (the list links to fifty).
-SAMPLED = [re.compile(r"^/ledger/\d+/$")]
+SAMPLED = [
+    re.compile(r"^/ledger/\d+/$"),
+    re.compile(r"^/gongkai/\d+/$"),
+    re.compile(r"^/gongkai/staff/\d+/$"),
+]
 MAX_SAMPLED_VISITS = 3
 MAX_PAGES = 40  # a safety net for the walk
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

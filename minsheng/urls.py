@@ -38,6 +38,8 @@ urlpatterns = [
     path("notifications/", include("minsheng.notifications.urls")),
     path("wishes/", include("minsheng.wishes.urls")),
     path("evaluation/", include("minsheng.evaluation.urls")),
+    # 公开: the public site (no sign-in) and the staff's publication queue and review.
+    path("gongkai/", include("minsheng.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -413,6 +413,49 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   422   403   403   403   403   422   422   422   404", "POST /supervision/suggestion/{handling}/act/supervise/"),
         C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /supervision/suggestion/{handling}/act/nonsense/"),
     ],
+    # ---- pages: publication (公开) --------
+    # The public site needs no sign-in; a record that is not published is the same 404 as a
+    # missing id. The staff pages: congress staff of the record's congress (the outsider is
+    # staff elsewhere: an empty queue, a 404 record).
+    #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    "gongkai/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/?year=x&unit=-1&session=99999999999&result=Z&page=zz"),
+    ],
+    "gongkai/<int:pk>/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/{pub_published}/"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/{pub_pending}/"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/{pub_secret}/"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/{missing}/"),
+    ],
+    "gongkai/tongji/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/tongji/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/tongji/?year=nonsense"),
+    ],
+    "gongkai/shishi/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/?year=nonsense&page=-1"),
+    ],
+    "gongkai/staff/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/"),
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/?state=nonsense&overdue=1&page=x"),
+    ],
+    "gongkai/staff/batch/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /gongkai/staff/batch/"),
+        C("login 403   403   302   403   403   403   403   403   403   302   302", "POST /gongkai/staff/batch/", data={"ids": ["{pub_pending}"]}),
+    ],
+    "gongkai/staff/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /gongkai/staff/{pub_pending}/"),
+        C("login 404   404   ok    404   404   404   404   404   404   ok    404", "GET /gongkai/staff/{pub_secret}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/staff/{missing}/"),
+    ],
+    "gongkai/staff/<int:pk>/act/<str:action>/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /gongkai/staff/{pub_pending}/act/publish/"),
+        C("login 404   404   302   404   404   404   404   404   404   302   404", "POST /gongkai/staff/{pub_pending}/act/publish/"),
+        C("login 404   404   422   404   404   404   404   404   404   422   404", "POST /gongkai/staff/{pub_pending}/act/mask/", data={"piece": "body", "text": ""}),
+        C("login 404   404   409   404   404   404   404   404   404   409   404", "POST /gongkai/staff/{pub_secret}/act/reopen/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /gongkai/staff/{pub_pending}/act/nonsense/"),
+    ],
     # ---- pages: micro-wishes (微心愿) --------
     # The wall is public. {wish_posted} waits for staff; {wish_open} is verified (public);
     # {wish_claimed} and {wish_fulfilled} were claimed by the deputy. The community worker is no
@@ -609,6 +652,52 @@ TABLE: dict[str, list[C]] = {
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "POST /api/v1/suggestions/{handling}/actions/end_of_term", json={"rule": "carry_over", "note": "届末结转。"}),
     ],
     # The caller's own notifications and preferences; another person's message is a 404.
+    # ---- API: publication (公开) --------
+    # Congress staff of the record's congress; anyone else an empty list and 404s (the
+    # outsider, staff elsewhere, may call the batch: each record is refused inside).
+    "GET /api/v1/publications": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/publications"),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/publications?state=nonsense"),
+    ],
+    "GET /api/v1/publications/{publication_id}": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/publications/{pub_pending}"),
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/publications/{missing}"),
+    ],
+    "GET /api/v1/publications/{publication_id}/actions": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/publications/{pub_pending}/actions"),
+    ],
+    "POST /api/v1/publications/batch-publish": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    ok", "POST /api/v1/publications/batch-publish", json={"ids": ["{pub_pending}"]}),
+        C("401   422   422   422   422   422   422   422   422   422   422   422", "POST /api/v1/publications/batch-publish?empty", json={"ids": []}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/queue": [
+        C("401   404   404   409   404   404   404   404   404   404   409   404", "POST /api/v1/publications/{pub_pending}/actions/queue", json={}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/mask": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/publications/{pub_pending}/actions/mask", json={"piece": "body", "text": "护栏"}),
+        C("401   404   404   422   404   404   404   404   404   404   422   404", "POST /api/v1/publications/{pub_pending}/actions/mask?absent", json={"piece": "body", "text": "没有这段文字"}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/unmask": [
+        C("401   404   404   409   404   404   404   404   404   404   409   404", "POST /api/v1/publications/{pub_pending}/actions/unmask", json={"span": "body:0:2"}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/summarise": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/publications/{pub_pending}/actions/summarise", json={"piece": "{pub_reply_piece}", "summary": "已完成护栏安装。"}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/publish": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/publications/{pub_pending}/actions/publish", json={}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/withhold": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/publications/{pub_pending}/actions/withhold", json={"reason": "涉及个人隐私"}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/withdraw": [
+        C("401   404   404   ok    404   404   404   404   404   404   ok    404", "POST /api/v1/publications/{pub_published}/actions/withdraw", json={"reason": "答复需更正"}),
+    ],
+    "POST /api/v1/publications/{publication_id}/actions/reopen": [
+        C("401   404   404   409   404   404   404   404   404   404   409   404", "POST /api/v1/publications/{pub_secret}/actions/reopen", json={}),
+    ],
+    "api/v1/publications/<int:publication_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/publications/{pub_pending}/actions/nonsense"),
+    ],
     # ---- API: micro-wishes (微心愿) --------
     # The wall and its totals need no token; the rest reads through the access pair, as the pages.
     "GET /api/v1/wishes/wall": [
@@ -1207,6 +1296,24 @@ def _wishes_world(cast) -> dict[str, int]:
     }
 
 
+def _disclosure_world(cast) -> dict[str, Any]:
+    """A record waiting for review, a published one and a confidential (withheld) one. The
+    hook runs on commit, which a test transaction never reaches: prepared here directly."""
+    from minsheng.disclosure import workflow as disclosure
+
+    pending = disclosure.prepare(states.answered(cast, title="待审核公开的建议"))
+    published = disclosure.prepare(states.answered(cast, title="已公开的建议"))
+    published = disclosure.publish(published, by=cast.staff)
+    secret = disclosure.prepare(states.answered(cast, title="涉密的建议", is_confidential=True))
+    assert pending and secret and secret.state == "withheld"
+    return {
+        "pub_pending": pending.pk,
+        "pub_published": published.pk,
+        "pub_secret": secret.pk,
+        "pub_reply_piece": next(k for k in pending.fingerprints if k.startswith("reply:")),
+    }
+
+
 def _commitment_world(cast) -> dict[str, int]:
     """An open B commitment (unit_a, the deputy's suggestion) and a solved one."""
     from django.utils import timezone
@@ -1315,6 +1422,7 @@ def world(cast, settings, tmp_path) -> World:
         **(ledger := _ledger_world(cast)),
         **_teams_world(cast, ledger["ledger_item"]),
         **_wishes_world(cast),
+        **_disclosure_world(cast),
         **_commitment_world(cast),
         **_vote_world(cast),
         **_evaluation_world(cast),

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.commitments import router as commitments_router
 from minsheng.api.evaluation import router as evaluation_router
+from minsheng.api.disclosure import router as publications_router
 from minsheng.api.ledger import router as ledger_router
 from minsheng.api.ledger_teams import router as ledger_teams_router
 from minsheng.api.ledger_vote import router as vote_router
@@ -116,6 +117,8 @@ api.add_router("/ledger/vote", vote_router)
 api.add_router("/notifications", notifications_router)
 # Unit scoring (评价办法): the ranking, a unit's scores, the satisfaction measurement.
 api.add_router("/evaluation", evaluation_router)
+# Publication (公开): the staff's review and publication step.
+api.add_router("/publications", publications_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)
 

@@ -1,0 +1,120 @@
+"""The public site (公开, no sign-in): the published suggestions with their redacted replies, one
+suggestion's permalink, and the statistics. An unpublished, withheld, withdrawn or
+confidential record by id is the same 404 as an id that never existed."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from minsheng.disclosure import public
+from minsheng.disclosure.permissions import get_public_publication
+
+PAGE_SIZE = 20
+
+
+def _filters(
+    criteria: public.Criteria, names: tuple[str, ...] = public.FILTERS
+) -> list[dict[str, object]]:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "year": (_("Year"), _("All years")),
+        "session": (_("Session"), _("All sessions")),
+        "category": (_("Category"), _("All categories")),
+        "unit": (_("Handling unit"), _("All units")),
+        "delegation": (_("Delegation"), _("All delegations")),
+    }
+    found = public.choices(names)
+    return [
+        {
+            "name": name,
+            "label": labels[name][0],
+            "all": labels[name][1],
+            # The options written once in Python: a template loop per <option> was most of
+            # the page's time (60 units, 50 categories, the delegations).
+            "options": _options(found[name], getattr(criteria, name)),
+        }
+        for name in names
+    ]
+
+
+def _options(choices: list[tuple[int, str]], current: int | None) -> str:
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    value,
+                    mark_safe(" selected") if value == current else "",  # noqa: S308
+                    label,
+                ),
+            )
+            for value, label in choices
+        ),
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    criteria = public.Criteria.from_query(request.GET)
+    page = Paginator(public.public_rows(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/public_list.html",
+        {
+            "page": page,
+            "rows": public.labelled(list(page.object_list)),
+            "filters": _filters(criteria),
+            "criteria": criteria,
+        },
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = get_public_publication(pk)
+    return render(request, "disclosure/public_detail.html", {"s": public.detail(pub)})
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    criteria = public.Criteria.from_query(request.GET)
+    return render(
+        request,
+        "disclosure/statistics.html",
+        {
+            "stats": public.statistics(criteria),
+            "filters": _filters(criteria, ("year",)),
+            "criteria": criteria,
+        },
+    )
+
+
+@require_GET
+def projects(request: HttpRequest) -> HttpResponse:
+    """民生实事: the practical-matter projects' progress, from the ledger (public fields only)."""
+    from django.utils import timezone
+
+    years = public.project_years()
+    year = public._int(request.GET.get("year"))
+    if year is None and years:
+        year = years[0]
+    page = Paginator(public.project_rows(year), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/projects.html",
+        {
+            "page": page,
+            "rows": public.labelled_projects(list(page.object_list), timezone.localdate()),
+            "years": years,
+            "year": year,
+        },
+    )
