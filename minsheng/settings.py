@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "minsheng.ledger",
     "minsheng.wishes",
     "minsheng.notifications",
+    "minsheng.reports",
 ]
 
 MIDDLEWARE = [
