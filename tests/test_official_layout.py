@@ -71,9 +71,12 @@ def test_the_joint_opinion_and_the_second_reply_share_the_layout(cast):
         contact_leader_phone="0871-1234567",
         case_officer="赵敏",
         case_officer_phone="0871-7654321",
+        document_number="测交函〔2026〕30号",
     )
     doc = open_docx(follow_up_letter(row))
     assert_official_layout(doc)
+    assert doc.paragraphs[0].text == "测交函〔2026〕30号"
+    assert doc.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert_copy_block_at_the_foot(doc, COPIES)
     form = by_text(doc, "附件")
     assert form.paragraph_format.page_break_before

@@ -55,6 +55,7 @@ def follow_up_letter(row: FollowUpReply) -> bytes:
     doc = layout.new_document()
     if row.state == FollowUpReply.State.DRAFT:
         layout.draft_mark(doc)
+    layout.document_number(doc, row.document_number)
     para(doc, row.category, align=WD_ALIGN_PARAGRAPH.RIGHT, font=HEADING_FONT, bold=True)
     para(doc)
     layout.title(doc, first.letter_title(s, KIND))
