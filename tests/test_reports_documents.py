@@ -260,3 +260,15 @@ def test_staff_of_another_congress_get_only_their_own(client, cast, year):
     asked = {"year": 2026, "jurisdiction": cast.jurisdiction.pk}
     assert client.get(reverse("reports:index"), asked).status_code == 400
     assert client.get(reverse("reports:annual"), asked).status_code == 400
+
+
+def test_the_brief_highlights_only_solved_cases_the_deputy_was_content_with(cast, year):
+    s1 = year["s"][0]
+    found = figures.compute(year["period"], AUTUMN)
+    assert [i.pk for i in documents.highlighted_cases(found)] == [s1.pk]
+    for item in found.key:
+        item.rating = "unsatisfied"
+    assert documents.highlighted_cases(found) == []
+    Suggestion.objects.filter(pk=s1.pk).update(is_confidential=True)
+    found = figures.compute(year["period"], AUTUMN)
+    assert documents.highlighted_cases(found) == []

@@ -110,11 +110,10 @@ def congress_name(figures: Figures) -> str:
 
 
 def office_name(figures: Figures) -> str:
-    from minsheng.suggestions.letters import congress_office_name
+    """The congress body that signs: the one the reply letters copy (`suggestions.letters`)."""
+    from minsheng.suggestions.letters import congress_office_for
 
-    probe = Suggestion(jurisdiction=figures.period.jurisdiction)
-    probe.jurisdiction_id = figures.period.jurisdiction.pk
-    return congress_office_name(probe)
+    return congress_office_for(figures.period.jurisdiction)
 
 
 def report_title(figures: Figures) -> str:
@@ -436,10 +435,11 @@ def headline_figures(f: Figures) -> list[str]:
 
 
 def highlighted_cases(f: Figures, limit: int = 5) -> list[Item]:
-    """Key suggestions solved (A) that the deputy rated satisfied, then the other solved ones;
-    never a confidential one."""
-    public = [i for i in f.key if i.title != "（涉密建议，标题不列）"]
-    solved = [i for i in public if i.category == Reply.Category.A]
+    """Key suggestions solved (A) whose deputy rated the answer 满意 (first) or 基本满意; never a
+    confidential one, never one the deputy was unhappy with or did not rate."""
+    good = (Rating.Overall.SATISFIED, Rating.Overall.BASICALLY)
+    public = [i for i in f.key if not i.confidential]
+    solved = [i for i in public if i.category == Reply.Category.A and i.rating in good]
     solved.sort(key=lambda i: i.rating != Rating.Overall.SATISFIED)
     return solved[:limit]
 
@@ -459,12 +459,10 @@ def press_brief(f: Figures) -> DocxDocument:
     if not cases:
         layout.para(doc, "本期暂无已解决的重点督办建议可作典型案例。", indent=True)
     for n, item in enumerate(cases, start=1):
-        rating = RATING_WORDS.get(item.rating, "")
-        said = f"，代表评价为“{rating}”" if rating else ""
         layout.para(
             doc,
             f"（{chinese_number(n)}）{item.title}（{item.number}）。由{item.unit}主办，"
-            f"已解决或基本解决{said}。",
+            f"已解决或基本解决，代表评价为“{RATING_WORDS[item.rating]}”。",
             indent=True,
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         )

@@ -356,6 +356,7 @@ class Item:
     rating: str = ""
     reply_due: datetime.date | None = None
     days_overdue: int = 0
+    confidential: bool = False
 
 
 CONFIDENTIAL_TITLE = "（涉密建议，标题不列）"
@@ -385,6 +386,7 @@ def _listed(rows: QuerySet[Suggestion], today: datetime.date) -> list[Item]:
                 rating=getattr(s, "latest_rating", None) or "",
                 reply_due=s.reply_due,
                 days_overdue=overdue_days if s.state in IN_HANDLING_STATES else 0,
+                confidential=s.is_confidential,
             )
         )
     return found

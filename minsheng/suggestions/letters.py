@@ -22,7 +22,7 @@ from minsheng.lib.letters import (
     chinese_number,
     para,
 )
-from minsheng.people.models import Organisation
+from minsheng.people.models import Jurisdiction, Organisation
 from minsheng.suggestions.models import Assignment, JointOpinion, Reply, Suggestion
 from minsheng.suggestions.numbers import format_number
 
@@ -84,10 +84,14 @@ def joint_opinion_filename(opinion: JointOpinion) -> str:
 
 
 def congress_office_name(s: Suggestion) -> str:
+    return congress_office_for(s.jurisdiction)
+
+
+def congress_office_for(jurisdiction: Jurisdiction) -> str:
     """The congress body that handles deputies' suggestions: the deputies' affairs committee
     where one exists, else the standing committee's general office."""
     offices = Organisation.objects.filter(
-        jurisdiction_id=s.jurisdiction_id, kind=Organisation.Kind.CONGRESS_OFFICE, is_active=True
+        jurisdiction_id=jurisdiction.pk, kind=Organisation.Kind.CONGRESS_OFFICE, is_active=True
     ).order_by("sort_order", "name")
     names = list(offices.values_list("name", flat=True))
     for wanted in ("代表人事选举", "选举联络", "代表工作", "代表"):
@@ -97,7 +101,7 @@ def congress_office_name(s: Suggestion) -> str:
     for name in names:
         if name.endswith("办公厅") or name.endswith("办公室"):
             return name
-    return f"{s.jurisdiction.name}人大常委会办公厅"
+    return f"{jurisdiction.name}人大常委会办公厅"
 
 
 def government_office_name(s: Suggestion) -> str:
