@@ -106,7 +106,7 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
         (sid, series, number, title, source, key, secret, complex_, uncertain, state, rnd) = r[:11]
         reply_due, warn_from, extended = _date(r[11]), _date(r[12]), r[13]
         deputy, delegation, category, parent = r[14:]
-        num = f"{'闭' if series == 'B' else ''}第{number:04d}号" if number else "—"
+        num = f"{'闭会期间' if series == 'B' else ''}第{number:04d}号" if number else "—"
         flags = "".join(
             f'<span class="flag">{word}</span>'
             for on, word in ((key, "重点"), (secret, "涉密"), (complex_, "复杂"), (uncertain, "⚠"))

@@ -191,9 +191,9 @@ def test_a_suggestion_from_the_phone_to_closed(browser: Any, live_url: str) -> N
         assert_state(staff, SUBMITTED)
         act(staff, live_url, pk, "register")
         assert_state(staff, REGISTERED)
-        # In session 第0012号, between sessions 闭第0003号.
+        # In session 第0012号, between sessions 闭会期间第0003号.
         number = staff.locator("[data-testid=number]").inner_text().strip()
-        assert re.fullmatch(r"闭?第\d{4}号", number), number
+        assert re.fullmatch(r"(闭会期间)?第\d{4}号", number), number
 
         def assign_to_lead_unit(form: Any) -> None:
             form.locator("input[name=mode][value=lead]").check()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "minsheng.evaluation",
     "minsheng.disclosure",
     "minsheng.notifications",
+    "minsheng.reports",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("evaluation/", include("minsheng.evaluation.urls")),
     # 公开: the public site (no sign-in) and the staff's publication queue and review.
     path("gongkai/", include("minsheng.disclosure.urls")),
+    path("reports/", include("minsheng.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -218,6 +218,7 @@ TABLE: dict[str, list[C]] = {
     ],
     "suggestions/<int:pk>/replies/<int:reply_pk>/letter.docx": [
         C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /suggestions/{answered}/replies/{reply}/letter.docx"),
+        C("login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /suggestions/{answered}/replies/{reply}/letter.docx?format=letterhead"),
     ],
     "suggestions/<int:pk>/opinions/<int:opinion_pk>/letter.docx": [
         C("login 404   404   ok    ok    ok    ok    ok    404   404   ok    404", "GET /suggestions/{answered}/opinions/{opinion}/letter.docx"),
@@ -388,6 +389,20 @@ TABLE: dict[str, list[C]] = {
     "supervision/packs/<slug:pack>.docx": [
         C("login 403   403   ok    ok    ok    ok    ok    ok    ok    ok    400", "GET /supervision/packs/progress.docx?session={session}"),
         C("login 403   403   400   400   400   400   400   400   400   400   400", "GET /supervision/packs/assignment.docx?start={later}&end={today}"),
+    ],
+    "reports/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/"),
+        C("login 403   403   400   403   403   403   403   403   403   400   400", "GET /reports/?year=nonsense"),
+    ],
+    "reports/annual.docx": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/annual.docx?year=2026"),
+        C("login 403   403   400   403   403   403   403   403   403   400   400", "GET /reports/annual.docx?start={later}&end={today}"),
+    ],
+    "reports/brief.docx": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/brief.docx"),
+    ],
+    "reports/statistics.xlsx": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/statistics.xlsx?start={today}&end={today}"),
     ],
     "supervision/<int:pk>/": [
         C("login ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /supervision/{key_item}/"),

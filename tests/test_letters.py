@@ -118,11 +118,12 @@ def test_b_reply_gives_plan_and_target_date(cast):
     assert "计划完成时间：2027年12月31日。" in text
 
 
-def test_lead_reply_states_the_joint_units_opinions(cast):
+def test_lead_reply_states_who_was_consulted_without_pasting_their_opinions(cast):
     reply = sent_reply(cast, joint=True)
     text = full_text(open_docx(letters.reply_letter(reply)))
-    assert "会办单位意见" in text
-    assert f"{cast.unit_b}：同意主办单位意见。" in text
+    assert f"（第0001号）收悉。经商{cast.unit_b}，现答复如下：" in text
+    # The opinion was written to the lead unit; its own words are not the deputy's letter.
+    assert "同意主办单位意见" not in text and "会办单位意见" not in text
 
 
 def test_letter_without_joint_units_has_no_opinion_section(cast):

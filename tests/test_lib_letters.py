@@ -75,14 +75,21 @@ def test_headings_signature_and_copy_line():
     letters.signature(doc, "交通运输厅", datetime.date(2026, 11, 26))
     letters.copies(doc, ["省人大常委会办公厅", "", "省人民政府办公厅"])
     back = reopen(doc)
-    title, _blank, unit, day, _gap, copy = back.paragraphs
+    title, _blank, unit, day, _anchor = back.paragraphs
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert title.runs[0].font.size == letters.TITLE_SIZE
     assert title.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == letters.TITLE_FONT
     assert (unit.text, unit.alignment) == ("交通运输厅", WD_ALIGN_PARAGRAPH.RIGHT)
     assert day.text == "2026年11月26日"
+    copy = back.tables[-1].cell(0, 0).paragraphs[0]
     assert copy.text == "抄送：省人大常委会办公厅，省人民政府办公厅。"
-    assert "w:pBdr" in copy._p.xml
+    assert "w:tblBorders" in back.tables[-1]._tbl.xml
+
+
+def test_the_layout_passes_the_gbt_9704_checks():
+    from tests.official_layout import assert_official_layout
+
+    assert_official_layout(reopen(letters.new_document()))
 
 
 def test_a_draft_is_marked_and_undated():

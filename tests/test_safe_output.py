@@ -204,7 +204,7 @@ def test_every_stored_text_in_the_reply_letter_is_written_safely(client, cast):
     # The unit's name is in the filename too: a line break there used to be a bad header.
     Organisation.objects.filter(pk=cast.unit_a.pk).update(name=f"交通{CONTROLS}\n运输厅/")
     Organisation.objects.filter(pk=cast.unit_b.pk).update(name=f"教育{CONTROLS}厅")
-    JointOpinion.objects.update(text=f"同意{CONTROLS}主办单位意见。")
+    Reply.objects.filter(pk=reply.pk).update(text=f"经研究{CONTROLS}已完成。")
     client.force_login(cast.staff)
     response = client.get(reply_url(reply))
     assert response.status_code == 200
@@ -213,7 +213,8 @@ def test_every_stored_text_in_the_reply_letter_is_written_safely(client, cast):
     text = letter_text(response)
     assert "《关于\n\n公路的建议》" in text
     assert "林\n\n建国代表：" in text
-    assert "同意\n主办单位意见。" in text  # blank lines are dropped in a unit's own text
+    assert "经研究\n已完成。" in text  # blank lines are dropped in a unit's own text
+    assert "经商教育\n\n厅，现答复如下：" in text  # the consulted unit, cleaned
     assert not any(ch in text for ch in DROPPED)
 
 

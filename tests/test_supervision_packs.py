@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from minsheng.supervision import packs
 from minsheng.supervision import workflow as supervision
 from tests import states
+from tests.official_layout import assert_official_layout
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +174,7 @@ def test_the_word_pack_is_in_the_official_layout_with_a_table_per_unit(client, c
     assert [c.text for c in first.rows[0].cells][:3] == ["序号", "编号", "建议标题"]
     assert len(first.rows) == 1 + 3
     assert "涉密的建议" in {c.text for row in first.rows for c in row.cells}
-    section = doc.sections[0]
-    assert round(section.page_width.mm) == 210 and round(section.left_margin.mm) == 28
+    assert_official_layout(doc)
 
 
 def test_the_word_progress_pack_for_a_committee_member(client, cast, work):

@@ -53,8 +53,8 @@ def test_between_session_suggestions_have_their_own_series(cast):
     first = states.registered(cast, source=Suggestion.Source.BETWEEN_SESSIONS)
     second = states.registered(cast, source=Suggestion.Source.BETWEEN_SESSIONS)
     assert in_session.display_number == "第0001号"
-    assert (first.series, first.number, first.display_number) == ("B", 1, "闭第0001号")
-    assert second.display_number == "闭第0002号"
+    assert (first.series, first.number, first.display_number) == ("B", 1, "闭会期间第0001号")
+    assert second.display_number == "闭会期间第0002号"
     assert states.registered(cast).number == 2
 
 

@@ -52,6 +52,7 @@ class FollowUpOut(Schema):
     contacted_on: datetime.date
     contact_leader: str
     case_officer: str
+    document_number: str
     sent_at: datetime.datetime | None
     letter: str = Field(description="The Word letter's page address.")
 
@@ -184,6 +185,7 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
                 "contacted_on": f.contacted_on,
                 "contact_leader": f.contact_leader,
                 "case_officer": f.case_officer,
+                "document_number": f.document_number,
                 "sent_at": f.sent_at,
                 "letter": reverse("commitments:letter", args=[item.pk, f.round]),
             }

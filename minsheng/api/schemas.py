@@ -127,6 +127,7 @@ class ReplyOut(Schema):
     contact_leader_phone: str
     case_officer: str
     case_officer_phone: str
+    document_number: str
     drafted_at: datetime.datetime
     sent_at: datetime.datetime | None
     rating_due: datetime.date | None

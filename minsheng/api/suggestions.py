@@ -91,7 +91,7 @@ class SuggestionFilters(Schema):
         None,
         max_length=100,
         description="Text in the title, content or lead deputy's name, or a number of either "
-        "series (12, 第0012号, 闭第0003号).",
+        "series (12, 第0012号, 闭会期间第0003号 or 闭第3号).",
     )
     sort: Literal[
         "-created_at", "created_at", "number", "-number", "reply_due", "-reply_due", "state"
@@ -329,6 +329,7 @@ def _reply(r: Reply, units: dict[int, str]) -> dict[str, Any]:
         "contact_leader_phone": r.contact_leader_phone,
         "case_officer": r.case_officer,
         "case_officer_phone": r.case_officer_phone,
+        "document_number": r.document_number,
         "drafted_at": r.drafted_at,
         "sent_at": r.sent_at,
         "rating_due": r.rating_due,

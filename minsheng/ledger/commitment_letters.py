@@ -55,6 +55,7 @@ def follow_up_letter(row: FollowUpReply) -> bytes:
     doc = layout.new_document()
     if row.state == FollowUpReply.State.DRAFT:
         layout.draft_mark(doc)
+    layout.document_number(doc, row.document_number)
     para(doc, row.category, align=WD_ALIGN_PARAGRAPH.RIGHT, font=HEADING_FONT, bold=True)
     para(doc)
     layout.title(doc, first.letter_title(s, KIND))
@@ -77,8 +78,7 @@ def follow_up_letter(row: FollowUpReply) -> bytes:
         doc, "沟通联系：", f"已于{chinese_date(row.contacted_on)}以{method}方式与您沟通。"
     )
     para(doc, "感谢您对我们工作的关心和支持，欢迎继续提出宝贵意见。", indent=True)
-    para(doc)
-    para(doc, "附件：代表建议办理情况征询意见表", indent=True)
+    layout.attachment_note(doc, [first.FORM_NAME])
     sent_on = timezone.localtime(row.sent_at).date() if row.sent_at else None
     layout.signature(doc, str(unit), sent_on)
     para(doc)
@@ -90,18 +90,20 @@ def follow_up_letter(row: FollowUpReply) -> bytes:
     para(
         doc, f"经 办 人：{row.case_officer}　　联系电话：{row.case_officer_phone}", size=SMALL_SIZE
     )
-    layout.copies(doc, first.copy_to(s, unit))
     _feedback_form(doc, row)
+    # 版记 last, at the foot of the last page, after the enclosure (GB/T 9704 7.3.7, 7.4).
+    layout.copies(doc, first.copy_to(s, unit))
     return layout.to_bytes(doc)
 
 
 def _feedback_form(doc: DocxDocument, row: FollowUpReply) -> None:
     s = row.item.source_suggestion
     assert s is not None
-    layout.page_break(doc)
-    para(doc, "附件", font=HEADING_FONT)
+    # The enclosure starts its page from its first paragraph: no empty paragraph holding a
+    # break, which left a blank page when the letter ended at the foot of a page.
+    para(doc, "附件", font=HEADING_FONT, page_break_before=True)
     para(doc)
-    layout.title(doc, "代表建议办理情况征询意见表")
+    layout.title(doc, first.FORM_NAME)
     para(doc)
     layout.two_column_table(
         doc,
@@ -112,7 +114,7 @@ def _feedback_form(doc: DocxDocument, row: FollowUpReply) -> None:
             ("承办单位", str(row.item.responsible_unit)),
             ("答复类别", f"二次答复 {row.category}"),
             ("办理结果评价", "□满意　□基本满意　□不满意"),
-            ("意见和建议", "\n\n\n"),
+            ("意见和建议", "\n\n"),
             ("代表签名", "\n　　　　　　　　　　年　　月　　日"),
         ],
     )

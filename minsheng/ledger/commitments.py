@@ -313,6 +313,15 @@ COMMITMENTS.declare(
                 blank=PEOPLE,
                 initial=_from_reply("case_officer_phone"),
             ),
+            Line(
+                "document_number",
+                label=gettext_lazy("Document number"),
+                max_length=40,
+                required=False,
+                help=gettext_lazy("Printed on the letter (文号), such as 江交函〔2026〕12号."),
+                doc="The unit's document number (文号) printed on the letter; optional.",
+                initial=_draft_value("document_number", ""),
+            ),
         ),
         checks=(Check("contacted_on", _contact_day),),
     ),
@@ -547,6 +556,7 @@ FOLLOW_UP_FIELDS = (
     "contact_leader_phone",
     "case_officer",
     "case_officer_phone",
+    "document_number",
 )
 
 
@@ -566,6 +576,7 @@ def draft_follow_up(
     contact_leader_phone: str,
     case_officer: str,
     case_officer_phone: str,
+    document_number: str | None = "",
     expected_version: int | None = None,
 ) -> FollowUpReply:
     """Write or revise the commitment's draft second reply (a clerk or head of its unit)."""
@@ -578,6 +589,7 @@ def draft_follow_up(
         "contact_leader_phone": contact_leader_phone,
         "case_officer": case_officer,
         "case_officer_phone": case_officer_phone,
+        "document_number": document_number or "",
     }
 
     def change(t: Try) -> FollowUpReply:

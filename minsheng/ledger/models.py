@@ -411,6 +411,8 @@ class FollowUpReply(models.Model):
     contact_leader_phone = models.CharField(_("leader's phone"), max_length=30)
     case_officer = models.CharField(_("case officer"), max_length=50)
     case_officer_phone = models.CharField(_("case officer's phone"), max_length=30)
+    # 发文字号, as on the first reply letter; printed on the second reply's letter.
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
     state = models.CharField(max_length=6, choices=State.choices, default=State.DRAFT)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(auto_now=True)

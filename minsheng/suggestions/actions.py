@@ -788,6 +788,7 @@ REPLY_FIELDS = (
     "contact_leader_phone",
     "case_officer",
     "case_officer_phone",
+    "document_number",
 )
 RATING_CHOICES = [(value, label) for value, label in Rating.PART_CHOICES]
 REPLY_PEOPLE = gettext_lazy(
@@ -1236,6 +1237,14 @@ REGISTRY.declare(
                 label=gettext_lazy("Case officer's phone"),
                 max_length=30,
                 blank=REPLY_PEOPLE,
+            ),
+            Line(
+                "document_number",
+                label=gettext_lazy("Document number"),
+                max_length=40,
+                required=False,
+                help=gettext_lazy("Printed on the letter (文号), such as 江交函〔2026〕12号."),
+                doc="The unit's document number (文号) printed on the letter; optional.",
             ),
             Files("attachments", field=_attachments),
         ),

@@ -22,7 +22,7 @@ from minsheng.lib.letters import (
     chinese_number,
     para,
 )
-from minsheng.people.models import Organisation
+from minsheng.people.models import Jurisdiction, Organisation
 from minsheng.suggestions.models import Assignment, JointOpinion, Reply, Suggestion
 from minsheng.suggestions.numbers import format_number
 
@@ -30,6 +30,7 @@ __all__ = [
     "DOCX_MIME",
     "chinese_date",
     "chinese_number",
+    "consulted_units",
     "joint_opinion_filename",
     "joint_opinion_letter",
     "letter_title",
@@ -54,8 +55,9 @@ def session_name(s: Suggestion) -> str:
 
 
 def number_phrase(s: Suggestion) -> str:
-    """第0012号, or 闭会期间第0003号 for the between-sessions series."""
-    return format_number(s.series, s.number, letter=True)
+    """第0012号, or 闭会期间第0003号 for the between-sessions series: the one way numbers are
+    written everywhere (`suggestions.numbers`), so the title and the opening agree."""
+    return format_number(s.series, s.number)
 
 
 def letter_title(s: Suggestion, kind: str = "答复") -> str:
@@ -82,10 +84,14 @@ def joint_opinion_filename(opinion: JointOpinion) -> str:
 
 
 def congress_office_name(s: Suggestion) -> str:
+    return congress_office_for(s.jurisdiction)
+
+
+def congress_office_for(jurisdiction: Jurisdiction) -> str:
     """The congress body that handles deputies' suggestions: the deputies' affairs committee
     where one exists, else the standing committee's general office."""
     offices = Organisation.objects.filter(
-        jurisdiction_id=s.jurisdiction_id, kind=Organisation.Kind.CONGRESS_OFFICE, is_active=True
+        jurisdiction_id=jurisdiction.pk, kind=Organisation.Kind.CONGRESS_OFFICE, is_active=True
     ).order_by("sort_order", "name")
     names = list(offices.values_list("name", flat=True))
     for wanted in ("代表人事选举", "选举联络", "代表工作", "代表"):
@@ -95,7 +101,7 @@ def congress_office_name(s: Suggestion) -> str:
     for name in names:
         if name.endswith("办公厅") or name.endswith("办公室"):
             return name
-    return f"{s.jurisdiction.name}人大常委会办公厅"
+    return f"{jurisdiction.name}人大常委会办公厅"
 
 
 def government_office_name(s: Suggestion) -> str:
@@ -119,7 +125,11 @@ def copy_to(s: Suggestion, unit: Organisation) -> list[str]:
 # --- the reply letter --------------------------------------------------------------------------
 
 
-def _joint_opinions(reply: Reply) -> list[tuple[str, str]]:
+def consulted_units(reply: Reply) -> list[str]:
+    """The joint units whose opinions the lead unit's reply states (会办单位): those who sent
+    one, in the order they were assigned. Their opinions are not pasted into the letter (they
+    are written to the lead unit); the lead's reply text states them, and the opening says
+    who was consulted: 经商……，现答复如下."""
     if reply.assignment.mode != Assignment.Mode.LEAD:
         return []
     opinions = (
@@ -128,20 +138,27 @@ def _joint_opinions(reply: Reply) -> list[tuple[str, str]]:
         .select_related("assignment__unit")
         .order_by("assignment__id")
     )
-    return [(str(o.assignment.unit), o.text) for o in opinions]
+    return [str(o.assignment.unit) for o in opinions]
 
 
 def _opening(s: Suggestion, reply: Reply) -> str:
     cited = f"您提出的{_quoted_title(s)}（{s.display_number}）"
     merged = [m.display_number for m in s.merged_suggestions.order_by("number") if m.number]
     together = "该建议与" + "、".join(merged) + "建议并案办理，" if merged else ""
+    consulted = "、".join(consulted_units(reply))
     if reply.round > 1:
-        return f"{cited}及您对前次答复的意见收悉。{together}经重新办理，现答复如下："
-    return f"{cited}收悉。{together}现答复如下："
+        again = f"经重新办理并商{consulted}，" if consulted else "经重新办理，"
+        return f"{cited}及您对前次答复的意见收悉。{together}{again}现答复如下："
+    with_them = f"经商{consulted}，" if consulted else ""
+    return f"{cited}收悉。{together}{with_them}现答复如下："
 
 
-def reply_letter(reply: Reply) -> bytes:
-    """The reply letter to the deputy for one unit's reply in one round (答复函), as .docx bytes."""
+FORM_NAME = "代表建议办理情况征询意见表"
+
+
+def reply_letter(reply: Reply, *, letterhead: bool = False) -> bytes:
+    """The reply letter to the deputy for one unit's reply in one round (答复函), as .docx bytes;
+    `letterhead` gives the 函 format (the unit's red letterhead on page one)."""
     reply = Reply.objects.select_related(
         "assignment__unit",
         "suggestion__jurisdiction",
@@ -153,7 +170,9 @@ def reply_letter(reply: Reply) -> bytes:
     doc = layout.new_document()
     if reply.state == Reply.State.DRAFT:
         layout.draft_mark(doc)
-
+    if letterhead:
+        layout.letterhead(doc, str(unit))
+    layout.document_number(doc, reply.document_number)
     # The result category sits at the top right of page one.
     para(doc, reply.category, align=WD_ALIGN_PARAGRAPH.RIGHT, font=HEADING_FONT, bold=True)
     para(doc)
@@ -162,18 +181,12 @@ def reply_letter(reply: Reply) -> bytes:
     para(doc, f"{s.lead_deputy}代表：")
     para(doc, _opening(s, reply), indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     layout.paragraphs(doc, reply.text)
-    opinions = _joint_opinions(reply)
-    if opinions:
-        para(doc, "会办单位意见", indent=True, font=HEADING_FONT)
-        for name, text in opinions:
-            layout.labelled(doc, f"{name}：", text)
     if reply.category == Reply.Category.B:
         layout.labelled(doc, "办理计划和措施：", reply.plan)
         if reply.target_date:
             layout.labelled(doc, "计划完成时间：", chinese_date(reply.target_date) + "。")
     para(doc, "感谢您对我们工作的关心和支持，欢迎继续提出宝贵意见。", indent=True)
-    para(doc)
-    para(doc, "附件：代表建议办理情况征询意见表", indent=True)
+    layout.attachment_note(doc, [FORM_NAME])
     sent_on = timezone.localtime(reply.sent_at).date() if reply.sent_at else None
     layout.signature(doc, str(unit), sent_on)
     para(doc)
@@ -187,17 +200,17 @@ def reply_letter(reply: Reply) -> bytes:
         f"经 办 人：{reply.case_officer}　　联系电话：{reply.case_officer_phone}",
         size=SMALL_SIZE,
     )
-    layout.copies(doc, copy_to(s, unit))
     _feedback_form(doc, s, reply)
+    # 版记 last, at the foot of the last page (the enclosure comes before it: GB/T 9704 7.3.7, 7.4).
+    layout.copies(doc, copy_to(s, unit), rules=not letterhead)
     return layout.to_bytes(doc)
 
 
 def _feedback_form(doc: DocxDocument, s: Suggestion, reply: Reply) -> None:
-    """The enclosed satisfaction form (征询意见表) the deputy returns."""
-    layout.page_break(doc)
-    para(doc, "附件", font=HEADING_FONT)
+    """The enclosed satisfaction form (征询意见表) the deputy returns, on a page of its own."""
+    para(doc, "附件", font=HEADING_FONT, page_break_before=True)
     para(doc)
-    layout.title(doc, "代表建议办理情况征询意见表")
+    layout.title(doc, FORM_NAME)
     para(doc)
     layout.two_column_table(
         doc,
@@ -210,11 +223,10 @@ def _feedback_form(doc: DocxDocument, s: Suggestion, reply: Reply) -> None:
             ("沟通联系方式", "□当面　□电话　□信函　□实地调研　□座谈会　□其他"),
             ("办理过程评价", "□满意　□基本满意　□不满意"),
             ("办理结果评价", "□满意　□基本满意　□不满意"),
-            ("意见和建议", "\n\n\n"),
+            ("意见和建议", "\n\n"),
             ("代表签名", "\n　　　　　　　　　　年　　月　　日"),
         ],
     )
-    para(doc)
     para(
         doc,
         "请在收到答复后20个工作日内填写并反馈；逾期未反馈的，记为“未评价”。",

@@ -1,8 +1,10 @@
 """Suggestion numbers, written and read in one place.
 
 A session has two series: the session's own (第0012号, series "S") and the between-sessions one
-(闭第0003号, series "B"). Pages, the API, exports, letters and the merge form all format and parse
-numbers here, so a search for 闭第3号 finds the same suggestion everywhere.
+(闭会期间第0003号, series "B", the words of DOMAIN.md §1). Pages, the API, exports, letters and the
+merge form all format numbers here, in one way, so a letter's title and its opening, a page and
+its Excel export never write the same number differently. Reading is lenient: 闭第3号, the short
+form people type, finds the same suggestion as 闭会期间第3号.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from django.db.models import Q
 SESSION = "S"
 BETWEEN = "B"
 
-# "0012", "第0012号", "闭第3号", "闭 第 0003 号", "#12"; at most 9 digits (the column is an int).
-_NUMBER = re.compile(r"^\s*(?P<between>闭)?\s*第?\s*#?\s*0*(?P<n>\d{1,9})\s*号?\s*$")
+# "0012", "第0012号", "闭第3号", "闭会期间第0003号", "闭 第 0003 号", "#12"; at most 9 digits (the
+# column is an int).
+_NUMBER = re.compile(
+    r"^\s*(?P<between>闭(?:\s*会\s*期\s*间)?)?\s*第?\s*#?\s*0*(?P<n>\d{1,9})\s*号?\s*$"
+)
+BETWEEN_WORDS = "闭会期间"
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,11 @@ class ParsedNumber:
         return found
 
 
-def format_number(series: str, number: int | None, *, letter: bool = False) -> str:
-    """第0012号 / 闭第0003号; `letter=True` spells the series out as official letters do
-    (闭会期间第0003号). An unnumbered suggestion gives ""."""
+def format_number(series: str, number: int | None) -> str:
+    """第0012号 / 闭会期间第0003号. An unnumbered suggestion gives ""."""
     if number is None:
         return ""
-    prefix = ("闭会期间" if letter else "闭") if series == BETWEEN else ""
+    prefix = BETWEEN_WORDS if series == BETWEEN else ""
     return f"{prefix}第{number:04d}号"
 
 

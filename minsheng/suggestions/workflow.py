@@ -1003,6 +1003,7 @@ def draft_reply(
     def change(t: Try) -> Reply:
         s, a = t.obj, t.subject
         values["plan"] = values["plan"] or ""
+        values["document_number"] = (values["document_number"] or "").strip()
         reply, created = Reply.objects.update_or_create(
             assignment=a,
             round=s.round,

@@ -55,7 +55,11 @@ def reply_letter(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
     )
     if reply is None or not can_read_reply(request.user, s, reply):
         raise Http404("No such reply.")
-    return docx_response(letters.reply_letter(reply), letters.reply_letter_filename(reply))
+    # ?format=letterhead: the 函 format, the unit's red letterhead on page one.
+    letterhead = request.GET.get("format") == "letterhead"
+    return docx_response(
+        letters.reply_letter(reply, letterhead=letterhead), letters.reply_letter_filename(reply)
+    )
 
 
 @login_required

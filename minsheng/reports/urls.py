@@ -1,0 +1,12 @@
+from django.urls import path
+
+from minsheng.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("annual.docx", views.download, {"kind": "annual"}, name="annual"),
+    path("brief.docx", views.download, {"kind": "brief"}, name="brief"),
+    path("statistics.xlsx", views.download, {"kind": "workbook"}, name="workbook"),
+]
