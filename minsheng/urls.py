@@ -37,6 +37,7 @@ urlpatterns = [
     path("ledger/", include("minsheng.ledger.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
     path("wishes/", include("minsheng.wishes.urls")),
+    path("insight/", include("minsheng.insight.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -66,7 +66,7 @@ def _rows_csv(path: Path) -> tuple[list[list[str]], str]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)], encoding
+    return list(csv.reader(io.StringIO(text, newline=""), dialect)), encoding
 
 
 def _rows_xlsx(path: Path) -> list[list[str]]:

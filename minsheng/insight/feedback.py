@@ -36,14 +36,15 @@ def record(suggestion: Suggestion, event: Any, proposer: Proposer | None = None)
     proposed = proposer.proposed(suggestion)
     lead = next((p.unit.pk for p in proposed.plan if p.mode == Assignment.Mode.LEAD), None)
     chosen = _chosen_lead(event)
-    ranked = [u.label for u in proposed.recommendation.units] if proposed.recommendation else []
+    units = proposed.recommendation.units if proposed.recommendation else ()
+    ranked = [u.label for u in units]
     top3 = ranked[:3] if ranked else ([lead] if lead else [])
     return RoutingFeedback.objects.create(
         suggestion=suggestion,
         jurisdiction_id=suggestion.jurisdiction_id,
         source=proposed.source,
         model_version=proposed.recommendation.model_version if proposed.recommendation else "",
-        recommended=[[u.label, u.score] for u in (proposed.recommendation.units if ranked else ())],
+        recommended=[[u.label, u.score] for u in units],
         proposed_unit_id=lead,
         chosen_unit_id=chosen,
         accepted=chosen is not None and chosen == lead,

@@ -117,7 +117,7 @@ class RoutingFeedback(models.Model):
     )
     jurisdiction = models.ForeignKey(Jurisdiction, models.CASCADE, related_name="+")
     source = models.CharField(_("proposal from"), max_length=12, choices=Source.choices)
-    model_version = models.CharField(_("model version"), max_length=20, blank=True)
+    model_version = models.CharField(_("model version"), max_length=40, blank=True)
     # [[unit id, score], …] best first; the proposal's lead unit is the first.
     recommended = models.JSONField(_("recommended units"), default=list, blank=True)
     proposed_unit = models.ForeignKey(

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime
 import os
+import secrets
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from minsheng.insight.textmodel import Doc, Scored, TextModel, prepare
 
@@ -82,7 +82,7 @@ class RoutingModel:
         return self.recommend_doc(doc, k=k)
 
     def recommend_doc(self, doc: Doc, *, k: int = 3) -> Recommendation:
-        if not doc.text:
+        if not doc.words:  # empty, punctuation or digits only: nothing to go on
             return Recommendation((), (), self.version, self.cold_start)
         units = tuple(self.unit_model.top(doc, k))
         categories = tuple(self.category_model.top(doc, 1)) if self.category_model else ()
@@ -158,7 +158,7 @@ def train(
     return RoutingModel(
         unit_model=unit_model,
         category_model=category_model,
-        version=when.strftime("%Y%m%d%H%M%S"),
+        version=f"{when:%Y%m%d%H%M%S}-{secrets.token_hex(2)}",
         trained_at=when.isoformat(timespec="seconds"),
         history=history,
         duty_units=duty_units,

@@ -32,12 +32,13 @@ INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 SPACES = re.compile(r"\s+")
 
 # Words that carry no topic: the form of a suggestion, and the commonest function words.
-STOP = frozenset(
+_STOP_TEXT = (
     "的 了 和 与 及 或 是 在 对 为 将 把 被 从 等 中 并 也 都 而 就 其 之 以 于 这 那 有 无 "
     "我 我们 你 您 他 她 它 他们 自己 一个 一些 这个 这些 那些 什么 怎么 如何 进行 "
     "关于 建议 的建议 问题 希望 请 目前 现在 已经 还是 没有 可以 能够 但是 因为 所以 "
-    "如果 以及 通过 相关 有关 一是 二是 三是 四是 五是 一 二 三 四 五 年 月 日 号".split()
+    "如果 以及 通过 相关 有关 一是 二是 三是 四是 五是 一 二 三 四 五 年 月 日 号"
 )
+STOP = frozenset(_STOP_TEXT.split())
 
 _lock = threading.Lock()
 _tokenizer: Any = None

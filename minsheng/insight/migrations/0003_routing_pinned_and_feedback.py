@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(choices=[('model', 'Recommender'), ('cold_start', 'Recommender (from duty descriptions)'), ('pinned', 'Pinned rule'), ('table', 'Routing table'), ('none', 'No proposal')], max_length=12, verbose_name='proposal from')),
-                ('model_version', models.CharField(blank=True, max_length=20, verbose_name='model version')),
+                ('model_version', models.CharField(blank=True, max_length=40, verbose_name='model version')),
                 ('recommended', models.JSONField(blank=True, default=list, verbose_name='recommended units')),
                 ('accepted', models.BooleanField(default=False, verbose_name='accepted as is')),
                 ('in_top3', models.BooleanField(default=False, verbose_name='among the top 3')),
