@@ -48,6 +48,7 @@ class RoutingRule(models.Model):
     pinned = models.BooleanField(
         _("pinned"),
         default=False,
+        db_default=False,  # rows written by code that predates the field stay valid
         help_text=_(
             "A pinned rule always gives the default units for its category; an unpinned one is "
             "used only when the recommender has no model yet."

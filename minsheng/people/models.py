@@ -202,6 +202,8 @@ class Organisation(models.Model):
     duties = models.TextField(
         _("duties (职责)"),
         blank=True,
+        default="",
+        db_default="",  # rows written by code that predates the field stay valid
         help_text=_(
             "What the unit is responsible for, in key words or sentences (e.g. from its "
             "official list of duties). The routing recommender reads it, so a unit with no "
