@@ -182,3 +182,18 @@ def test_a_missing_or_foreign_model_file_is_refused_with_a_reason(tmp_path):
 def test_nothing_to_learn_from_is_a_model_error():
     with pytest.raises(ModelError):
         train([], {})
+
+
+def test_the_fast_single_text_vector_equals_the_vectorisers_transform(split, model):
+    import numpy as np
+    import scipy.sparse as sp
+
+    _, test_rows = split
+    for m in test_rows[:20]:
+        doc = prepare(m.title, m.body)
+        fast = model._vector(doc)
+        slow = sp.hstack(
+            [v.transform(model._inputs(name, [doc])) for name, v in model.blocks], format="csr"
+        )
+        assert fast.shape == slow.shape
+        assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)

@@ -81,7 +81,10 @@ def suggestion_routing(request: HttpRequest, suggestion_id: int) -> dict[str, An
     category = None
     if found and found.categories:
         best = found.categories[0]
-        c = Category.objects.filter(pk=best.label, jurisdiction_id=s.jurisdiction_id).first()
+        c = Category.objects.filter(
+            pk=int(best.label),  # type: ignore[call-overload]
+            jurisdiction_id=s.jurisdiction_id,
+        ).first()
         if c is not None:
             category = {
                 "category": {"id": c.pk, "name": str(c)},

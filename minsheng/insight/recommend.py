@@ -150,10 +150,12 @@ def train(
     if not docs:
         raise ModelError("nothing to learn from: no assigned suggestions and no duty descriptions")
     unit_model = TextModel().fit(docs, units, sample_weight=weights, progress=progress)
-    labelled = [(d, e.category) for d, e in zip(docs, examples, strict=False) if e.category]
+    # The category over the same features (history only: duty documents have none).
+    labelled = [(i, e.category) for i, e in enumerate(examples) if e.category]
     category_model = None
     if len({c for _, c in labelled}) >= 2:
-        category_model = TextModel().fit([d for d, _ in labelled], [c for _, c in labelled])
+        category_model = unit_model.head([i for i, _ in labelled], [c for _, c in labelled])
+    del unit_model.train_matrix
     when = now or datetime.datetime.now(datetime.UTC)
     return RoutingModel(
         unit_model=unit_model,

@@ -131,8 +131,43 @@ class TextModel:
         return [_char_text(d) for d in docs]
 
     def _matrix(self, docs: Sequence[Doc]) -> Any:
+        if len(docs) == 1:
+            return self._vector(docs[0])
         return sp.hstack(
             [v.transform(self._inputs(name, docs)) for name, v in self.blocks], format="csr"
+        )
+
+    def _vector(self, doc: Doc) -> Any:
+        """One document's features, as the vectorisers' transform computes them (sublinear tf
+        × idf, L2 per block), without their per-call validation: a page asks for one text at a
+        time (tests/test_insight_recommender.py checks both agree)."""
+        indices: list[int] = []
+        values: list[float] = []
+        offset = 0
+        for name, vectoriser in self.blocks:
+            vocabulary = vectoriser.vocabulary_
+            analyse = vectoriser.build_analyzer()
+            counts: dict[int, int] = defaultdict(int)
+            for term in analyse(self._inputs(name, [doc])[0]):
+                j = vocabulary.get(term)
+                if j is not None:
+                    counts[j] += 1
+            if counts:
+                at = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+                weight = tf * vectoriser.idf_[at]
+                norm = float(np.sqrt((weight**2).sum()))
+                order = np.argsort(at)
+                indices.extend((at[order] + offset).tolist())
+                values.extend((weight[order] / norm if norm else weight[order]).tolist())
+            offset += len(vocabulary)
+        return sp.csr_matrix(
+            (
+                np.asarray(values, dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                [0, len(indices)],
+            ),
+            shape=(1, offset),
         )
 
     def fit(
@@ -167,8 +202,39 @@ class TextModel:
         ]
         x = sp.hstack(parts, format="csr")
         step("features", len(specs), len(specs))
+        self._fit_classifier(x, labels, sample_weight, step)
+        self.train_s = time.perf_counter() - started
+        self.train_matrix = x  # for `head`; dropped when the model is saved
+        return self
+
+    def head(
+        self, rows: Sequence[int], labels: Sequence[Hashable], progress: Progress | None = None
+    ) -> TextModel:
+        """A second classifier over the same features (the category beside the unit), fitted
+        on rows of the matrix this model was trained on: the texts are read once."""
+        started = time.perf_counter()
+        other = TextModel(kind=self.kind, c=self.c)
+        other.blocks, other.names = self.blocks, self.names
+        step = progress or (lambda _stage, _done, _total: None)
+        other._fit_classifier(self.train_matrix[list(rows)], labels, None, step)
+        other.train_s = time.perf_counter() - started
+        return other
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("train_matrix", None)
+        return state
+
+    def _fit_classifier(
+        self,
+        x: Any,
+        labels: Sequence[Hashable],
+        sample_weight: Sequence[float] | None,
+        step: Progress,
+    ) -> None:
         self.labels = sorted(set(labels), key=str)
-        y = np.array([self.labels.index(label) for label in labels])
+        index = {label: i for i, label in enumerate(self.labels)}
+        y = np.array([index[label] for label in labels])
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         step("model", 0, 1)
         if len(self.labels) == 1:
@@ -179,14 +245,14 @@ class TextModel:
             svm.fit(x, y, sample_weight=weight)
             self._take(svm)
         else:
+            # newton-cg, not lbfgs: SciPy's L-BFGS-B (C since 1.15) spends most of its time in
+            # its own bookkeeping on a million coefficients (scipy/scipy#23161, #23191).
             lr = LogisticRegression(
-                C=self.c, class_weight="balanced", max_iter=300, tol=1e-3, solver="lbfgs"
+                C=self.c, class_weight="balanced", max_iter=100, tol=1e-3, solver="newton-cg"
             )
             lr.fit(x, y, sample_weight=weight)
             self._take(lr)
         step("model", 1, 1)
-        self.train_s = time.perf_counter() - started
-        return self
 
     def _take(self, estimator: Any) -> None:
         coef = np.asarray(estimator.coef_, dtype=np.float32)
@@ -214,24 +280,26 @@ class TextModel:
         x = self._matrix([doc])
         scores = self._scores(x)[0]
         order = np.argsort(-scores, kind="stable")[:k]
+        containing = _containing(doc.words) if explain else {}
         return [
             Scored(
                 self.labels[i],
                 round(float(scores[i]), 4),
-                self.explain(doc, x, int(i), explain) if explain else (),
+                self.explain(x, int(i), explain, containing) if explain else (),
             )
             for i in order
         ]
 
-    def explain(self, doc: Doc, x: Any, klass: int, n: int) -> tuple[Explained, ...]:
-        """The words of the text that pushed class `klass` up most, with their shares."""
-        row = x.getrow(0)
-        contributions = row.data * self.coef[klass, row.indices]
+    def explain(
+        self, x: Any, klass: int, n: int, containing: dict[str, list[str]]
+    ) -> tuple[Explained, ...]:
+        """The words of the text that pushed class `klass` up most, with their shares
+        (`containing`: `_containing(doc.words)`)."""
+        contributions = x.data * self.coef[klass, x.indices]
         credit: dict[str, float] = defaultdict(float)
-        containing = _containing(doc.words)
-        for index, value in zip(row.indices, contributions, strict=True):
-            if value <= 0:
-                continue
+        for index, value in zip(
+            x.indices[contributions > 0], contributions[contributions > 0], strict=True
+        ):
             block, term = self.names[index].split(":", 1)
             if block in ("t", "w"):
                 for word in term.split(" "):

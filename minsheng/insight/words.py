@@ -111,7 +111,9 @@ def words(text: str) -> list[str]:
         else:
             pieces = [run.lower()]
         for piece in pieces:
-            if piece in STOP or piece.isdigit() or (len(piece) == 1 and not is_han(piece)):
+            # One character alone (人, 市, a lone Latin letter) says little: the character
+            # n-grams still read it, but it is no word of its own, nor an explanation.
+            if piece in STOP or piece.isdigit() or len(piece) == 1:
                 continue
             found.append(piece)
     return found

@@ -381,7 +381,7 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
     meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
     unit_names = {pk: u.short_name or u.name for pk, u in units.items()}
-    source_labels = {
+    source_labels: dict[str, str] = {
         RoutingFeedback.Source.PINNED: _("Pinned rule proposes:"),
         RoutingFeedback.Source.MODEL: _("Recommended:"),
         RoutingFeedback.Source.COLD_START: _("Recommended from the units' duties:"),
