@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from minsheng.insight import adapter, feedback
 from minsheng.people.models import Jurisdiction
@@ -20,6 +23,10 @@ def routing_accuracy(request: HttpRequest) -> HttpResponse:
     jurisdiction = Jurisdiction.objects.get(pk=pk)
     model = adapter.load_model(jurisdiction.pk)
     rows = feedback.accuracy(jurisdiction.pk)
+    trained = ""
+    if model is not None:
+        when = timezone.localtime(datetime.datetime.fromisoformat(model.trained_at))
+        trained = f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
     total = sum(r.total for r in rows)
     return render(
         request,
@@ -28,6 +35,7 @@ def routing_accuracy(request: HttpRequest) -> HttpResponse:
             "jurisdiction": jurisdiction,
             "jurisdictions": Jurisdiction.objects.filter(pk__in=staff_ids),
             "model": model,
+            "trained": trained,
             "rows": [
                 {
                     "label": r.label,

@@ -103,6 +103,7 @@ class Command(BaseCommand):
                 )
         for jurisdiction in jurisdictions:
             bar = None if options.get("quiet") else Bar(self.stderr._out)
+            started = time.perf_counter()
             try:
                 model = adapter.train_jurisdiction(jurisdiction, progress=bar)
             except ModelError as error:
@@ -122,7 +123,7 @@ class Command(BaseCommand):
                     "version": model.version,
                     "history": model.history,
                     "duties": model.duty_units,
-                    "seconds": model.train_s,
+                    "seconds": time.perf_counter() - started,
                     "cold": _(" (cold start: too little history)") if model.cold_start else "",
                     "path": adapter.model_path(jurisdiction.pk),
                 }
