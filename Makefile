@@ -25,7 +25,7 @@ run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: bootstrap
 	$(PY) manage.py migrate --noinput
 	@if [ ! -f var/.demo-loaded ]; then \
-		$(PY) manage.py demo && touch var/.demo-loaded; \
+		$(PY) manage.py demo && $(PY) manage.py insight train --quiet && touch var/.demo-loaded; \
 	else $(PY) manage.py demo --logins-only; fi
 	@$(PY) manage.py collectstatic --noinput -v0
 	@echo ""

@@ -84,6 +84,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
     for name in (
         "SECRET_KEY",
         "MEDIA_ROOT",
+        "INSIGHT_MODEL_DIR",
         "MINSHENG_PLAIN_STATIC",
         "SECURE_SSL_REDIRECT",
         "BEHIND_PROXY",
@@ -186,6 +187,8 @@ def live_url(chromium_path: Path) -> Iterator[str]:
         env = _server_env(var_dir)
         _manage(env, "migrate", "--noinput")
         _manage(env, "demo", "--size", "small")
+        # The routing recommender learns from the demo's assignments (as `make run` does).
+        _manage(env, "insight", "train", "--quiet")
         _manage(env, "collectstatic", "--noinput", "-v0")
         server, url = _start_server(env, var_dir)
         try:

@@ -48,6 +48,7 @@ KNOWN = [
     "/suggestions/new/",
     "/suggestions/list/",
     "/suggestions/assign/",
+    "/insight/routing/",
     "/suggestions/import/",
     "/suggestions/inbox/",
     "/ledger/",

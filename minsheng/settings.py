@@ -223,6 +223,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # check access; there is deliberately no MEDIA_URL.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MB = env_int("FILE_UPLOAD_MAX_MB", 20)
+# Trained routing models (`minsheng insight train`), one file per jurisdiction (docs/insight.md).
+INSIGHT_MODEL_DIR = Path(env_str("INSIGHT_MODEL_DIR", str(VAR_DIR / "insight")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

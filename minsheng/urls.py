@@ -41,6 +41,7 @@ urlpatterns = [
     # 公开: the public site (no sign-in) and the staff's publication queue and review.
     path("gongkai/", include("minsheng.disclosure.urls")),
     path("reports/", include("minsheng.reports.urls")),
+    path("insight/", include("minsheng.insight.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -34,6 +34,13 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_routing_model(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """No test reads a routing model trained on the developer's machine (var/insight): each
+    starts without one; tests that train write into their own directory."""
+    settings.INSIGHT_MODEL_DIR = tmp_path_factory.getbasetemp() / "no-routing-model"
+
+
 # Every persona of the cast, for tests that walk all of them.
 PERSONAS = (
     "deputy",

@@ -251,6 +251,9 @@ TABLE: dict[str, list[C]] = {
     "suggestions/assign/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/assign/"),
     ],
+    "insight/routing/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /insight/routing/"),
+    ],
     "suggestions/import/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/"),
     ],
@@ -593,6 +596,12 @@ TABLE: dict[str, list[C]] = {
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}"),
         C("401   ok    404   404   404   404   404   404   404   404   404   404", "GET /api/v1/suggestions/{draft}"),
         C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{confidential}"),
+    ],
+    # The recommender's answer: congress staff of the suggestion's congress only (403 for the
+    # others who may see the suggestion, 404 for those who may not).
+    "GET /api/v1/suggestions/{suggestion_id}/routing": [
+        C("401   403   403   ok    403   403   403   403   403   403   ok    404", "GET /api/v1/suggestions/{handling}/routing"),
+        C("401   403   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/routing"),
     ],
     "GET /api/v1/suggestions/{suggestion_id}/actions": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/actions"),

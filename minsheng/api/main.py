@@ -11,8 +11,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minsheng.api.auth import ActiveSession, BearerToken
 from minsheng.api.commitments import router as commitments_router
-from minsheng.api.evaluation import router as evaluation_router
 from minsheng.api.disclosure import router as publications_router
+from minsheng.api.evaluation import router as evaluation_router
+from minsheng.api.insight import router as insight_router
 from minsheng.api.ledger import router as ledger_router
 from minsheng.api.ledger_teams import router as ledger_teams_router
 from minsheng.api.ledger_vote import router as vote_router
@@ -102,6 +103,8 @@ def on_workflow_error(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
 api.add_router("/suggestions", suggestions_router)
 # Supervision (督办): key items, instructions, the warning board, and one suggestion's.
 api.add_router("/suggestions", on_suggestions_router)
+# The routing recommender's answer for one suggestion (staff).
+api.add_router("/suggestions", insight_router)
 api.add_router("/key-items", key_items_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)

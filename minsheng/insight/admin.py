@@ -17,7 +17,7 @@ from minsheng.insight.models import RoutingRule, RoutingRuleChange
 class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = RoutingRule
-        fields = ["jurisdiction", "category", "region", "lead_unit", "joint_units"]
+        fields = ["jurisdiction", "category", "region", "lead_unit", "joint_units", "pinned"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -104,7 +104,15 @@ def record_routing_change(
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
     form = RoutingRuleForm
-    list_display = ["category", "region", "lead_unit", "joint_list", "jurisdiction", "updated_at"]
+    list_display = [
+        "category",
+        "region",
+        "lead_unit",
+        "joint_list",
+        "pinned",
+        "jurisdiction",
+        "updated_at",
+    ]
     list_filter = ["jurisdiction", ("lead_unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["category__name", "category__parent__name", "region", "lead_unit__name"]
     list_select_related = ["category__parent", "lead_unit", "jurisdiction"]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class InsightConfig(AppConfig):
     name = "minsheng.insight"
     verbose_name = _("Text intelligence")
+
+    def ready(self) -> None:
+        # Staff's choices at assignment are recorded against the proposal.
+        from minsheng.insight import feedback  # noqa: F401

@@ -25,6 +25,7 @@ class Rule:
     lead_unit_id: int
     joint_unit_ids: tuple[int, ...] = ()
     rule_id: int | None = None
+    pinned: bool = False  # wins over the recommender
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,23 @@ class RoutingTable:
             yield category_id
             category_id = self._parents.get(category_id)
 
-    def find(self, category_id: int | None, region: str = "") -> Rule | None:
-        """The most specific rule for the category and region, or None."""
+    def find(
+        self, category_id: int | None, region: str = "", *, pinned_only: bool = False
+    ) -> Rule | None:
+        """The most specific rule for the category and region (only pinned ones if asked),
+        or None."""
         region = region.strip()
         for category in self._ancestry(category_id):
-            if region and (category, region) in self._rules:
-                return self._rules[(category, region)]
-            if (category, "") in self._rules:
-                return self._rules[(category, "")]
+            for key in ((category, region), (category, "")) if region else ((category, ""),):
+                rule = self._rules.get(key)
+                if rule is not None and (rule.pinned or not pinned_only):
+                    return rule
         return None
 
-    def propose(self, category_id: int | None, region: str = "") -> Proposal | None:
-        rule = self.find(category_id, region)
+    def propose(
+        self, category_id: int | None, region: str = "", *, pinned_only: bool = False
+    ) -> Proposal | None:
+        rule = self.find(category_id, region, pinned_only=pinned_only)
         if rule is None:
             return None
         joint = tuple(dict.fromkeys(u for u in rule.joint_unit_ids if u != rule.lead_unit_id))

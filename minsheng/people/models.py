@@ -199,6 +199,17 @@ class Organisation(models.Model):
         help_text=_("The special committee that supervises this unit (对口督办)."),
     )
     is_handling_unit = models.BooleanField(_("handles suggestions"), default=False)
+    duties = models.TextField(
+        _("duties (职责)"),
+        blank=True,
+        default="",
+        db_default="",  # rows written by code that predates the field stay valid
+        help_text=_(
+            "What the unit is responsible for, in key words or sentences (e.g. from its "
+            "official list of duties). The routing recommender reads it, so a unit with no "
+            "history yet can still be recommended."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 

@@ -27,7 +27,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from minsheng.insight import proposals
-from minsheng.insight.models import RoutingRule
+from minsheng.insight.models import RoutingFeedback, RoutingRule
 from minsheng.lib import spreadsheets
 from minsheng.lib.downloads import attachment
 from minsheng.lib.spreadsheets import DryRun
@@ -285,11 +285,27 @@ def _meeting_jurisdiction(request: HttpRequest, staff_ids: list[int]) -> Jurisdi
 
 def _proposals(
     jurisdiction: Jurisdiction, suggestions: list[Suggestion], rules: list[RoutingRule]
-) -> dict[int, list[workflow.UnitPlan]]:
-    """The routing table's proposal per suggestion, from the rules the page loads anyway
-    (minsheng.insight.proposals, without a query per row)."""
+) -> dict[int, proposals.Proposed]:
+    """The default proposal per suggestion (a pinned rule, else the recommender, else the
+    routing table), from the rules the page loads anyway (minsheng.insight.proposals, without
+    a query per row)."""
     proposer = proposals.Proposer(jurisdiction.pk, rules=rules)
-    return {s.pk: proposer.plan(s) for s in suggestions}
+    return {s.pk: proposer.proposed(s) for s in suggestions}
+
+
+def _recommended_units(proposed: proposals.Proposed, names: dict[int, str]) -> list[dict[str, Any]]:
+    """What a row shows of the recommendation: unit, score as a percentage, the words."""
+    if proposed.recommendation is None:
+        return []
+    separator = "、"  # the words are the text's own (Chinese), whatever the page's language
+    return [
+        {
+            "unit": names.get(int(u.label), str(u.label)),  # type: ignore[call-overload]
+            "percent": round(u.score * 100),
+            "words": separator.join(w.word for w in u.words),
+        }
+        for u in proposed.recommendation.units
+    ]
 
 
 def _row_initial(s: Suggestion, plan: list[workflow.UnitPlan]) -> dict[str, Any]:
@@ -331,7 +347,7 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
         .select_related(
             "lead_deputy__user", "lead_deputy__delegation", "category__parent", "session"
         )
-        .defer("body", "state_note")
+        .defer("state_note")  # the body is read: the recommender reads it
         .order_by("session_id", "series", "number", "pk")
     )
     if category_id:
@@ -364,16 +380,25 @@ def assign_meeting(request: HttpRequest) -> HttpResponse:
     proposed = _proposals(jurisdiction, suggestions, rules)
     meeting = AssignMeetingForm(post, initial={"on": timezone.localdate()})
     detail = reverse("suggestions:detail", args=[0]).removesuffix("0/")
+    unit_names = {pk: u.short_name or u.name for pk, u in units.items()}
+    source_labels: dict[str, str] = {
+        RoutingFeedback.Source.PINNED: _("Pinned rule proposes:"),
+        RoutingFeedback.Source.MODEL: _("Recommended:"),
+        RoutingFeedback.Source.COLD_START: _("Recommended from the units' duties:"),
+        RoutingFeedback.Source.TABLE: _("Routing table proposes:"),
+    }
     rows = [
         {
             "s": s,
             "url": f"{detail}{s.pk}/",
-            "proposal": proposed[s.pk],
+            "proposal": proposed[s.pk].plan,
+            "proposal_label": source_labels.get(proposed[s.pk].source, ""),
+            "recommended": _recommended_units(proposed[s.pk], unit_names),
             "form": AssignRowForm(
                 post,
                 prefix=f"s{s.pk}",
                 names=names,
-                initial=_row_initial(s, proposed[s.pk]),
+                initial=_row_initial(s, proposed[s.pk].plan),
             ),
             "error": "",
         }

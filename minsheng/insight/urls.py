@@ -1,0 +1,10 @@
+"""URLs of the text-intelligence pages (staff)."""
+
+from django.urls import path
+
+from minsheng.insight import views
+
+app_name = "insight"
+urlpatterns = [
+    path("routing/", views.routing_accuracy, name="routing"),
+]
