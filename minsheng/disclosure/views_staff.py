@@ -188,17 +188,6 @@ def segments(text: str, spans: list[list[Any]], key: str) -> list[dict[str, Any]
     return out
 
 
-@dataclass
-class ActionView:
-    name: str
-    label: str
-    form: ActionForm
-    url: str
-    open: bool = False
-    confirm: str = ""
-    danger: bool = False
-
-
 def _pieces(pub: Publication) -> list[dict[str, Any]]:
     s = pub.suggestion
     replies = workflow.sent_replies(s)
@@ -238,27 +227,14 @@ def _render_review(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     offered = PUBLICATIONS.offered(user, pub)
-    actions = []
-    for name in offered:
-        if name in REVIEW_ACTIONS:
-            continue
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=PUBLICATIONS, obj=pub, user=user, action=name)
-        )
-        declared = PUBLICATIONS[name]
-        actions.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("disclosure:act", args=[pub.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-            )
-        )
+    actions = pages.action_views(
+        PUBLICATIONS,
+        pub,
+        user,
+        "disclosure:act",
+        failed,
+        names=[name for name in offered if name not in REVIEW_ACTIONS],
+    )
     events = list(pub_events(pub).select_related("actor").order_by("at", "pk"))
     for event in events:
         event.label = PUBLICATIONS.timeline_label(event.action, event.data)

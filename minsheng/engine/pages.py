@@ -1,4 +1,8 @@
-"""One way to run a declared action from a page's form (CONVENTIONS habit 4: views stay thin).
+"""One way to offer and run a declared action on a page (CONVENTIONS habit 4: views stay thin).
+
+`action_views` builds the buttons and forms of the actions a person may take on a record (from
+the registry's declarations: label, confirmation, danger, what stops it now); a form that was
+posted and refused is shown again, open, in place of a fresh one.
 
 Every app's action view did the same seven steps: refuse an action it does not declare, build
 the page form from the declaration, explain a refused attempt (a stale page, a state that moved
@@ -15,19 +19,71 @@ they read why, in their language, beside the form they filled in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from minsheng.engine.actions import Registry
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 
-__all__ = ["Outcome", "post_action"]
+__all__ = ["ActionView", "Outcome", "action_views", "post_action"]
+
+
+@dataclass
+class ActionView:
+    """One action as a page shows it: its button, its form, where the form posts."""
+
+    name: str
+    label: str
+    form: ActionForm
+    url: str
+    open: bool = False
+    confirm: str = ""
+    danger: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+def action_views(
+    registry: Registry[Any],
+    obj: Any,
+    user: Any,
+    url_name: str,
+    failed: ActionForm | None = None,
+    *,
+    names: Iterable[str] | None = None,
+) -> list[ActionView]:
+    """The actions `user` may take on `obj` (or those of `names`), each posting to
+    `reverse(url_name, args=[obj.pk, name])`; `failed` is the refused form to show again."""
+    found = []
+    for name in registry.offered(user, obj) if names is None else names:
+        again = (
+            failed is not None
+            and failed.action == name
+            and getattr(failed.obj, "pk", None) == obj.pk
+        )
+        form = failed if again and failed is not None else None
+        if form is None:
+            form = ActionForm(registry=registry, obj=obj, user=user, action=name)
+        declared = registry[name]
+        found.append(
+            ActionView(
+                name=name,
+                label=str(declared.label),
+                form=form,
+                url=reverse(url_name, args=[obj.pk, name]),
+                open=again,
+                confirm=str(declared.confirm),
+                danger=declared.danger,
+                problems=registry.problems(name, user, obj),
+            )
+        )
+    return found
 
 
 @dataclass

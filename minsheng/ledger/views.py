@@ -4,7 +4,7 @@ chart, reports, change requests and history, entering an item, and the item's ac
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
+from minsheng.engine.pages import ActionView
 from minsheng.ledger import excel, views_teams, workflow
 from minsheng.ledger import permissions as perms
 from minsheng.ledger.actions import ITEMS, LABELS
@@ -239,40 +240,8 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/new.html", {"form": form, "parent": parent}, status=status)
 
 
-@dataclass
-class ActionView:
-    name: str
-    label: str
-    form: ActionForm
-    url: str
-    open: bool = False
-    confirm: str = ""
-    danger: bool = False
-    problems: list[str] = field(default_factory=list)
-
-
 def _actions(item: LedgerItem, user: User, failed: ActionForm | None) -> list[ActionView]:
-    found = []
-    for name in ITEMS.offered(user, item):
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=ITEMS, obj=item, user=user, action=name)
-        )
-        declared = ITEMS[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("ledger:act", args=[item.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-                problems=ITEMS.problems(name, user, item),
-            )
-        )
-    return found
+    return pages.action_views(ITEMS, item, user, "ledger:act", failed)
 
 
 def chart(updates: list[ProgressUpdate], item: LedgerItem) -> dict[str, Any] | None:

@@ -8,7 +8,6 @@ through a typed function (`commitments.ACTIONS`, and the ledger's own `report`).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minsheng.engine import pages
 from minsheng.engine.actions import Registry
 from minsheng.engine.forms import ActionForm
+from minsheng.engine.pages import ActionView
 from minsheng.ledger import commitment_letters, commitments, excel
 from minsheng.ledger import workflow as ledger_workflow
 from minsheng.ledger.actions import ITEMS
@@ -49,18 +49,6 @@ def _user(request: HttpRequest) -> User:
 # --- actions ------------------------------------------------------------------------------------
 
 
-@dataclass
-class ActionView:
-    name: str
-    label: str
-    form: ActionForm
-    url: str
-    open: bool = False
-    confirm: str = ""
-    danger: bool = False
-    problems: list[str] = field(default_factory=list)
-
-
 def _registry_of(action: str) -> tuple[Registry[Any], Any]:
     if action in COMMITMENTS.actions:
         return COMMITMENTS, commitments.ACTIONS[action]
@@ -70,32 +58,12 @@ def _registry_of(action: str) -> tuple[Registry[Any], Any]:
 
 
 def _actions(item: LedgerItem, user: User, failed: ActionForm | None) -> list[ActionView]:
-    found = []
-    offered = [
-        *(name for name in ITEMS.offered(user, item) if name in LEDGER_ACTIONS),
-        *COMMITMENTS.offered(user, item),
+    """The ledger's own actions that apply to a commitment, then the commitment's."""
+    ledger = [name for name in ITEMS.offered(user, item) if name in LEDGER_ACTIONS]
+    return [
+        *pages.action_views(ITEMS, item, user, "commitments:act", failed, names=ledger),
+        *pages.action_views(COMMITMENTS, item, user, "commitments:act", failed),
     ]
-    for name in offered:
-        registry, _typed = _registry_of(name)
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=registry, obj=item, user=user, action=name)
-        )
-        declared = registry[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("commitments:act", args=[item.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-                problems=registry.problems(name, user, item),
-            )
-        )
-    return found
 
 
 # --- one commitment -----------------------------------------------------------------------------

@@ -420,28 +420,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 
 
 def _actions(rect: Rectification, user: User, failed: ActionForm | None) -> list[Any]:
-    from minsheng.ledger.views import ActionView
-
-    found = []
-    for name in RECTIFICATIONS.offered(user, rect):
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=RECTIFICATIONS, obj=rect, user=user, action=name)
-        )
-        declared = RECTIFICATIONS[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("ledger:rectification_act", args=[rect.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-            )
-        )
-    return found
+    return pages.action_views(RECTIFICATIONS, rect, user, "ledger:rectification_act", failed)
 
 
 def _rect_page(

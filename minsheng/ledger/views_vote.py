@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minsheng.engine import pages
 from minsheng.engine.errors import Invalid, WorkflowError
 from minsheng.engine.forms import ActionForm
+from minsheng.engine.pages import ActionView
 from minsheng.ledger import permissions_vote as perms
 from minsheng.ledger import workflow_vote as vote
 from minsheng.ledger.actions_vote import ROUNDS
 from minsheng.ledger.models_vote import Candidate, Choice, Satisfaction, VoteRound
-from minsheng.ledger.views import ActionView
 from minsheng.people.models import Jurisdiction, User
 
 
@@ -104,27 +104,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _actions(r: VoteRound, user: User, failed: ActionForm | None) -> list[ActionView]:
-    found = []
-    for name in ROUNDS.offered(user, r):
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=ROUNDS, obj=r, user=user, action=name)
-        )
-        declared = ROUNDS[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("ledger:vote_act", args=[r.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-                problems=ROUNDS.problems(name, user, r),
-            )
-        )
-    return found
+    return pages.action_views(ROUNDS, r, user, "ledger:vote_act", failed)
 
 
 def _bars(candidates: list[Candidate]) -> None:

@@ -3,7 +3,6 @@ supervision panel of a suggestion page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from minsheng.engine import pages
 from minsheng.engine.actions import Registry
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
+from minsheng.engine.pages import ActionView
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions import permissions as suggestion_perms
@@ -43,42 +43,10 @@ PAGE_SIZE = 50
 WARNING_LABELS = dict(WarningColour.choices)
 
 
-@dataclass
-class ActionView:
-    name: str
-    label: str
-    form: ActionForm
-    url: str
-    open: bool = False
-    confirm: str = ""
-    danger: bool = False
-    problems: list[str] = field(default_factory=list)
-
-
 def _actions(
     registry: Registry[Any], obj: Any, user: User, url_name: str, failed: ActionForm | None
 ) -> list[ActionView]:
-    found = []
-    for name in registry.offered(user, obj):
-        form = (
-            failed
-            if failed is not None and failed.action == name and failed.obj.pk == obj.pk
-            else ActionForm(registry=registry, obj=obj, user=user, action=name)
-        )
-        declared = registry[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse(url_name, args=[obj.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-                problems=registry.problems(name, user, obj),
-            )
-        )
-    return found
+    return pages.action_views(registry, obj, user, url_name, failed)
 
 
 @login_required

@@ -3,7 +3,6 @@ person's own wishes and claims, one wish with its actions and timeline, the evid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,13 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
+from minsheng.engine.pages import ActionView
 from minsheng.people.models import User
 from minsheng.wishes import excel, wall, workflow
 from minsheng.wishes import permissions as perms
@@ -167,38 +166,8 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- one wish ----------------------------------------------------------------------------------
 
 
-@dataclass
-class ActionView:
-    name: str
-    label: str
-    form: ActionForm
-    url: str
-    open: bool = False
-    confirm: str = ""
-    danger: bool = False
-
-
 def _actions(wish: Wish, user: User, failed: ActionForm | None) -> list[ActionView]:
-    found = []
-    for name in WISHES.offered(user, wish):
-        form = (
-            failed
-            if failed is not None and failed.action == name
-            else ActionForm(registry=WISHES, obj=wish, user=user, action=name)
-        )
-        declared = WISHES[name]
-        found.append(
-            ActionView(
-                name=name,
-                label=str(declared.label),
-                form=form,
-                url=reverse("wishes:act", args=[wish.pk, name]),
-                open=form is failed,
-                confirm=str(declared.confirm),
-                danger=declared.danger,
-            )
-        )
-    return found
+    return pages.action_views(WISHES, wish, user, "wishes:act", failed)
 
 
 def _detail(
