@@ -9,8 +9,10 @@ The rules are explainable heuristics over the text, not a model:
 - the result category is present and the text bears it out (A says what was solved; B states a
   plan and a target date; C and D give reasons);
 - the suggestion's key requests are answered: sentences of the suggestion with 建议/希望/要求/
-  应当… are its requests; each request's content words (jieba) are looked for in the reply; a
-  request with fewer than half of them in the reply is uncovered and listed;
+  应当… are its requests (with the items of an enumeration after them: 一是…；二是…); each
+  request's content words (jieba, generic words such as 加强/部门/尽快 left out) are looked for
+  in the reply; a request with fewer than a third of them (or fewer than two) in the reply is
+  uncovered and listed;
 - contact with the deputy logged, joint units' opinions stated, signer and contact person (with
   a phone number) present;
 - no empty formula: the share of boilerplate sentences (留言已收悉, 高度重视, 认真研究, 积极协调…
@@ -33,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from minsheng.insight.words import INVISIBLE, TAGS, is_han, words
 
@@ -49,6 +52,7 @@ __all__ = [
     "SuggestionText",
     "boilerplate_share",
     "check",
+    "check_file",
     "coverage",
     "key_requests",
 ]
@@ -73,8 +77,10 @@ class Limits:
 
     min_chars: int = 200
     max_chars: int = 8000
-    # A request counts as answered when this share of its content words is in the reply.
-    request_words_share: float = 0.5
+    # A request counts as answered when this share of its content words (and at least two)
+    # is in the reply: a request sentence names the matter and describes it, an answer names
+    # the matter.
+    request_words_share: float = 1 / 3
     # Below this share of requests answered the coverage finding is an error, not a warning.
     coverage_error_below: float = 0.34
     # Boilerplate share of the reply's sentences from which the reply is flagged.
@@ -213,10 +219,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
-# Enumerations inside one sentence: 一是…；二是…, （一）…, 1. …
-_ENUMERATION = re.compile(
-    r"(?=(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\(\d+\)|\d+[.、]))"
+# Enumerations inside one sentence: 一是…；二是…, （一）…, 1. … (after NFKC: ASCII brackets)
+_ENUMERATOR = (
+    r"(?:[一二三四五六七八九十]是|\([一二三四五六七八九十\d]{1,2}\)|(?<![\d.])\d{1,2}[.、](?!\d)"
+    r"|[一二三四五六七八九十]、)"
 )
+_ENUMERATION = re.compile(f"(?={_ENUMERATOR})")
+_ENUMERATED = re.compile(_ENUMERATOR)
 
 
 def _normalise(text: object, limit: int = _MAX_ANALYSED) -> str:
@@ -235,10 +244,10 @@ def _content_chars(text: str) -> int:
     return sum(1 for c in text if unicodedata.category(c)[0] in "LMN")
 
 
-def _sentences(text: str) -> list[str]:
+def _sentences(text: str, enumerations: bool = True) -> list[str]:
     found = []
     for piece in _SENTENCE_END.split(text):
-        for part in _ENUMERATION.split(piece):
+        for part in _ENUMERATION.split(piece) if enumerations else [piece]:
             part = part.strip(" \n")
             if _content_chars(part):
                 found.append(part)
@@ -335,7 +344,7 @@ _REQUEST_MARKERS = (
 _GENERIC_TEXT = """
     加强 加大 推进 推动 完善 提高 提升 进一步 有关 部门 有关部门 政府 相关部门 尽快 力度 工作
     实施 开展 落实 建立 健全 强化 重视 解决 切实 积极 支持 要求 应当 应该 需要 呼吁 恳请 请求
-    亟需 亟待 务必 必须 方面 情况 方面 措施 同时 各级 我市 我省 我县 我区 全市 全省 全县
+    亟需 亟待 务必 必须 为此 对此 建议 方面 情况 措施 同时 各级 我市 我省 我县 我区 全市 全省 全县
     群众 百姓 老百姓 人民 广大 代表 问题 困难 存在 不断 加快 逐步 大力 认真 努力 及时 确保
     保障 有效 做好 抓好 形成 实现 增加 提供 给予 予以 进行 不够 较为 比较 非常 特别 目前 当前
 """
@@ -349,8 +358,13 @@ class Request:
     words: tuple[str, ...]
     matched: tuple[str, ...] = ()
 
-    def covered(self, share: float = 0.5) -> bool:
-        return bool(self.words) and len(self.matched) / len(self.words) >= share
+    def covered(self, share: float = 1 / 3) -> bool:
+        """At least `share` of the request's content words, and at least two of them (all of
+        them for a request of one word), are in the reply."""
+        if not self.words:
+            return False
+        enough = min(2, len(self.words))
+        return len(self.matched) >= enough and len(self.matched) / len(self.words) >= share
 
 
 def _content_words(sentence: str) -> tuple[str, ...]:
@@ -367,14 +381,19 @@ def key_requests(suggestion: SuggestionText, limit: int = 20) -> list[Request]:
     each with its content words. With no such sentence, the title stands for the request."""
     body = _normalise(suggestion.body, 6000)
     found: list[Request] = []
-    for sentence in _sentences(body):
-        if not _has(sentence, _REQUEST_MARKERS):
+    asking = False
+    for sentence in _sentences(body, enumerations=False):
+        # "建议：一是……；二是……。": the items after an asking sentence ask too.
+        if _has(sentence, _REQUEST_MARKERS):
+            asking = True
+        elif not _ENUMERATED.match(sentence):
+            asking = False
+        if not asking:
             continue
-        content = _content_words(sentence)
-        if len(content) >= _MIN_REQUEST_WORDS:
-            found.append(Request(sentence, content))
-        if len(found) >= limit:
-            break
+        for part in _ENUMERATION.split(sentence):
+            content = _content_words(part)
+            if len(content) >= _MIN_REQUEST_WORDS and len(found) < limit:
+                found.append(Request(part.strip(), content))
     if not found:
         for text in (_normalise(suggestion.title, 300), body[:300]):
             content = _content_words(text)
@@ -634,3 +653,75 @@ def check(
     limits = limits or Limits()
     findings = [f for _, rule in RULES for f in rule(reply, suggestion, limits)]
     return sorted(findings, key=lambda f: f.severity != ERROR)
+
+
+# --- a file of replies ---------------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    """The findings of each row of a file (`row` counts the file's rows from 1, the header
+    included, as a spreadsheet shows them), and the optional columns the file lacked."""
+
+    encoding: str
+    rows: int = 0
+    findings: list[tuple[int, Finding]] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        by_code: dict[str, int] = {}
+        for _, finding in self.findings:
+            by_code[finding.code] = by_code.get(finding.code, 0) + 1
+        return {
+            "rows": self.rows,
+            "rows_with_findings": len({row for row, _ in self.findings}),
+            "errors": sum(1 for _, f in self.findings if f.severity == ERROR),
+            "warnings": sum(1 for _, f in self.findings if f.severity == WARNING),
+            "by_code": dict(sorted(by_code.items())),
+            "missing_columns": self.missing_columns,
+        }
+
+
+def check_file(
+    path: str | Path,
+    text_col: str = "答复内容",
+    category_col: str = "类别",
+    suggestion_col: str = "建议内容",
+    title_col: str = "建议标题",
+    limits: Limits | None = None,
+) -> FileResult:
+    """Check every reply of a CSV (UTF-8 or GBK) or xlsx file, read by the evaluation
+    harness's reader. The reply column is required (`DataError` otherwise); a missing category,
+    suggestion or title column leaves those rules to what the file gives (a file has no
+    contact log, so contact is read from the text)."""
+    from minsheng.insight.evaluate import find_header, read_rows
+    from minsheng.insight.words import clean
+
+    rows, encoding = read_rows(Path(path))
+    header_at = find_header(rows, [text_col], Path(path), encoding)
+    names = [clean(c) for c in rows[header_at]]
+    result = FileResult(encoding)
+    at: dict[str, int | None] = {}
+    for column in (category_col, suggestion_col, title_col):
+        at[column] = names.index(column) if column in names else None
+        if at[column] is None and column != title_col:
+            result.missing_columns.append(column)
+    text_at = names.index(text_col)
+
+    def cell(row: Sequence[str], index: int | None) -> str | None:
+        if index is None:
+            return None
+        return row[index] if index < len(row) else ""
+
+    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not any(str(c).strip() for c in row):
+            continue  # padding
+        result.rows += 1
+        reply = ReplyText(text=cell(row, text_at) or "", category=cell(row, at[category_col]))
+        suggestion = SuggestionText(
+            title=cell(row, at[title_col]) or "", body=cell(row, at[suggestion_col]) or ""
+        )
+        if at[suggestion_col] is None and at[title_col] is None:
+            suggestion = SuggestionText()
+        result.findings.extend((number, f) for f in check(reply, suggestion, limits))
+    return result
