@@ -227,6 +227,13 @@ def test_unknown_contact_is_read_from_the_text():
     assert [(f.code, f.severity) for f in found] == [("contact-not-mentioned", WARNING)]
 
 
+def test_thanking_the_deputy_or_a_phone_line_is_not_contact():
+    text = "尊敬的代表：向您表示感谢。已完成路灯安装。" + SIGNATURE  # 联系电话 is the unit's line
+    assert codes(run("contact", ReplyText(text=text))) == {"contact-not-mentioned"}
+    visited = text + "\n2026年7月3日我局与您联系并到现场查看。"
+    assert run("contact", ReplyText(text=visited)) == []
+
+
 def test_joint_opinions_must_be_stated_when_there_were_joint_units():
     assert run("joint", ReplyText(text=EMPTY_FORMULA)) == []  # no joint units
     assert run("joint", ReplyText(text=GOOD_B, joint_units=["市教育局"])) == []

@@ -262,7 +262,7 @@ def _has(text: str, phrases: Sequence[str]) -> bool:
 
 _SOLVED = (
     "已解决", "基本解决", "得到解决", "已经解决", "已完成", "全面完成", "已建成", "已落实",
-    "已实施", "已投入使用", "投入使用", "已开通", "已竣工", "竣工", "已办结", "已拨付",
+    "已实施", "已投入使用", "已开通", "已竣工", "已办结", "已拨付",
     "已修复", "已整改", "整改到位", "已出台", "已印发", "已下达", "已安装", "已改造", "已开工",
     "已纳入", "已全部", "已恢复", "已增设", "已解决到位",
 )  # fmt: skip
@@ -278,7 +278,7 @@ _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
     r"|(?:19|20)\d{2}[-/.]\d{1,2}"
     r"|\d{1,2}\s*月(?:底|中旬|上旬|下旬|份|前|\s*\d{1,2}\s*日)"
-    r"|年底|年内|年前|明年|今年|下半年|上半年|第[一二三四1-4]季度|[一二三四1-4]季度|月底|年末"
+    r"|年底|年内|明年|下半年|上半年|第[一二三四1-4]季度|[一二三四1-4]季度|月底|年末"
     r"|[一二两三四五六七八九十\d]+个?月内|[一二两三四五六七八九十\d]+年内"
     r"|[一二三四五六七八九十]{2}[〇零一二三四五六七八九十]{2}年"
 )
@@ -324,12 +324,12 @@ def rule_category_consistent(
         return [Finding("category-a-unsolved", WARNING, {"contradiction": contradiction})]
     if category == "B":
         found = []
-        if not reply.plan.strip() and not _has(text, _PLAN):
+        if not (reply.plan or "").strip() and not _has(text, _PLAN):
             found.append(Finding("category-b-plan", ERROR))
         if not str(reply.target_date or "").strip() and not _DATE.search(text):
             found.append(Finding("category-b-date", ERROR))
         return found
-    if not reply.reasons.strip() and not _has(text, _REASONS):
+    if not (reply.reasons or "").strip() and not _has(text, _REASONS):
         return [Finding("category-cd-reasons", ERROR, {"category": category})]
     return []
 
@@ -459,9 +459,9 @@ def _shorten(text: str, width: int) -> str:
 # --- contact, joint opinions, signature ---------------------------------------------------------
 
 _CONTACT = (
-    "沟通", "联系了", "电话联系", "当面", "面商", "面谈", "座谈", "走访", "拜访", "上门",
-    "实地", "调研", "征求", "听取", "见面", "陪同", "视察", "交流", "邀请代表", "与您", "同您",
-    "向您", "和您",
+    "沟通", "联系了", "电话联系", "电话告知", "电话征求", "当面", "面商", "面谈", "座谈", "走访",
+    "拜访", "上门", "实地", "见面", "陪同", "视察", "交流", "回访", "邀请代表", "邀请您",
+    "与您联系", "征求您", "听取您", "征求了您", "与代表", "同代表",
 )  # fmt: skip
 _JOINT = ("会办", "协办", "会同", "经商", "商请", "联合", "征求了", "意见")
 _SIGNER = re.compile(r"(?:签\s*发(?:人)?|签\s*批(?:人)?|签字|负责人)\s*[:：]\s*\S")
