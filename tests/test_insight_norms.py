@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from minsheng.insight.norms import (
@@ -92,7 +94,8 @@ def test_every_finding_is_explained_in_chinese_and_english():
     for finding in findings:
         zh, en = finding.message("zh"), finding.message("en")
         assert any("\u4e00" <= c <= "\u9fff" for c in zh)
-        assert en.isascii() or "{" not in en
+        assert "{" not in en and "{" not in zh
+        assert not any("\u4e00" <= c <= "\u9fff" for c in en), en
         assert finding.severity in (ERROR, WARNING)
 
 
@@ -110,6 +113,9 @@ def test_errors_come_before_warnings():
 def test_a_blank_or_unknown_category_is_an_error(value):
     findings = run("category", ReplyText(text=GOOD_B, category=value))
     assert [(f.code, f.severity) for f in findings] == [("category-missing", ERROR)]
+    if value.strip():
+        assert f"“{value}”" in findings[0].message("zh")
+        assert f"(given: “{value}”)" in findings[0].message("en")
 
 
 @pytest.mark.parametrize("value", ["A", "b", "C类", "丁", "Ｂ"])
@@ -128,6 +134,7 @@ def test_an_a_reply_must_say_what_was_solved():
     findings = run("category-consistent", ReplyText(text=text, category="A"))
     assert codes(findings) == {"category-a-unsolved"}
     assert "尚不具备" in findings[0].message()
+    assert "it says “尚不具备”" in findings[0].message("en")
 
 
 def test_a_b_reply_needs_a_plan_and_a_target_date():
@@ -456,3 +463,14 @@ def test_the_command_refuses_bad_files_with_a_message(tmp_path):
         call_command(
             "insight", "check-replies", "--file", str(latin), "--min-chars", "9", "--max-chars", "9"
         )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(max_size=400),
+    body=st.text(max_size=200),
+    category=st.one_of(st.none(), st.text(max_size=3), st.sampled_from(["A", "B", "C", "D"])),
+)
+def test_arbitrary_text_never_raises(text, body, category):
+    findings = check(ReplyText(text=text, category=category), SuggestionText(body=body))
+    assert all(f.code in MESSAGES and f.message("en") for f in findings)

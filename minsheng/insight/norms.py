@@ -139,11 +139,11 @@ class Finding:
 MESSAGES: dict[str, dict[str, str]] = {
     "category-missing": {
         "zh": "未标明办理结果类别（A/B/C/D）{value}；答复首页右上角须标明类别。",
-        "en": "No result category (A/B/C/D){value}; page one must state it at the top right.",
+        "en": "No result category (A/B/C/D){value_en}; page one must state it at the top right.",
     },
     "category-a-unsolved": {
         "zh": "标为A类（已解决或基本解决），但正文未写明已经解决了什么{contradiction}。",
-        "en": "Marked A (solved), but the text does not say what was solved{contradiction}.",
+        "en": "Marked A (solved), but the text does not say what was solved{contradiction_en}.",
     },
     "category-b-plan": {
         "zh": "标为B类（正在解决或列入计划），但未写明解决计划和步骤。",
@@ -305,8 +305,12 @@ def rule_category_present(
     category = normal_category(reply.category)
     if category is None or category in CATEGORIES:
         return []
-    value = f"（填写为“{reply.category}”）" if category else ""
-    return [Finding("category-missing", ERROR, {"value": value})]
+    given = str(reply.category).strip()
+    params = {
+        "value": f"（填写为“{given}”）" if category else "",
+        "value_en": f" (given: “{given}”)" if category else "",
+    }
+    return [Finding("category-missing", ERROR, params)]
 
 
 def rule_category_consistent(
@@ -320,8 +324,11 @@ def rule_category_consistent(
         if _has(text, _SOLVED):
             return []
         against = [p for p in _NOT_SOLVED if p in text]
-        contradiction = f"，且写有“{against[0]}”" if against else ""
-        return [Finding("category-a-unsolved", WARNING, {"contradiction": contradiction})]
+        params = {
+            "contradiction": f"，且写有“{against[0]}”" if against else "",
+            "contradiction_en": f", and it says “{against[0]}”" if against else "",
+        }
+        return [Finding("category-a-unsolved", WARNING, params)]
     if category == "B":
         found = []
         if not (reply.plan or "").strip() and not _has(text, _PLAN):
