@@ -25,7 +25,16 @@ import numpy as np
 from minsheng.insight.textmodel import Doc, TextModel, prepare
 from minsheng.insight.words import clean
 
-__all__ = ["DataError", "Table", "cross_validate", "holdout", "metrics", "read_table"]
+__all__ = [
+    "DataError",
+    "Table",
+    "cross_validate",
+    "find_header",
+    "holdout",
+    "metrics",
+    "read_rows",
+    "read_table",
+]
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 HEADER_SEARCH_ROWS = 20
@@ -87,33 +96,40 @@ def _rows_xlsx(path: Path) -> list[list[str]]:
         book.close()
 
 
-def read_table(path: Path | str, text_cols: Sequence[str], label_col: str | None) -> Table:
-    """The texts (one tuple of the text columns per row) and labels of a CSV or xlsx file."""
+def read_rows(path: Path | str) -> tuple[list[list[str]], str]:
+    """Every row of a CSV or xlsx file as strings, and how it was read (encoding or "xlsx")."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file.")
     suffix = path.suffix.lower()
-    encoding = ""
     if suffix in (".xlsx", ".xlsm"):
-        rows, encoding = _rows_xlsx(path), "xlsx"
-    elif suffix in (".csv", ".tsv", ".txt"):
-        rows, encoding = _rows_csv(path)
-    else:
-        raise DataError(f"{path.name}: give a .csv or .xlsx file.")
-    wanted = [*text_cols, *([label_col] if label_col else [])]
-    header_at = None
+        return _rows_xlsx(path), "xlsx"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _rows_csv(path)
+    raise DataError(f"{path.name}: give a .csv or .xlsx file.")
+
+
+def find_header(
+    rows: Sequence[Sequence[str]], wanted: Sequence[str], path: Path | str, encoding: str
+) -> int:
+    """The index of the first row (of the first HEADER_SEARCH_ROWS) naming every wanted column."""
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = [clean(c) for c in row]
         if all(w in names for w in wanted):
-            header_at = i
-            break
-    if header_at is None:
-        first = next((r for r in rows if any(c.strip() for c in r)), [])
-        raise DataError(
-            f"{path.name}: columns {', '.join(wanted)} not found in the first "
-            f"{HEADER_SEARCH_ROWS} rows (read as {encoding}); the file has: "
-            f"{', '.join(clean(c) for c in first if clean(c)) or 'no columns'}."
-        )
+            return i
+    first = next((r for r in rows if any(c.strip() for c in r)), [])
+    raise DataError(
+        f"{Path(path).name}: columns {', '.join(wanted)} not found in the first "
+        f"{HEADER_SEARCH_ROWS} rows (read as {encoding}); the file has: "
+        f"{', '.join(clean(c) for c in first if clean(c)) or 'no columns'}."
+    )
+
+
+def read_table(path: Path | str, text_cols: Sequence[str], label_col: str | None) -> Table:
+    """The texts (one tuple of the text columns per row) and labels of a CSV or xlsx file."""
+    rows, encoding = read_rows(path)
+    wanted = [*text_cols, *([label_col] if label_col else [])]
+    header_at = find_header(rows, wanted, path, encoding)
     names = [clean(c) for c in rows[header_at]]
     text_at = [names.index(c) for c in text_cols]
     label_at = names.index(label_col) if label_col else None

@@ -1,4 +1,5 @@
-"""`minsheng insight train|evaluate`: train the routing recommender, or measure it on a file.
+"""`minsheng insight train|evaluate|check-replies`: train the routing recommender, measure it on a
+file, or check a file of replies against the reply norms.
 
 `train [--jurisdiction CODE]` learns from every assigned suggestion of each congress (and each
 handling unit's duty description) and saves one model per congress under INSIGHT_MODEL_DIR
@@ -6,6 +7,8 @@ handling unit's duty description) and saves one model per congress under INSIGHT
 --text-cols 留言主题,留言详情 --label-col 一级分类 [--folds 5 | --test FILE] [--seed N]
 [--json FILE] [--baseline]` prints accuracy, macro-F1, top-3 accuracy, per-class
 precision/recall/F1, the confusion matrix, training time and latency (docs/insight.md).
+`check-replies --file F.csv|xlsx [--text-col 答复内容] [--category-col 类别] [--suggestion-col
+建议内容] [--json OUT]` prints one row per finding of the reply-norm checker and a summary.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from minsheng.insight.evaluate import DataError, cross_validate, holdout, read_table
+from minsheng.insight.norms import ERROR, Limits, check_file
+from minsheng.lib.terminal import table as text_table
 
 
 def _pad(text: str, width: int) -> str:
@@ -59,7 +64,10 @@ class Bar:
 
 
 class Command(BaseCommand):
-    help = "The routing recommender: train it from the database, or evaluate it on a file."
+    help = (
+        "Text intelligence: train the routing recommender, evaluate it on a file, or check a "
+        "file of replies against the reply norms."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -83,9 +91,25 @@ class Command(BaseCommand):
             help="Also run the plain character n-gram linear SVM on the same folds.",
         )
         evaluate.add_argument("--quiet", action="store_true", help="No progress bar.")
+        replies = sub.add_parser(
+            "check-replies", help="Check a CSV or xlsx file of replies against the reply norms."
+        )
+        replies.add_argument("--file", required=True, type=Path)
+        replies.add_argument("--text-col", default="答复内容", help="The reply's text.")
+        replies.add_argument("--category-col", default="类别", help="A/B/C/D (optional column).")
+        replies.add_argument(
+            "--suggestion-col", default="建议内容", help="The suggestion's body (optional column)."
+        )
+        replies.add_argument(
+            "--title-col", default="建议标题", help="The suggestion's title (optional column)."
+        )
+        replies.add_argument("--min-chars", type=int, default=Limits.min_chars)
+        replies.add_argument("--max-chars", type=int, default=Limits.max_chars)
+        replies.add_argument("--lang", choices=("zh", "en"), default="zh")
+        replies.add_argument("--json", type=Path, help="Also write the findings here.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"do_{options['subcommand']}")(options)
+        getattr(self, f"do_{options['subcommand'].replace('-', '_')}")(options)
 
     # --- train ------------------------------------------------------------------------------
 
@@ -198,3 +222,75 @@ class Command(BaseCommand):
         w("confusion (rows: true class, columns: predicted, in the order above)")
         for label, row in zip(result["labels"], result["confusion"], strict=True):
             w(_pad(label, 16) + "".join(f"{n:>7}" for n in row))
+
+    # --- check-replies ----------------------------------------------------------------------
+
+    def do_check_replies(self, options: dict[str, Any]) -> None:
+        if options["min_chars"] < 0 or options["max_chars"] <= options["min_chars"]:
+            raise CommandError("--max-chars must be greater than --min-chars (and both >= 0).")
+        limits = Limits(min_chars=options["min_chars"], max_chars=options["max_chars"])
+        try:
+            result = check_file(
+                options["file"],
+                text_col=options["text_col"],
+                category_col=options["category_col"],
+                suggestion_col=options["suggestion_col"],
+                title_col=options["title_col"],
+                limits=limits,
+            )
+        except DataError as error:
+            raise CommandError(str(error)) from error
+        lang = options["lang"]
+        heads = {
+            "zh": ("行", "级别", "代码", "说明"),
+            "en": ("row", "severity", "code", "explanation"),
+        }[lang]
+        severity = {"zh": {ERROR: "须改正", "warning": "提示"}, "en": {}}[lang]
+        rows = [list(heads)]
+        for number, finding in result.findings:
+            explanation = finding.message(lang)
+            if finding.items:
+                explanation += " " + " | ".join(finding.items)
+            rows.append(
+                [
+                    str(number),
+                    severity.get(finding.severity, finding.severity),
+                    finding.code,
+                    explanation,
+                ]
+            )
+        w = self.stdout.write
+        missing = ", ".join(result.missing_columns)
+        summary = result.summary()
+        said = {
+            "zh": (
+                f"{options['file'].name}：{result.rows}份答复（{result.encoding}）",
+                f"文件无“{missing}”列，依赖该列的规则未检查",
+                f"共{summary['rows']}份答复，{summary['rows_with_findings']}份有问题："
+                f"须改正{summary['errors']}项，提示{summary['warnings']}项",
+            ),
+            "en": (
+                f"{options['file'].name}: {result.rows} replies ({result.encoding})",
+                f"no column {missing}: the rules that need it are left out",
+                f"{summary['rows']} replies, {summary['rows_with_findings']} with findings: "
+                f"{summary['errors']} errors, {summary['warnings']} warnings",
+            ),
+        }[lang]
+        w(said[0])
+        if result.missing_columns:
+            w(said[1])
+        if result.findings:
+            for line in text_table(rows):
+                w(line)
+        w(said[2])
+        if options.get("json"):
+            payload = {
+                "file": str(options["file"]),
+                "encoding": result.encoding,
+                "summary": summary,
+                "findings": [{"row": n, **f.as_dict()} for n, f in result.findings],
+            }
+            options["json"].write_text(
+                json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            w(f"JSON: {options['json']}")
