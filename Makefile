@@ -7,6 +7,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 3
 PYTEST_ARGS ?=
+# The suite runs on this many processes (pytest-xdist); every test has its own database and
+# the browser tests' server its own port, so they do not meet. 1 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench bootstrap messages catalogues clean e2e
 
@@ -39,7 +42,7 @@ run: bootstrap
 		--access-logfile - --graceful-timeout 5
 
 test: bootstrap
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: bootstrap
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
