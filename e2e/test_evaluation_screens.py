@@ -54,7 +54,8 @@ def test_the_evaluation_pages(browser: Any, live_url: str, width: int) -> None:
         assert page.locator("[data-testid=indicators] tbody tr").count() > 15
         _no_horizontal_scroll(page)
         shot(page, f"eval-card-{width}")
-        page.locator("[data-testid=indicator-sign_on_time] a").first.click()
+        with page.expect_navigation():
+            page.locator("[data-testid=indicator-sign_on_time] a").first.click()
         assert page.locator("[data-testid=members] tbody tr").count() >= 1
         shot(page, f"eval-drill-{width}")
     finally:

@@ -32,11 +32,13 @@ def test_the_team_pages(browser: Any, live_url: str, width: int) -> None:
         login(page, live_url, "supervisor")
         page.goto(f"{live_url}/ledger/teams/")
         shot(page, f"teams-list-{width}")
-        page.click("[data-testid=teams] a")
+        with page.expect_navigation():
+            page.click("[data-testid=teams] a")
         assert page.locator("[data-testid=rectification-rows] tr").count() > 1
         _no_horizontal_scroll(page)
         shot(page, f"teams-detail-{width}")
-        page.click("[data-testid=inspect]")
+        with page.expect_navigation():
+            page.click("[data-testid=inspect]")
         assert page.locator("fieldset.finding").count() == 5
         shot(page, f"teams-inspect-{width}")
         page.goto(f"{live_url}/ledger/rectifications/?warning=red")
@@ -44,7 +46,8 @@ def test_the_team_pages(browser: Any, live_url: str, width: int) -> None:
         _no_horizontal_scroll(page)
         shot(page, f"teams-rectifications-{width}")
         page.goto(f"{live_url}/ledger/rectifications/?state=reported")
-        page.click("[data-testid=rectification-rows] a")
+        with page.expect_navigation():
+            page.click("[data-testid=rectification-rows] a")
         assert page.locator("#rect-close").count() == 1
         shot(page, f"teams-rectification-{width}")
     finally:
