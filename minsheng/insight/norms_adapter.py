@@ -17,6 +17,7 @@ with a justification in the draft form (`norm_justification`); the head signs wi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -78,9 +79,16 @@ def reply_text(reply: Reply) -> norms.ReplyText:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _checked(reply: norms.ReplyText, suggestion: norms.SuggestionText) -> tuple[norms.Finding, ...]:
+    # One page asks for the same draft up to three times (the section, the draft and sign
+    # forms' line); the inputs are frozen dataclasses, so equal inputs give the kept answer.
+    return tuple(norms.check(reply, suggestion))
+
+
 def findings(reply: Reply) -> list[norms.Finding]:
     s = reply.suggestion
-    return norms.check(reply_text(reply), norms.SuggestionText(title=s.title, body=s.body))
+    return list(_checked(reply_text(reply), norms.SuggestionText(title=s.title, body=s.body)))
 
 
 def snapshot(found: Iterable[norms.Finding], justification: str) -> dict[str, Any]:
