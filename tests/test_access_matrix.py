@@ -1134,6 +1134,18 @@ TABLE: dict[str, list[C]] = {
     **admin_model("django_tasks_database/dbtaskresult", add="403", delete="403"),
     **admin_model("evaluation/scheme", obj="scheme"),
     **admin_model("evaluation/yearscheme", obj="year_scheme"),
+    **admin_model("supervision/tier", add="403", delete="403"),
+    **admin_model("supervision/keyitem", add="403", delete="403"),
+    **admin_model("supervision/instruction", add="403", delete="403"),
+    **admin_model("supervision/record", add="403", delete="403"),
+    **admin_model("ledger/ledgeritem", add="403", delete="403"),
+    **admin_model("ledger/changerequest", add="403", delete="403"),
+    **admin_model("ledger/team", add="403", delete="403"),
+    **admin_model("ledger/rectification", add="403", delete="403"),
+    **admin_model("ledger/voteround", add="403", delete="403"),
+    **admin_model("wishes/wish", add="403", delete="403"),
+    **admin_model("disclosure/publication", add="403", delete="403"),
+    **admin_model("insight/routingfeedback", add="403", delete="403"),
 }
 # fmt: on
 
