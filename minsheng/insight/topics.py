@@ -3,8 +3,9 @@ against the previous period of the same length, and the items nearest its centre
 
 Design (docs/insight.md "Hot topics"), every step explainable and deterministic for a seed:
 
-1. Words: each text's jieba words (`words.words`, stop words and single characters left out);
-   the title's words count twice (a title states the matter).
+1. Words: each text's jieba words (`words.words`, stop words and single characters left out,
+   and `GENERIC`, the words of how a text asks: 加强, 推进, 反映, 何时…); the title's words
+   count twice (a title states the matter).
 2. Features: TF-IDF over those words (sublinear term frequency; a word must occur in at least
    two texts and in at most half of them, so words every message shares fall away), reduced by
    TruncatedSVD to at most 100 dimensions (latent semantic analysis: words that occur together
@@ -182,9 +183,19 @@ def split_period(
 # --- clustering -------------------------------------------------------------------------------
 
 
+# Words of how a suggestion or a message asks, not of what it is about: they would name every
+# topic (加强…建设的建议, 反映…何时解决). Left out of the topics' words only.
+_GENERIC_TEXT = (
+    "加强 加快 推进 推动 完善 提高 提升 支持 建设 解决 促进 进一步 做好 落实 强化 健全 优化 "
+    "部门 政府 有关部门 相关部门 工作 情况 反映 投诉 何时 尽快 严重 得到 重视 领导 "
+    "群众 居民 我市 全市 我省 全省 本人 我们 你们 大家"
+)
+GENERIC = frozenset(_GENERIC_TEXT.split())
+
+
 def _tokens(item: Item) -> list[str]:
-    title = words(clean(item.title))
-    return title + title + words(clean(item.body))
+    title = [w for w in words(clean(item.title)) if w not in GENERIC]
+    return title + title + [w for w in words(clean(item.body)) if w not in GENERIC]
 
 
 def _identity(tokens: Any) -> Any:

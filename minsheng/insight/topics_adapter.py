@@ -12,28 +12,42 @@ Public messages: Minsheng keeps no separate store of citizen messages (a 12345-s
 is clustered with `minsheng insight topics --file`); messages imported as suggestions through
 the Excel import are suggestions and are counted as such.
 
-Cache: Django's cache (`CACHES`; the default is per process), key = congress, period, k, seed
-and the data version of both periods (number of rows, highest id, sum of the rows' `version`,
-one aggregate query): a new, edited or re-stated suggestion changes the key, so a stale result is
-never served; entries live a day.
+Cache: files under INSIGHT_MODEL_DIR/topics-cache (var/insight/ by default; Django's
+FileBasedCache), shared by every server worker and kept across restarts, so a period is
+clustered once and `minsheng insight topics --from … --to …` computes what the page will show.
+Key = congress, period, k, seed and the data version of both periods (number of rows, highest
+id, sum of the rows' `version`, one aggregate query): a new, edited or re-stated suggestion
+changes the key, so a stale result is never served; entries live a week.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
+from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from minsheng.insight.topics import Item, TopicResult, previous_period, topics
 from minsheng.suggestions.models import Suggestion
 
-__all__ = ["CACHE_SECONDS", "data_version", "period_items", "period_topics"]
+__all__ = ["CACHE_SECONDS", "cache", "data_version", "period_items", "period_topics"]
 
-CACHE_SECONDS = 24 * 3600
+log = logging.getLogger(__name__)
+CACHE_SECONDS = 7 * 24 * 3600
+CACHE_ENTRIES = 500
+
+
+def cache() -> FileBasedCache:
+    folder = Path(settings.INSIGHT_MODEL_DIR) / "topics-cache"
+    return FileBasedCache(
+        str(folder), {"TIMEOUT": CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": CACHE_ENTRIES}}
+    )
 
 
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
@@ -84,12 +98,18 @@ def period_topics(
     k: int | None = None,
     seed: int = 0,
     use_cache: bool = True,
+    progress: Any = None,
 ) -> tuple[TopicResult, bool]:
     """The period's topics with growth against the period before; and whether the cache had
-    them."""
+    them. With `use_cache=False` they are computed again (and stored for the page)."""
     key = _key(jurisdiction_id, start, end, k=k, seed=seed)
+    store = cache()
     if use_cache:
-        found = cache.get(key)
+        try:
+            found = store.get(key)
+        except Exception:  # a broken or foreign file: compute again  # noqa: BLE001
+            log.warning("topics cache entry %s unreadable", key, exc_info=True)
+            found = None
         if isinstance(found, TopicResult):
             return found, True
     p_start, p_end = previous_period(start, end)
@@ -98,7 +118,10 @@ def period_topics(
         period_items(jurisdiction_id, p_start, p_end),
         k=k,
         seed=seed,
+        progress=progress,
     )
-    if use_cache:
-        cache.set(key, result, CACHE_SECONDS)
+    try:
+        store.set(key, result, CACHE_SECONDS)
+    except OSError:  # a read-only var/: the page still answers, uncached
+        log.warning("topics cache not written", exc_info=True)
     return result, False

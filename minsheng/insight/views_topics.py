@@ -57,11 +57,10 @@ class TopicsForm(forms.Form):
         label=gettext_lazy("Congress"), queryset=Jurisdiction.objects.none(), empty_label=None
     )
     k = forms.IntegerField(
-        label=gettext_lazy("Number of topics"),
+        label=gettext_lazy("Number of topics (empty: from the data)"),
         required=False,
         min_value=1,
         max_value=40,
-        help_text=gettext_lazy("Empty: chosen from the data."),
     )
 
     def __init__(self, *args: Any, jurisdictions: list[Jurisdiction], **kwargs: Any) -> None:
@@ -142,6 +141,10 @@ def topics(request: HttpRequest) -> HttpResponse:
         "result": result,
         "cached": cached,
         "largest": largest,
-        "rows": [{"topic": t, "growth": _growth(t)} for t in result.topics],
+        # "Other" with nothing in it this period is no card (its previous count is in the
+        # summary line's total).
+        "rows": [
+            {"topic": t, "growth": _growth(t)} for t in result.topics if t.size or not t.other
+        ],
     }
     return render(request, "insight/topics.html", context)

@@ -109,14 +109,20 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             raise CommandError(
                 _("No congress with the code %(code)s.") % {"code": options.get("jurisdiction")}
             )
-        p_start, p_end = previous_period(start, end)
-        current = topics_adapter.period_items(jurisdiction.pk, start, end)
-        before = topics_adapter.period_items(jurisdiction.pk, p_start, p_end)
-        w(
-            f"{jurisdiction.name}: {len(current)} suggestions {start}–{end}, "
-            f"{len(before)} in {p_start}–{p_end}"
+        result, _cached = topics_adapter.period_topics(
+            jurisdiction.pk,
+            start,
+            end,
+            k=options.get("k"),
+            seed=options["seed"],
+            use_cache=False,
+            progress=progress,
         )
-        result = _topics(current, before, options, progress)
+        p_start, p_end = previous_period(start, end)
+        w(
+            f"{jurisdiction.name}: {result.items} suggestions {start}–{end}, "
+            f"{result.previous_items} in {p_start}–{p_end} (stored for the page)"
+        )
         source = {"jurisdiction": jurisdiction.code}
     _print(command, result, with_numbers=not options.get("file"))
     w(
