@@ -101,10 +101,11 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         from minsheng.insight import topics_adapter
         from minsheng.people.models import Jurisdiction
 
-        found = Jurisdiction.objects.order_by("level", "pk")
+        found = Jurisdiction.objects.order_by("pk")
         if options.get("jurisdiction"):
-            found = found.filter(code=options["jurisdiction"])
-        jurisdiction = found.first()
+            jurisdiction = found.filter(code=options["jurisdiction"]).first()
+        else:  # the first top-level congress (a province), else any
+            jurisdiction = found.filter(parent__isnull=True).first() or found.first()
         if jurisdiction is None:
             raise CommandError(
                 _("No congress with the code %(code)s.") % {"code": options.get("jurisdiction")}
