@@ -293,3 +293,23 @@ def test_command_refuses_clearly(tmp_path):
         call_command("insight", "topics", "--from", "2026-06-01", "--to", "2026-01-01")
     with pytest.raises(CommandError, match="--from and --to"):
         call_command("insight", "topics")
+
+
+def test_xlsx_with_padding_and_excel_dates(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["市民留言导出"])  # a title row above the header
+    sheet.append(["留言编号", "留言主题", "留言时间", "留言详情"])
+    for item in theme_items(4):
+        sheet.append([item.key, item.title, datetime.datetime(2026, 3, 2, 9, 30), item.body])
+    sheet.append([None, None, None, None])  # padding
+    sheet.append([None, "   ", None, "。。"])  # punctuation only: read, no words
+    path = tmp_path / "msgs.xlsx"
+    book.save(path)
+    read = T.read_items(path, ["留言主题", "留言详情"], "留言时间")
+    assert read.encoding == "xlsx" and len(read.items) == 13
+    assert read.items[0].day == datetime.date(2026, 3, 2) and read.undated == 1
+    result = topics(read.items, seed=0)
+    assert result.without_words == 1 and result.k == 3
