@@ -254,6 +254,13 @@ TABLE: dict[str, list[C]] = {
     "insight/routing/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /insight/routing/"),
     ],
+    # Hot topics: staff and supervisors of the congress (the outsider: staff of their own);
+    # units, deputies and committee members 403 (docs/insight.md "Hot topics").
+    "insight/topics/": [
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /insight/topics/"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=2026-06-01&to=2026-01-01"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=garbage&k=-3"),
+    ],
     "suggestions/import/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/"),
     ],
