@@ -176,3 +176,18 @@ def test_a_csv_cell_that_looks_like_a_formula_is_kept_as_text():
     assert csv_cell("+86 电话") == "'+86 电话"
     assert csv_cell("普通文字") == "普通文字"
     assert csv_cell(None) == ""
+
+
+def test_every_public_operation_is_in_the_openapi_and_in_docs_api(client):
+    from pathlib import Path
+
+    schema = client.get("/api/v1/openapi.json").json()
+    public = [path for path in schema["paths"] if path.startswith("/api/v1/public/")]
+    assert len(public) == 5
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text()
+    for path in public:
+        listed = path.removeprefix("/api/v1").replace("{publication_id}", "{id}")
+        assert f"`GET {listed}`" in docs, listed
+        assert "security" not in schema["paths"][path]["get"] or not any(
+            schema["paths"][path]["get"]["security"]
+        )
