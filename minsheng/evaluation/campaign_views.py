@@ -170,6 +170,10 @@ def _steps_shown(
         else:
             lateness = ""
         editable = manage and step.state == CampaignStep.State.NOT_STARTED
+        actions = pages.action_views(STEPS, step, user, "evaluation:step_act", failed)
+        for view in actions:
+            # Every step offers the same actions: the fields' ids name the step too.
+            view.form.auto_id = f"id_s{step.pk}_{view.name}_%s"
         shown.append(
             {
                 "step": step,
@@ -178,7 +182,8 @@ def _steps_shown(
                 "lateness": lateness,
                 "documents": documents.get(step.pk, []),
                 "notes": [e for e in by_step.get(step.pk, []) if e.note],
-                "actions": pages.action_views(STEPS, step, user, "evaluation:step_act", failed),
+                "actions": actions,
+                "prefix": f"step-{step.pk}",
                 "editable": editable,
                 "can_up": editable
                 and index > 0
