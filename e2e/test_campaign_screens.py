@@ -10,12 +10,22 @@ from typing import Any
 import pytest
 
 from e2e.conftest import login, shot
+from e2e.test_accessibility import AXE, open_all_actions, run_axe
 
 pytestmark = pytest.mark.e2e
 
 
 def _no_horizontal_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def _axe(page: Any) -> None:
+    """No axe violation (the tags of test_accessibility), with every action form open."""
+    if not AXE.exists():
+        return  # `npm ci` not run: test_accessibility skips with the reason
+    open_all_actions(page)
+    found = run_axe(page, AXE)
+    assert not found, [f"{v['id']} {v['help']} at {v['targets']}" for v in found]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -42,6 +52,7 @@ def test_the_campaign_pages(browser: Any, live_url: str, width: int) -> None:
         assert page.locator("[data-step=plan] [data-testid=late]").count() == 1
         _no_horizontal_scroll(page)
         shot(page, f"campaign-page-{width}")
+        _axe(page)
         campaign_url = page.url
         with page.expect_navigation():
             page.locator("[data-testid=opinions]").click()
@@ -49,6 +60,7 @@ def test_the_campaign_pages(browser: Any, live_url: str, width: int) -> None:
         assert page.locator("[data-testid=answers] tbody tr").count() >= 1
         _no_horizontal_scroll(page)
         shot(page, f"campaign-opinions-{width}")
+        _axe(page)
         page.goto(campaign_url)
         with page.expect_navigation():
             page.locator("[data-testid=history]").click()
@@ -65,6 +77,7 @@ def test_the_campaign_pages(browser: Any, live_url: str, width: int) -> None:
         page.locator("textarea[name=comment]").fill("承办单位答复具体，沟通及时。")
         _no_horizontal_scroll(page)
         shot(page, f"campaign-form-{width}")
+        _axe(page)
         with page.expect_navigation():
             page.locator("[data-testid=send-opinion]").click()
         assert page.locator("[data-testid=answered]").count() == 1

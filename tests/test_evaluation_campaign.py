@@ -448,3 +448,25 @@ def test_an_organisation_of_another_congress_cannot_own_a_step(cast, campaign):
             planned_end=step.planned_end,
             owner_organisation=foreign,
         )
+
+
+def test_the_campaign_page_takes_the_same_queries_for_14_and_24_steps(cast, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(cast.staff)
+    url = f"/evaluation/campaigns/{campaign.pk}/"
+    c.get(url)
+    with CaptureQueriesContext(connection) as fourteen:
+        assert c.get(url).status_code == 200
+    for n in range(10):
+        campaigns.add_step(
+            campaign,
+            by=cast.staff,
+            title=f"步骤{n}",
+            planned_start=D(2026, 6, 1),
+            planned_end=D(2026, 6, 9),
+        )
+    with CaptureQueriesContext(connection) as twenty_four:
+        assert c.get(url).status_code == 200
+    assert len(twenty_four) == len(fourteen)

@@ -407,7 +407,7 @@ def _export(campaign: Campaign) -> FileResponse:
     labels = _opinion_labels()
     columns = [
         Column(_("Deputy"), 14),
-        Column(_("Answered"), 14, "date"),
+        Column(_("Answered on"), 14, "date"),
         Column(_("Suggestion"), 40),
         Column(_("Handling"), 14),
         Column(_("Communication"), 14),
@@ -469,6 +469,7 @@ def opinions(request: HttpRequest, pk: int) -> HttpResponseBase:
                         i.comment,
                     )
                     for i in f.items.all()
+                    if i.handling or i.communication or i.comment
                 ],
             }
         )
