@@ -470,3 +470,31 @@ def test_the_campaign_page_takes_the_same_queries_for_14_and_24_steps(cast, camp
     with CaptureQueriesContext(connection) as twenty_four:
         assert c.get(url).status_code == 200
     assert len(twenty_four) == len(fourteen)
+
+
+def test_an_overdue_step_reminds_its_owners_once_then_weekly(cast, campaign):
+    from minsheng.notifications import reminders
+
+    step = _step(campaign, "committee_assessment")
+    end = step.planned_end
+    sent = Notification.objects.filter(
+        kind="campaign_step_overdue", link__endswith=f"#step-{step.pk}"
+    )
+    with states.frozen(end):
+        reminders.run()
+    assert not sent.exists()
+    with states.frozen(end + datetime.timedelta(days=1)):
+        reminders.run()
+        reminders.run()
+    assert [n.recipient for n in sent] == [cast.committee]  # the committee's member
+    # A step of the office (no person, no office organisation here): its creator hears.
+    plan = Notification.objects.filter(link__endswith=f"#step-{_step(campaign, 'plan').pk}")
+    assert {n.recipient for n in plan} == {cast.staff}
+    with states.frozen(end + datetime.timedelta(days=8)):
+        summary = reminders.run()
+    assert not summary.errors and sent.all().count() == 2
+    campaigns.start(step, by=cast.committee)
+    campaigns.finish(step, by=cast.committee)
+    with states.frozen(end + datetime.timedelta(days=15)):
+        reminders.run()
+    assert sent.all().count() == 2
