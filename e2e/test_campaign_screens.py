@@ -53,6 +53,11 @@ def test_the_campaign_pages(browser: Any, live_url: str, width: int) -> None:
         _no_horizontal_scroll(page)
         shot(page, f"campaign-page-{width}")
         _axe(page)
+        with page.expect_navigation():
+            page.locator("[data-step=collect_opinions] [data-testid=open-step]").click()
+        assert page.locator("[data-step=collect_opinions] details.action").count() >= 2
+        shot(page, f"campaign-step-{width}")
+        _axe(page)
         campaign_url = page.url
         with page.expect_navigation():
             page.locator("[data-testid=opinions]").click()

@@ -498,3 +498,17 @@ def test_an_overdue_step_reminds_its_owners_once_then_weekly(cast, campaign):
     with states.frozen(end + datetime.timedelta(days=15)):
         reminders.run()
     assert sent.all().count() == 2
+
+
+def test_the_page_renders_the_forms_of_the_step_opened_only(cast, campaign):
+    c = _client(cast.staff)
+    step = _step(campaign, "plan")
+    closed = c.get(f"/evaluation/campaigns/{campaign.pk}/").content.decode()
+    assert f"/evaluation/steps/{step.pk}/act/start/" not in closed
+    assert f"?step={step.pk}#step-{step.pk}" in closed and "Start the step" in closed
+    opened = c.get(f"/evaluation/campaigns/{campaign.pk}/?step={step.pk}").content.decode()
+    assert f"/evaluation/steps/{step.pk}/act/start/" in opened
+    assert c.get(f"/evaluation/campaigns/{campaign.pk}/?step=x").status_code == 200
+    # A committee member is offered their own step only.
+    mine = _client(cast.committee).get(f"/evaluation/campaigns/{campaign.pk}/")
+    assert mine.content.decode().count('data-testid="open-step"') == 1

@@ -143,7 +143,7 @@ def _step_events(campaign: Campaign) -> tuple[list[Event], dict[int, list[Event]
 
 
 def _steps_shown(
-    campaign: Campaign, user: User, failed: ActionForm | None
+    campaign: Campaign, user: User, failed: ActionForm | None, opened: int | None = None
 ) -> tuple[list[dict[str, Any]], campaigns.Progress]:
     day = campaigns.today()
     steps = list(
@@ -170,7 +170,17 @@ def _steps_shown(
         else:
             lateness = ""
         editable = manage and step.state == CampaignStep.State.NOT_STARTED
-        actions = pages.action_views(STEPS, step, user, "evaluation:step_act", failed)
+        # The forms of one step only (the one opened, or the one whose form was refused):
+        # forty collapsed forms cost most of the page; the others show an "act" link.
+        offered = STEPS.offered(user, step)
+        show = offered and (
+            step.pk == opened or (failed is not None and getattr(failed.obj, "pk", None) == step.pk)
+        )
+        actions = (
+            pages.action_views(STEPS, step, user, "evaluation:step_act", failed, names=offered)
+            if show
+            else []
+        )
         for view in actions:
             # Every step offers the same actions: the fields' ids name the step too.
             view.form.auto_id = f"id_s{step.pk}_{view.name}_%s"
@@ -183,6 +193,7 @@ def _steps_shown(
                 "documents": documents.get(step.pk, []),
                 "notes": [e for e in by_step.get(step.pk, []) if e.note],
                 "actions": actions,
+                "offered": [str(STEPS[name].label) for name in offered] if not show else [],
                 "prefix": f"step-{step.pk}",
                 "editable": editable,
                 "can_up": editable
@@ -206,7 +217,10 @@ def _campaign_page(
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
-    steps, progress = _steps_shown(campaign, user, failed)
+    opened = request.GET.get("step", "")
+    steps, progress = _steps_shown(
+        campaign, user, failed, int(opened) if opened.isdigit() and len(opened) < 12 else None
+    )
     manage = perms.can_manage(user, campaign)
     summary = campaigns.summary(campaign) if manage else None
     return render(
@@ -248,7 +262,7 @@ def step_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(
             request, _("%(n)s new opinion forms were sent.") % {"n": int(done.result or 0)}
         )
-    return redirect(f"{campaign_url(campaign)}#step-{step.pk}")
+    return redirect(f"{campaign_url(campaign)}?step={step.pk}#step-{step.pk}")
 
 
 def campaign_url(campaign: Campaign) -> str:
