@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "minsheng.wishes",
     "minsheng.evaluation",
     "minsheng.disclosure",
+    "minsheng.search",
     "minsheng.notifications",
     "minsheng.reports",
 ]

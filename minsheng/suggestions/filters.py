@@ -266,8 +266,17 @@ def base_queryset(user: Person) -> QuerySet[Suggestion]:
 
 def text_q(text: str) -> Q:
     """A search box: the title, the content, the lead deputy's name, or a number (闭第3号 too).
-    A number is looked for in the text and among the numbers, not in people's names."""
-    found = Q(title__icontains=text) | Q(body__icontains=text)
+    A number is looked for in the text and among the numbers, not in people's names. The title
+    and content through the search index (minsheng/search: words, not substrings of bytes; a
+    query of punctuation only matches no text); the caller's queryset keeps it to what the
+    person may see."""
+    from minsheng.search import index, tokens
+
+    if index.available():
+        ids = index.staff_ids(tokens.parse(text))
+        found = Q(pk__in=ids) if ids is not None else Q(pk__in=[])
+    else:
+        found = Q(title__icontains=text) | Q(body__icontains=text)
     number = parse_number(text)
     if number is None:
         return found | Q(lead_deputy__user__real_name__icontains=text)
