@@ -280,3 +280,31 @@ def test_odd_workbench_queries_answer_a_page(client, cast, text):
     states.submitted(cast)
     client.force_login(cast.staff)
     assert client.get("/suggestions/list/", {"q": text}).status_code == 200
+
+
+def test_the_workbench_ranks_title_hits_first_when_searching(client, cast):
+    body_hit = states.submitted(cast, title="关于公交线路的建议")
+    body_hit.body = "老旧小区加装电梯难。"
+    body_hit.save(update_fields=["body"])
+    scattered = states.submitted(cast, title="关于电梯加装和老旧小区改造的建议")
+    exact = states.submitted(cast, title="关于老旧小区加装电梯的建议")
+    client.force_login(cast.staff)
+    page = client.get("/suggestions/list/", {"q": "老旧小区加装电梯"}).content.decode()
+    order = [page.index(s.title) for s in (exact, scattered, body_hit)]
+    assert order == sorted(order)
+    # Another order chosen is kept.
+    page = client.get("/suggestions/list/", {"q": "老旧小区加装电梯", "sort": "created"})
+    text = page.content.decode()
+    order = [text.index(s.title) for s in (body_hit, scattered, exact)]
+    assert order == sorted(order)
+
+
+def test_the_api_list_searches_and_ranks(client, cast):
+    from tests.test_api_suggestions import headers
+
+    exact = states.submitted(cast, title="关于老旧小区加装电梯的建议")
+    states.submitted(cast, title="关于农村饮水的建议")
+    found = client.get(
+        "/api/v1/suggestions", {"q": "电梯", "sort": "relevance"}, **headers(cast.staff)
+    ).json()
+    assert [item["id"] for item in found["items"]] == [exact.pk]

@@ -95,8 +95,20 @@ class SuggestionFilters(Schema):
         "of either series (12, 第0012号, 闭会期间第0003号 or 闭第3号).",
     )
     sort: Literal[
-        "-created_at", "created_at", "number", "-number", "reply_due", "-reply_due", "state"
-    ] = Field("-created_at", description="Sort order; ties are broken by id.")
+        "-created_at",
+        "created_at",
+        "number",
+        "-number",
+        "reply_due",
+        "-reply_due",
+        "state",
+        "relevance",
+    ] = Field(
+        "-created_at",
+        description="Sort order; ties are broken by id. relevance (with q): the title holding "
+        "the words as typed first, then the title holding them all, then the rest; newest first "
+        "within each.",
+    )
 
     def criteria(self) -> list_filter.Criteria:
         """The same criteria the workbench builds from its form (suggestions/filters.py)."""

@@ -166,6 +166,27 @@ def pg_boost(query: Query) -> str:
 BOOST = 3
 
 
+def title_ids(vendor: str, scope: str, query: Query, *, exact: bool) -> tuple[str, list[str]]:
+    """A SELECT of the ids whose title holds every term (exact: the query's runs as phrases,
+    when it has any), for ordering a list that is not ranked by the match itself."""
+    name = table(scope)
+    terms = query.boosts if exact and query.boosts else query.terms
+    if vendor == "sqlite":
+        joiner = " OR " if exact and query.boosts else " AND "
+        expression = "title : (" + joiner.join(_fts_term(t) for t in terms) + ")"
+        return f"SELECT rowid FROM {name} WHERE {name} MATCH %s", [expression]
+
+    def weighted(term: Term) -> str:
+        if term.prefix:
+            return _pg_lexeme(term.tokens[0]) + ":*A"
+        return "(" + " <-> ".join(_pg_lexeme(t) + ":A" for t in term.tokens) + ")"
+
+    joiner = " | " if exact and query.boosts else " & "
+    return f"SELECT id FROM {name} WHERE doc @@ %s::tsquery", [
+        joiner.join(weighted(t) for t in terms)
+    ]
+
+
 @dataclass(frozen=True)
 class Match:
     """SQL fragments to join a scope's table into a query of the rows it indexes."""

@@ -219,3 +219,21 @@ def staff_ids(query: tokens.Query) -> RawSQL | None:
         return None
     found = backends.match(connection.vendor, "staff", query, "suggestions_suggestion.id")
     return RawSQL(found.ids, found.ids_params)  # noqa: S611
+
+
+def staff_rank(query: tokens.Query) -> RawSQL | None:
+    """An ordering for a list of suggestions searched for `query` (lower first): 0 the title
+    holds the query's run exactly, 1 the title holds every word, 2 the rest (a body hit, a
+    deputy's name, a number). Each set is one IN (…) subquery, evaluated once per query; the
+    list breaks ties newest first. bm25 is not used here: per row, it would recount each
+    word's documents."""
+    if not query or not available():
+        return None
+    vendor = connection.vendor
+    exact_sql, exact_params = backends.title_ids(vendor, "staff", query, exact=True)
+    all_sql, all_params = backends.title_ids(vendor, "staff", query, exact=False)
+    outer = '"suggestions_suggestion"."id"'
+    return RawSQL(  # noqa: S611
+        f"CASE WHEN {outer} IN ({exact_sql}) THEN 0 WHEN {outer} IN ({all_sql}) THEN 1 ELSE 2 END",
+        [*exact_params, *all_params],
+    )

@@ -50,7 +50,9 @@ SORTS = {
     "state": (F("state").asc(), F("pk").asc()),
     "-state": (F("state").desc(), F("pk").desc()),
 }
+RELEVANCE = "relevance"  # with a search: title hits first (minsheng/search), then newest
 SORT_CHOICES = [
+    (RELEVANCE, _("Relevance (when searching)")),
     ("-created", _("Newest first")),
     ("created", _("Oldest first")),
     ("number", _("Number, ascending")),
@@ -201,8 +203,9 @@ class SuggestionFilterForm(forms.Form):
     def criteria(self) -> Criteria:
         v = self.values()
         state = v.get("state") or ""
+        q = (v.get("q") or "").strip()
         return Criteria(
-            q=(v.get("q") or "").strip(),
+            q=q,
             open=state == OPEN,
             states=(state,) if state and state != OPEN else (),
             session=_pk(v.get("session")),
@@ -216,7 +219,7 @@ class SuggestionFilterForm(forms.Form):
             date_field=v.get("date_field") or "submitted",
             date_from=v.get("date_from"),
             date_to=v.get("date_to"),
-            sort=v.get("sort") or "-created",
+            sort=v.get("sort") or (RELEVANCE if q else "-created"),
         )
 
 
@@ -328,6 +331,14 @@ def apply(
         qs = qs.filter(**{f"{lookup}__gte": c.date_from})
     if c.date_to:
         qs = qs.filter(**{f"{lookup}__lte": c.date_to})
+    if c.sort == RELEVANCE and c.q:
+        from minsheng.search import index, tokens
+
+        rank = index.staff_rank(tokens.parse(c.q))
+        if rank is not None:
+            return qs.annotate(search_rank=rank).order_by(
+                "search_rank", F("created_at").desc(), F("pk").desc()
+            )
     return qs.order_by(*SORTS.get(c.sort, SORTS["-created"]))
 
 
