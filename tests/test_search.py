@@ -308,3 +308,29 @@ def test_the_api_list_searches_and_ranks(client, cast):
         "/api/v1/suggestions", {"q": "电梯", "sort": "relevance"}, **headers(cast.staff)
     ).json()
     assert [item["id"] for item in found["items"]] == [exact.pk]
+
+
+def test_a_search_page_costs_the_same_queries_for_few_and_many(
+    client, cast, published, django_capture_on_commit_callbacks
+):
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/gongkai/", {"q": "建议"}).status_code == 200
+        return len(seen.captured_queries)
+
+    few = queries()
+    for title in ("关于公交线路的建议", "关于农村饮水的建议"):
+        pub = pubs.pending(cast, django_capture_on_commit_callbacks, title=title)
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.publish(pub, by=cast.staff)
+    assert queries() == few
+
+
+def test_highlighting_maps_folded_characters_back_to_the_text():
+    # ① folds to 1 and ㎡ to m2: the marks still land on the original characters.
+    assert highlight.mark("第①条面积50㎡道路", ["道路"]) == "第①条面积50㎡<mark>道路</mark>"
+    assert (
+        highlight.mark("面积㎡道路\u200b维修", ["道路维修"]) == "面积㎡<mark>道路\u200b维修</mark>"
+    )

@@ -21,6 +21,11 @@ ELLIPSIS = "…"
 def _normalised(text: str) -> tuple[str, list[int]]:
     """The text normalised character by character, and for each normalised character the index
     of the original one it came from."""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text) and not INVISIBLE.search(text) and whole.isascii() == text.isascii():
+        # The common case (CJK, full-width letters and digits fold one to one): the same
+        # positions, without a normalisation per character.
+        return whole, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
