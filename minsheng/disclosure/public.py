@@ -11,6 +11,7 @@ A list page is one query for the rows shown (with the names it displays), one co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -59,7 +60,7 @@ class Criteria:
     result: str = ""
     q: str = ""  # the search box (minsheng/search): ranked by relevance when it has words
 
-    @property
+    @cached_property
     def query(self) -> tokens.Query:
         return tokens.parse(self.q)
 

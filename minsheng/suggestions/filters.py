@@ -282,7 +282,12 @@ def text_q(text: str) -> Q:
         found = Q(title__icontains=text) | Q(body__icontains=text)
     number = parse_number(text)
     if number is None:
-        return found | Q(lead_deputy__user__real_name__icontains=text)
+        # The deputies as an id list (a small table): with the index's ids, both sides of the
+        # OR are look-ups, so the list does not scan every suggestion for a name.
+        from minsheng.people.models import Deputy
+
+        named = Deputy.objects.filter(user__real_name__icontains=text).values("pk")
+        return found | Q(lead_deputy_id__in=named)
     return found | number.q()
 
 
