@@ -532,30 +532,44 @@ def floor_public_search(request: HttpRequest) -> HttpResponse:
     from minsheng.search import backends, highlight, tokens
 
     query = tokens.parse(request.GET.get("q", ""))
-    m = backends.match(connection.vendor, "public", query, "p.id")
-    where = f"{m.join} AND {m.where} AND p.public = 1 AND NOT s.is_confidential"
-    base = (
-        f"FROM disclosure_publication p JOIN suggestions_suggestion s ON s.id = p.suggestion_id"
-        f", {m.table} "
-    )
+    m = backends.match(connection.vendor, "public", query, "0")
+    key = "rowid" if connection.vendor == "sqlite" else "id"
     with connection.cursor() as cur:
-        cur.execute(f"SELECT COUNT(*) {base} WHERE {where}", m.where_params)  # noqa: S608
-        count = cur.fetchone()[0]
+        # As the page: the index ranks alone, the table keeps what is public, a page's rows.
+        cur.execute(
+            f"SELECT {key} FROM {m.table} WHERE {m.where} ORDER BY {m.rank}, {key} DESC "  # noqa: S608
+            "LIMIT 2000",
+            [*m.where_params, *m.rank_params],
+        )
+        ranked = [r[0] for r in cur.fetchall()]
+        marks = ", ".join("%s" for _ in ranked) or "NULL"
+        cur.execute(
+            "SELECT p.id FROM disclosure_publication p JOIN suggestions_suggestion s "  # noqa: S608
+            f"ON s.id = p.suggestion_id WHERE p.id IN ({marks}) AND p.public = 1 "
+            "AND NOT s.is_confidential",
+            ranked,
+        )
+        allowed = {r[0] for r in cur.fetchall()}
+        ids = [pk for pk in ranked if pk in allowed]
+        count = len(ids)
         choices = []
         for sql in PUBLIC_CHOICES_SQL:
             cur.execute(sql)
             choices.append(cur.fetchall())
+        page = ids[:PUBLIC_PER_PAGE]
+        marks = ", ".join("%s" for _ in page) or "NULL"
         cur.execute(
             "SELECT p.id, s.title, s.body, s.series, s.number, se.name, c.name, u.name, "  # noqa: S608
-            f"p.result, p.rating, p.answered_on, p.spans, p.shown {base}"
+            "p.result, p.rating, p.answered_on, p.spans, p.shown "
+            "FROM disclosure_publication p JOIN suggestions_suggestion s ON s.id = p.suggestion_id "
             "LEFT JOIN people_session se ON se.id = p.session_id "
             "LEFT JOIN suggestions_category c ON c.id = p.category_id "
             "LEFT JOIN people_organisation u ON u.id = p.unit_id "
-            f"WHERE {where} ORDER BY {m.rank}, p.published_at DESC, p.id DESC "
-            f"LIMIT {PUBLIC_PER_PAGE}",
-            [*m.where_params, *m.rank_params],
+            f"WHERE p.id IN ({marks})",
+            page,
         )
-        rows = cur.fetchall()
+        by_id = {r[0]: r for r in cur.fetchall()}
+        rows = [by_id[pk] for pk in page if pk in by_id]
     out = ["<!doctype html><html lang=zh-hans><meta charset=utf-8><title>建议公开</title><form>"]
     for options in choices:
         out.append("<select>")

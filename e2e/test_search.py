@@ -34,9 +34,12 @@ def test_the_public_search_box(browser: Any, live_url: str, width: int) -> None:
         assert not sideways(page)
         if AXE.exists():
             assert not run_axe(page, AXE)
-        for odd in ('"*NEAR(', "。。。", "x" * 5000):
+        for odd in ('"*NEAR(', "。。。", "x" * 2000):
             response = page.goto(f"{live_url}/gongkai/?q={odd}")
             assert response is not None and response.status == 200
+        # Past gunicorn's request-line limit (4094 bytes) the server itself answers 414.
+        response = page.goto(f"{live_url}/gongkai/?q={'x' * 5000}")
+        assert response is not None and response.status < 500
     finally:
         context.close()
 

@@ -94,14 +94,14 @@ class Criteria:
         return rows
 
 
-def public_rows(criteria: Criteria) -> QuerySet[Any]:
+def public_rows(criteria: Criteria) -> Any:
     """The list's rows, newest publication first, as dicts of LIST_FIELDS; with a search, the
     matching ones, best first (a query without words matches nothing)."""
     if criteria.q:
         from minsheng.search.index import search_public
 
         rows = criteria.apply(Publication.objects.public())
-        return search_public(rows, criteria.query).values(*LIST_FIELDS, "suggestion__body")
+        return search_public(rows, criteria.query, (*LIST_FIELDS, "suggestion__body"))
     return (
         criteria.apply(Publication.objects.public())
         .order_by("-published_at", "-pk")

@@ -197,19 +197,60 @@ def rebuild(scopes: Iterable[str] = ("public", "staff")) -> dict[str, int]:
 # --- searching ------------------------------------------------------------------------------------
 
 
-def search_public(rows: QuerySet[Any], query: tokens.Query) -> QuerySet[Any]:
-    """The public rows (a Publication queryset) that match, best first (then newest); each
-    row annotated with `search_rank`."""
+# The best matches a search lists (ranked by the index alone, then narrowed by the page's own
+# query): enough for any person paging through results, bounded for a word in every text.
+MAX_HITS = 2000
+
+
+def ranked_ids(scope: str, query: tokens.Query, limit: int = MAX_HITS) -> list[int]:
+    """The ids of the best matches, best first, from the index alone: the database never has
+    to choose between the index and a table to start from (SQLite, joining, may start from
+    the table and rank each row again)."""
     if not query or not available():
-        return rows.none()
-    found = backends.match(connection.vendor, "public", query, "disclosure_publication.id")
-    return (
-        rows.extra(  # noqa: S610  (fixed SQL; the query is a parameter)
-            tables=[found.table], where=[found.join, found.where], params=found.where_params
+        return []
+    found = backends.match(connection.vendor, scope, query, "0")
+    key = "rowid" if connection.vendor == "sqlite" else "id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key} FROM {found.table} WHERE {found.where} "  # noqa: S608
+            f"ORDER BY {found.rank}, {key} DESC LIMIT %s",
+            [*found.where_params, *found.rank_params, limit],
         )
-        .annotate(search_rank=RawSQL(found.rank, found.rank_params))  # noqa: S611
-        .order_by("search_rank", "-published_at", "-pk")
-    )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Ranked:
+    """A list page's rows in the index's order, as a sequence the Paginator can count and
+    slice: `ids` are the best matches that the page's own query allows; a slice fetches only
+    its rows (one query), in that order."""
+
+    def __init__(self, rows: QuerySet[Any], ids: list[int]) -> None:
+        self.rows = rows
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        wanted = self.ids[index]
+        if not wanted:
+            return []
+        found = {row["pk"]: row for row in self.rows.filter(pk__in=wanted)}
+        return [found[pk] for pk in wanted if pk in found]
+
+
+def search_public(rows: QuerySet[Any], query: tokens.Query, fields: tuple[str, ...]) -> Ranked:
+    """The public rows (a Publication queryset, already filtered) that match, best first:
+    the index ranks (at most MAX_HITS), the queryset keeps those it allows (one query over
+    the primary key), a page reads its own rows."""
+    ranked = ranked_ids("public", query)
+    if not ranked:
+        return Ranked(rows.none().values(*fields), [])
+    allowed = set(rows.filter(pk__in=ranked).values_list("pk", flat=True))
+    return Ranked(rows.order_by().values(*fields), [pk for pk in ranked if pk in allowed])
 
 
 def staff_ids(query: tokens.Query) -> RawSQL | None:
