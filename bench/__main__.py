@@ -28,6 +28,7 @@ import time
 import warnings
 from dataclasses import asdict
 from pathlib import Path
+from urllib.parse import quote
 
 from bench import data, load
 
@@ -41,13 +42,18 @@ LIST_PAGES = {
     "wish wall",
     "public list",
     "public API list",
+    "public search",
+    "workbench search",
     "publication queue",
 }
+# What the search cases look for: a word of one generated title in len(data.WORDS).
+SEARCH_WORD = "医疗保障"
 FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
 RANKING_FLOOR = "floor: unit ranking"
 PUBLIC_FLOOR = "floor: public list"
+SEARCH_FLOOR = "floor: public search"
 QUEUE_FLOOR = "floor: publication queue"
 # The floor each page is compared with (the workbench's unless named here).
 FLOOR_OF = {
@@ -58,6 +64,8 @@ FLOOR_OF = {
     RANKING_FLOOR: RANKING_FLOOR,
     "public list": PUBLIC_FLOOR,
     "public API list": PUBLIC_FLOOR,
+    "public search": SEARCH_FLOOR,
+    SEARCH_FLOOR: SEARCH_FLOOR,
     PUBLIC_FLOOR: PUBLIC_FLOOR,
     "publication queue": QUEUE_FLOOR,
     QUEUE_FLOOR: QUEUE_FLOOR,
@@ -150,6 +158,7 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("bare view", "/_bench/bare", cookie("staff")),
         (FLOOR, "/_bench/floor/workbench", cookie("staff")),
         ("staff workbench", "/suggestions/list/", cookie("staff")),
+        ("workbench search", f"/suggestions/list/?q={quote(SEARCH_WORD)}", cookie("staff")),
         ("unit inbox", "/suggestions/inbox/", cookie("clerk")),
         ("deputy's list", "/suggestions/mine/", cookie("deputy")),
         ("staff home", "/", cookie("staff")),
@@ -171,6 +180,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("campaign opinions", f"/evaluation/campaigns/{f.campaign_id}/opinions/", cookie("staff")),
         (PUBLIC_FLOOR, "/_bench/floor/gongkai", {}),
         ("public list", "/gongkai/", {}),
+        (SEARCH_FLOOR, f"/_bench/floor/gongkai-search?q={quote(SEARCH_WORD)}", {}),
+        ("public search", f"/gongkai/?q={quote(SEARCH_WORD)}", {}),
         ("public statistics", "/gongkai/tongji/", {}),
         # The same 20 rows as JSON (no token; no conditional header, so always a full answer).
         ("public API list", "/api/v1/public/suggestions?page_size=20", {}),
@@ -203,6 +214,11 @@ def same_publication_rows(port: int, f: data.Fixture) -> bool:
     row = re.compile(rb'data-testid="row-(\d+)"')
     pairs = [
         (card, load.get(port, "/gongkai/", {})[2], load.get(port, "/_bench/floor/gongkai", {})[2]),
+        (
+            card,
+            load.get(port, f"/gongkai/?q={quote(SEARCH_WORD)}", {})[2],
+            load.get(port, f"/_bench/floor/gongkai-search?q={quote(SEARCH_WORD)}", {})[2],
+        ),
         (
             row,
             load.get(port, "/gongkai/staff/", headers)[2],
@@ -262,6 +278,9 @@ def main() -> None:
             data.generate_ledger(round((size - have) * data.LEDGER_SHARE), seed=size)
             data.generate_wishes(size - have, seed=size)
             data.generate_publications(seed=size)
+            began_index = time.perf_counter()
+            indexed = data.rebuild_search()
+            print(f"search index: {indexed} in {time.perf_counter() - began_index:.0f} s")
             have = size
             if connection.vendor == "postgresql":
                 # What autovacuum does to a live table: planner statistics, and the visibility
@@ -289,6 +308,7 @@ def main() -> None:
                         WALL_FLOOR,
                         RANKING_FLOOR,
                         PUBLIC_FLOOR,
+                        SEARCH_FLOOR,
                         QUEUE_FLOOR,
                     )
                     if only and name not in only and name not in floors:

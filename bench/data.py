@@ -384,6 +384,14 @@ def generate_wishes(n: int, seed: int = 1) -> None:
 PUBLISHED_SHARE = 0.85  # of the answered and closed suggestions; the rest wait for review
 
 
+def rebuild_search() -> str:
+    """The search index of everything generated (bulk-inserted rows send no signals)."""
+    from minsheng.search import index
+
+    counts = index.rebuild()
+    return ", ".join(f"{count:,} {scope}" for scope, count in counts.items())
+
+
 def generate_publications(seed: int = 1) -> None:
     """A publication record for every answered or closed suggestion that has none: most
     published (with the public columns the workflow sets), the rest waiting for review, the
@@ -407,6 +415,7 @@ def generate_publications(seed: int = 1) -> None:
         .values_list(
             "pk",
             "title",
+            "body",
             "jurisdiction_id",
             "session_id",
             "session__start_date",
@@ -419,9 +428,10 @@ def generate_publications(seed: int = 1) -> None:
         .order_by("pk")
     )
     rows = []
-    for pk, title, j, session, start, category, delegation, answered, secret, unit in todo:
+    for pk, title, body, j, session, start, category, delegation, answered, secret, unit in todo:
         answered = answered or timezone.now()
         fingerprint = hashlib.sha256(title.encode("utf-8")).hexdigest()[:16]
+        body_print = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
         if secret:
             state = "withheld"
         else:
@@ -434,8 +444,8 @@ def generate_publications(seed: int = 1) -> None:
                 state=state,
                 confidential=secret,
                 due=(answered + datetime.timedelta(days=28)).date(),
-                fingerprints={"title": fingerprint},
-                shown=["title"] if published else [],
+                fingerprints={"title": fingerprint, "body": body_print},
+                shown=["title", "body"] if published else [],
                 public=1 if published else 0,
                 published_at=answered + datetime.timedelta(days=rng.randrange(5, 27))
                 if published

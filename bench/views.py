@@ -522,6 +522,91 @@ def floor_public(request: HttpRequest) -> HttpResponse:
     return HttpResponse("".join(out))
 
 
+def floor_public_search(request: HttpRequest) -> HttpResponse:
+    """The public list's search by hand: the same match, count and ranking (the search
+    backend's own SQL fragments), the same 20 cards with the marked, redacted title and a
+    snippet of the body, the same five filter lists."""
+    import json
+
+    from minsheng.disclosure import redaction
+    from minsheng.search import backends, highlight, tokens
+
+    query = tokens.parse(request.GET.get("q", ""))
+    m = backends.match(connection.vendor, "public", query, "0")
+    key = "rowid" if connection.vendor == "sqlite" else "id"
+    with connection.cursor() as cur:
+        # As the page: the index ranks alone, the table keeps what is public, a page's rows.
+        cur.execute(
+            f"SELECT {key} FROM {m.table} WHERE {m.where} ORDER BY {m.rank}, {key} DESC "  # noqa: S608
+            "LIMIT 2000",
+            [*m.where_params, *m.rank_params],
+        )
+        ranked = [r[0] for r in cur.fetchall()]
+        marks = ", ".join("%s" for _ in ranked) or "NULL"
+        cur.execute(
+            "SELECT p.id FROM disclosure_publication p JOIN suggestions_suggestion s "  # noqa: S608
+            f"ON s.id = p.suggestion_id WHERE p.id IN ({marks}) AND p.public = 1 "
+            "AND NOT s.is_confidential",
+            ranked,
+        )
+        allowed = {r[0] for r in cur.fetchall()}
+        ids = [pk for pk in ranked if pk in allowed]
+        count = len(ids)
+        choices = []
+        for sql in PUBLIC_CHOICES_SQL:
+            cur.execute(sql)
+            choices.append(cur.fetchall())
+        page = ids[:PUBLIC_PER_PAGE]
+        marks = ", ".join("%s" for _ in page) or "NULL"
+        cur.execute(
+            "SELECT p.id, s.title, s.body, s.series, s.number, se.name, c.name, u.name, "  # noqa: S608
+            "p.result, p.rating, p.answered_on, p.spans, p.shown "
+            "FROM disclosure_publication p JOIN suggestions_suggestion s ON s.id = p.suggestion_id "
+            "LEFT JOIN people_session se ON se.id = p.session_id "
+            "LEFT JOIN suggestions_category c ON c.id = p.category_id "
+            "LEFT JOIN people_organisation u ON u.id = p.unit_id "
+            f"WHERE p.id IN ({marks})",
+            page,
+        )
+        by_id = {r[0]: r for r in cur.fetchall()}
+        rows = [by_id[pk] for pk in page if pk in by_id]
+    out = ["<!doctype html><html lang=zh-hans><meta charset=utf-8><title>建议公开</title><form>"]
+    for options in choices:
+        out.append("<select>")
+        out.extend(f'<option value="{o[0]}">{escape(str(o[-1]))}</option>' for o in options)
+        out.append("</select>")
+    out.append(f'</form><p class="result-count">{count:,} 件公开的建议</p><ol class="pub-list">')
+    for (
+        pk,
+        title,
+        body,
+        series,
+        number,
+        session,
+        category,
+        unit,
+        result,
+        rating,
+        answered,
+        *rv,
+    ) in rows:
+        spans = rv[0] if isinstance(rv[0], dict) else json.loads(rv[0] or "{}")
+        shown = rv[1] if isinstance(rv[1], list) else json.loads(rv[1] or "[]")
+        title = redaction.apply(title, spans.get("title", [])) if "title" in shown else ""
+        body = redaction.apply(body, spans.get("body", [])) if "body" in shown else ""
+        out.append(
+            f'<li class="pub-card" data-testid="pub-{pk}"><h2><a href="/gongkai/{pk}/">'
+            f"{highlight.mark(title, query.marks)}</a></h2>"
+            f'<p class="pub-snippet">{highlight.snippet([body], query.marks)}</p>'
+            f"<p><span>{RESULTS.get(result, '')}</span> "
+            f"<span>{RATINGS.get(rating, '')}</span> "
+            f"<span>{escape(category or '')}</span></p><p class=meta>{series}{number} · "
+            f"{escape(session or '')} · {escape(unit or '')} · {answered}</p></li>"
+        )
+    out.append("</ol></html>")
+    return HttpResponse("".join(out))
+
+
 QUEUE_SQL = """
 SELECT p.id, p.state, p.due, p.spans, p.summaries, s.title, s.series, s.number, s.is_confidential
 FROM disclosure_publication p

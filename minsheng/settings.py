@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "minsheng.wishes",
     "minsheng.evaluation",
     "minsheng.disclosure",
+    "minsheng.search",
     "minsheng.notifications",
     "minsheng.reports",
 ]

@@ -106,7 +106,8 @@ def seeded(cast, django_capture_on_commit_callbacks):
         ),
     )
     pub = workflow.mask(pub, by=cast.staff, piece="body", text=m["manual mask"])
-    pub = workflow.publish(pub, by=cast.staff)
+    with capture(execute=True):  # the search index follows publication_changed, on commit
+        pub = workflow.publish(pub, by=cast.staff)
     # A later round's reply, never reviewed: not public.
     with capture(execute=True):
         suggestions.rate(s, by=cast.deputy, overall="unsatisfied", reasons="还不够。")
@@ -132,8 +133,10 @@ def seeded(cast, django_capture_on_commit_callbacks):
     workflow.withhold(withheld, by=cast.staff, reason=m["withheld reason"])
     # Published, then withdrawn.
     _s, withdrawn = _answer(cast, capture, title=m["withdrawn title"])
-    withdrawn = workflow.publish(withdrawn, by=cast.staff)
-    workflow.withdraw(withdrawn, by=cast.staff, reason=m["withdraw reason"])
+    with capture(execute=True):
+        withdrawn = workflow.publish(withdrawn, by=cast.staff)
+    with capture(execute=True):
+        workflow.withdraw(withdrawn, by=cast.staff, reason=m["withdraw reason"])
     # A practical-matter project on the ledger: its title, unit and progress are public, the
     # people, description, location and the reports' texts are not.
     import datetime
@@ -240,6 +243,8 @@ def _starts(seeded):
     starts += [f"{api}/suggestions?result=A", f"{api}/suggestions?unit=x"]
     starts += [f"{api}/suggestions/{pk}" for pk in pks]
     starts += [f"{api}/statistics", f"{api}/statistics?year=2026", f"{api}/projects"]
+    # The search: result pages with their marked titles and snippets (of the redacted text).
+    starts += ["/gongkai/?q=建议", "/gongkai/?q=公开可见", "/gongkai/?q=住户", "/gongkai/?q=研究"]
     return starts
 
 
@@ -294,3 +299,39 @@ def test_every_reply_field_that_is_not_public_stays_out_of_the_detail(client, se
     reply = Reply.objects.filter(suggestion__publication__pk=seeded["published"]).first()
     for private in (reply.contact_leader_phone, reply.case_officer_phone, reply.case_officer):
         assert private not in text
+
+
+def _pieces(marker: str) -> list[str]:
+    """The marker, its halves and its two-character pieces (any of them a search)."""
+    half = max(2, len(marker) // 2)
+    found = {marker, marker[:half], marker[half:]}
+    found |= {marker[i : i + 2] for i in range(0, len(marker) - 1, 2)}
+    return sorted(p for p in found if len(p) >= 2)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "clerk_a"])
+def test_the_search_finds_no_marker(client, cast, seeded, who):
+    """Searching for any marker (or a piece of one) lists nothing that holds it: the public
+    index holds only the redacted text of published records. The query itself is echoed in
+    the search box, so the page is checked with the echo removed."""
+    from django.utils.html import escape
+
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    hidden = [f'data-testid="pub-{pk}"' for pk in seeded["hidden"]]
+    for name, marker in MARKERS.items():
+        for piece in _pieces(marker):
+            response = client.get("/gongkai/", {"q": piece})
+            assert response.status_code == 200
+            text = response.content.decode().replace(escape(piece), "")
+            assert marker not in text, f"{name} ({marker}) on a search for {piece}"
+            assert not any(card in text for card in hidden), f"hidden record found by {piece}"
+    found = client.get("/gongkai/", {"q": SEEN}).content.decode()
+    assert f'data-testid="pub-{seeded["published"]}"' in found and "<mark>" in found
+    for q in ("建议", "不公开", "撤回", "待审", "机密", "另一件"):
+        page = client.get("/gongkai/", {"q": q}).content.decode()
+        assert not any(card in page for card in hidden), q
+    # The masked personal data was never indexed: searching for it finds nothing at all.
+    for name in ("mobile in body", "id card in body", "manual mask", "deputy phone", "plate"):
+        page = client.get("/gongkai/", {"q": MARKERS[name]}).content.decode()
+        assert 'class="pub-card"' not in page, name

@@ -90,12 +90,25 @@ class SuggestionFilters(Schema):
     q: CleanStr | None = Field(
         None,
         max_length=100,
-        description="Text in the title, content or lead deputy's name, or a number of either "
-        "series (12, 第0012号, 闭会期间第0003号 or 闭第3号).",
+        description="Words in the title or content (the search index: any two Chinese "
+        "characters match, punctuation is ignored), part of the lead deputy's name, or a number "
+        "of either series (12, 第0012号, 闭会期间第0003号 or 闭第3号).",
     )
     sort: Literal[
-        "-created_at", "created_at", "number", "-number", "reply_due", "-reply_due", "state"
-    ] = Field("-created_at", description="Sort order; ties are broken by id.")
+        "-created_at",
+        "created_at",
+        "number",
+        "-number",
+        "reply_due",
+        "-reply_due",
+        "state",
+        "relevance",
+    ] = Field(
+        "-created_at",
+        description="Sort order; ties are broken by id. relevance (with q): the title holding "
+        "the words as typed first, then the title holding them all, then the rest; newest first "
+        "within each.",
+    )
 
     def criteria(self) -> list_filter.Criteria:
         """The same criteria the workbench builds from its form (suggestions/filters.py)."""

@@ -11,12 +11,15 @@ A list page is one query for the rows shown (with the names it displays), one co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.safestring import mark_safe
 
 from minsheng.disclosure.models import Publication
 from minsheng.disclosure.workflow import public_text
+from minsheng.search import highlight, tokens
 from minsheng.suggestions.numbers import format_number
 
 LIST_FIELDS = (
@@ -55,6 +58,11 @@ class Criteria:
     unit: int | None = None
     delegation: int | None = None
     result: str = ""
+    q: str = ""  # the search box (minsheng/search): ranked by relevance when it has words
+
+    @cached_property
+    def query(self) -> tokens.Query:
+        return tokens.parse(self.q)
 
     @classmethod
     def from_query(cls, query: Any) -> Criteria:
@@ -67,6 +75,7 @@ class Criteria:
             unit=_int(query.get("unit")),
             delegation=_int(query.get("delegation")),
             result=result if result in ("A", "B", "C", "D") else "",
+            q=" ".join(str(query.get("q", "") or "")[: tokens.MAX_QUERY_CHARS].split()),
         )
 
     def apply(self, rows: QuerySet[Publication]) -> QuerySet[Publication]:
@@ -85,8 +94,14 @@ class Criteria:
         return rows
 
 
-def public_rows(criteria: Criteria) -> QuerySet[Any]:
-    """The list's rows, newest publication first, as dicts of LIST_FIELDS."""
+def public_rows(criteria: Criteria) -> Any:
+    """The list's rows, newest publication first, as dicts of LIST_FIELDS; with a search, the
+    matching ones, best first (a query without words matches nothing)."""
+    if criteria.q:
+        from minsheng.search.index import search_public
+
+        rows = criteria.apply(Publication.objects.public())
+        return search_public(rows, criteria.query, (*LIST_FIELDS, "suggestion__body"))
     return (
         criteria.apply(Publication.objects.public())
         .order_by("-published_at", "-pk")
@@ -102,17 +117,63 @@ def _title(row: dict[str, Any]) -> str:
     return found if found is not None else ""
 
 
-def labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _probe(row: dict[str, Any]) -> Publication:
+    return Publication(
+        spans=row["spans"],
+        summaries=row["summaries"],
+        fingerprints=row["fingerprints"],
+        shown=row["shown"],
+    )
+
+
+def _snippets(rows: list[dict[str, Any]], query: tokens.Query) -> dict[int, str]:
+    """Per row, a marked window of its public body, or of a reply when the body has no hit
+    (the page's replies in one query, only for those rows)."""
+    from minsheng.suggestions.models import Reply
+
+    bodies = {}
+    for row in rows:
+        bodies[row["pk"]] = public_text(_probe(row), "body", row["suggestion__body"]) or ""
+    missing = {
+        row["pk"]: [int(k.removeprefix("reply:")) for k in row["shown"] if k.startswith("reply:")]
+        for row in rows
+        if not highlight.spans(bodies[row["pk"]], query.marks)
+    }
+    wanted = [rid for ids in missing.values() for rid in ids]
+    texts = dict(
+        Reply.objects.filter(pk__in=wanted, state=Reply.State.SENT).values_list("pk", "text")
+        if wanted
+        else ()
+    )
+    out = {}
+    for row in rows:
+        probe = _probe(row)
+        replies = [
+            public_text(probe, f"reply:{rid}", texts[rid])
+            for rid in missing.get(row["pk"], ())
+            if rid in texts
+        ]
+        out[row["pk"]] = highlight.snippet([bodies[row["pk"]], *replies], query.marks)
+    return out
+
+
+def labelled(rows: list[dict[str, Any]], query: tokens.Query | None = None) -> list[dict[str, Any]]:
     """Display values prepared once in Python (no lookups in the template's row loop). The
-    stored review data is dropped from each row once the public title is made."""
+    stored review data is dropped from each row once the public title is made. With a search
+    query, the title is marked (`title_html`, escaped) and a `snippet` shows the first hit."""
     results = result_labels()
     ratings = dict(Publication.Rating.choices)
+    snippets = _snippets(rows, query) if query else {}
     out = []
     for row in rows:
+        title = _title(row)
         out.append(
             {
                 "id": row["pk"],
-                "title": _title(row),
+                "title": title,
+                # Escaped by highlight (every character of the title and the query) but the <mark>s.
+                "title_html": mark_safe(highlight.mark(title, query.marks)) if query else "",  # noqa: S308
+                "snippet": mark_safe(snippets.get(row["pk"], "")),  # noqa: S308
                 "number": format_number(row["suggestion__series"], row["suggestion__number"]),
                 "session": row["session__name"] or "",
                 "category": row["category__name"] or "",

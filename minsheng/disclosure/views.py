@@ -64,16 +64,20 @@ def _options(choices: list[tuple[int, str]], current: int | None) -> str:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The published suggestions, newest first; with `q`, those matching it, best first, the
+    words marked in the title and a snippet (minsheng/search). Any `q` at all gives a page."""
     criteria = public.Criteria.from_query(request.GET)
     page = Paginator(public.public_rows(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = criteria.query if criteria.q else None
     return render(
         request,
         "disclosure/public_list.html",
         {
             "page": page,
-            "rows": public.labelled(list(page.object_list)),
+            "rows": public.labelled(list(page.object_list), query),
             "filters": _filters(criteria),
             "criteria": criteria,
+            "search": True,
         },
     )
 

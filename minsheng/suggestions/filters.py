@@ -50,7 +50,9 @@ SORTS = {
     "state": (F("state").asc(), F("pk").asc()),
     "-state": (F("state").desc(), F("pk").desc()),
 }
+RELEVANCE = "relevance"  # with a search: title hits first (minsheng/search), then newest
 SORT_CHOICES = [
+    (RELEVANCE, _("Relevance (when searching)")),
     ("-created", _("Newest first")),
     ("created", _("Oldest first")),
     ("number", _("Number, ascending")),
@@ -201,8 +203,9 @@ class SuggestionFilterForm(forms.Form):
     def criteria(self) -> Criteria:
         v = self.values()
         state = v.get("state") or ""
+        q = (v.get("q") or "").strip()
         return Criteria(
-            q=(v.get("q") or "").strip(),
+            q=q,
             open=state == OPEN,
             states=(state,) if state and state != OPEN else (),
             session=_pk(v.get("session")),
@@ -216,7 +219,7 @@ class SuggestionFilterForm(forms.Form):
             date_field=v.get("date_field") or "submitted",
             date_from=v.get("date_from"),
             date_to=v.get("date_to"),
-            sort=v.get("sort") or "-created",
+            sort=v.get("sort") or (RELEVANCE if q else "-created"),
         )
 
 
@@ -266,11 +269,25 @@ def base_queryset(user: Person) -> QuerySet[Suggestion]:
 
 def text_q(text: str) -> Q:
     """A search box: the title, the content, the lead deputy's name, or a number (闭第3号 too).
-    A number is looked for in the text and among the numbers, not in people's names."""
-    found = Q(title__icontains=text) | Q(body__icontains=text)
+    A number is looked for in the text and among the numbers, not in people's names. The title
+    and content through the search index (minsheng/search: words, not substrings of bytes; a
+    query of punctuation only matches no text); the caller's queryset keeps it to what the
+    person may see."""
+    from minsheng.search import index, tokens
+
+    if index.available():
+        ids = index.staff_ids(tokens.parse(text))
+        found = Q(pk__in=ids) if ids is not None else Q(pk__in=[])
+    else:
+        found = Q(title__icontains=text) | Q(body__icontains=text)
     number = parse_number(text)
     if number is None:
-        return found | Q(lead_deputy__user__real_name__icontains=text)
+        # The deputies as an id list (a small table): with the index's ids, both sides of the
+        # OR are look-ups, so the list does not scan every suggestion for a name.
+        from minsheng.people.models import Deputy
+
+        named = Deputy.objects.filter(user__real_name__icontains=text).values("pk")
+        return found | Q(lead_deputy_id__in=named)
     return found | number.q()
 
 
@@ -319,6 +336,14 @@ def apply(
         qs = qs.filter(**{f"{lookup}__gte": c.date_from})
     if c.date_to:
         qs = qs.filter(**{f"{lookup}__lte": c.date_to})
+    if c.sort == RELEVANCE and c.q:
+        from minsheng.search import index, tokens
+
+        rank = index.staff_rank(tokens.parse(c.q))
+        if rank is not None:
+            return qs.annotate(search_rank=rank).order_by(
+                "search_rank", F("created_at").desc(), F("pk").desc()
+            )
     return qs.order_by(*SORTS.get(c.sort, SORTS["-created"]))
 
 
