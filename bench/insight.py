@@ -18,6 +18,7 @@ import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,21 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--part",
+        choices=("routing", "similar", "all"),
+        default="routing",
+        help="routing: the recommender (default); similar: the similar-suggestion index "
+        "(bench/insight_similar.py); all: both.",
+    )
     args = parser.parse_args()
+    if args.part != "routing":
+        from bench.insight_similar import run as run_similar
+
+        found = run_similar(args.size, args.samples, args.seed)
+        if args.part == "similar":
+            _report(found, args.json)
+            return
     rows = list(messages(args.size + args.samples, seed=args.seed))
     categories = {name: i + 1 for i, name in enumerate(CLASSES)}
     history = [
@@ -88,11 +103,17 @@ def main() -> None:
         "model_load_s": round(load_s, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
     }
+    if args.part == "all":
+        result.update(found)
+    _report(result, args.json)
+
+
+def _report(result: dict[str, Any], path: Path | None) -> None:
     width = max(map(len, result))
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    if path:
+        path.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

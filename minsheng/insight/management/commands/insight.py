@@ -22,6 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from minsheng.insight import duplicates_command
 from minsheng.insight.evaluate import DataError, cross_validate, holdout, read_table
 from minsheng.insight.norms import ERROR, Limits, check_file
 from minsheng.lib.terminal import table as text_table
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         replies.add_argument("--max-chars", type=int, default=Limits.max_chars)
         replies.add_argument("--lang", choices=("zh", "en"), default="zh")
         replies.add_argument("--json", type=Path, help="Also write the findings here.")
+        duplicates_command.add_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"do_{options['subcommand'].replace('-', '_')}")(options)
@@ -222,6 +224,9 @@ class Command(BaseCommand):
         w("confusion (rows: true class, columns: predicted, in the order above)")
         for label, row in zip(result["labels"], result["confusion"], strict=True):
             w(_pad(label, 16) + "".join(f"{n:>7}" for n in row))
+
+    def do_duplicates(self, options: dict[str, Any]) -> None:
+        duplicates_command.run(self, options)
 
     # --- check-replies ----------------------------------------------------------------------
 
