@@ -207,20 +207,81 @@ class Index:
         max_terms: int = MAX_TERMS,
         keep_rows: bool = False,
     ) -> Index:
-        """An index of (key, title, body) with the IDF of these texts."""
+        """An index of (key, title, body) with the IDF of these texts.
+
+        Two passes: each text's features become arrays of vocabulary ids and counts (compact:
+        a text's dictionaries of words are not kept), then, with the document frequencies
+        known, each text's weights are computed on those arrays and written into the matrix."""
         index = cls(max_terms, keep_rows)
-        raw = [(key, *_raw(title or "", body or "")) for key, title, body in items]
-        df: Counter[str] = Counter()
-        for _key, w, c, _seen in raw:
-            df.update(w.keys())
-            df.update(c.keys())
-        n = len(raw)
-        index.idf = {t: math.log((1 + n) / (1 + k)) + 1.0 for t, k in df.items()}
+        vocab = index.vocab
+        compact: list[tuple[Key, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+        def arrays(block: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+            ids = np.fromiter(
+                (vocab.setdefault(t, len(vocab)) for t in block), dtype=np.int32, count=len(block)
+            )
+            return ids, np.fromiter(block.values(), dtype=np.float32, count=len(block))
+
+        for key, title, body in items:
+            w, c, _seen = _raw(title or "", body or "")
+            compact.append((key, *arrays(w), *arrays(c)))
+        n = len(compact)
+        all_ids = [part for row in compact for part in (row[1], row[3])]
+        df = np.bincount(
+            np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int32),
+            minlength=len(vocab),
+        )
+        idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        names = list(vocab)  # insertion order = id order
+        index.idf = dict(zip(names, idf.tolist(), strict=True))
         index.default_idf = math.log((1 + n) / 2) + 1.0
-        for key, w, c, seen in raw:
-            index._append(key, index._vector_from(w, c, seen))
-        del raw
-        index.fold()
+        half = math.sqrt(0.5)
+        indptr = [0]
+        indices: list[np.ndarray] = []
+        data: list[np.ndarray] = []
+        for key, w_ids, w_counts, c_ids, c_counts in compact:
+            blocks = []
+            for ids, counts in ((w_ids, w_counts), (c_ids, c_counts)):
+                if len(ids):
+                    weights = (1.0 + np.log(counts)) * idf[ids]
+                    norm = float(np.sqrt(weights @ weights))
+                    if norm:
+                        blocks.append((ids, weights / norm))
+            if len(blocks) == 2:
+                blocks = [(ids, weights * half) for ids, weights in blocks]
+            ids = np.concatenate([b[0] for b in blocks]) if blocks else np.zeros(0, np.int32)
+            weights = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, np.float32)
+            if len(ids) > max_terms:
+                top = np.argpartition(-weights, max_terms - 1)[:max_terms]
+                ids, weights = ids[top], weights[top]
+            norm = float(np.sqrt(weights @ weights)) if len(ids) else 0.0
+            if norm:
+                weights = weights / norm
+            else:
+                ids, weights = ids[:0], weights[:0]
+            index._position[key] = len(index.keys)
+            index.keys.append(key)
+            indices.append(ids.astype(np.int32))
+            data.append(weights.astype(np.float32))
+            indptr.append(indptr[-1] + len(ids))
+            if keep_rows:
+                index._rows.append(
+                    {names[int(i)]: float(v) for i, v in zip(ids, weights, strict=True)}
+                )
+        del compact
+        by_doc = sparse.csr_matrix(
+            (
+                np.concatenate(data) if data else np.zeros(0, np.float32),
+                np.concatenate(indices) if indices else np.zeros(0, np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(n, max(1, len(vocab))),
+        )
+        by_term = by_doc.T.tocsr()
+        by_term.indices = by_term.indices.astype(np.int32, copy=False)
+        by_term.sort_indices()
+        index._by_term = by_term
+        index._folded = n
         return index
 
     def _vector_from(self, w: Counter[str], c: Counter[str], seen: tuple[str, ...]) -> Vector:

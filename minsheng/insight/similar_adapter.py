@@ -109,11 +109,14 @@ def index_for(jurisdiction_id: int) -> Index:
             state = _indexes.get(jurisdiction_id)
             if state is None:
                 versions: dict[int, int] = {}
-                items = []
-                for pk, title, body, version in _rows(base.order_by("pk")):
-                    versions[pk] = version
-                    items.append((pk, title, body))
-                index = Index.build(items)
+
+                def items() -> Iterable[tuple[int, str, str]]:
+                    # Streamed: the texts are not all held at once.
+                    for pk, title, body, version in _rows(base.order_by("pk")):
+                        versions[pk] = version
+                        yield pk, title, body
+
+                index = Index.build(items())
                 state = _State(
                     index,
                     versions,

@@ -80,7 +80,8 @@ def staff_section(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
             and f.duplicate
             and f.access == "full"
             and f.session_id == s.session_id
-            and f.state == Suggestion.State.REGISTERED
+            # The workflow's own rule for the suggestion merged into: registered, still open.
+            and f.state in (Suggestion.State.REGISTERED, *Suggestion.IN_HANDLING)
         )
     return {
         "found": found,
