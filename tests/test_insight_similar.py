@@ -414,3 +414,20 @@ def test_command_duplicates_says_what_is_wrong(tmp_path):
 def test_thresholds_are_ordered():
     assert 0 < SIMILAR_FROM < DUPLICATE_FROM < 1
     assert neighbours.BODY_CHARS >= 1000
+
+
+@pytest.mark.django_db
+def test_a_saved_index_is_used_and_caught_up(cast, settings, tmp_path, capsys):
+    settings.INSIGHT_MODEL_DIR = tmp_path
+    a = _write(cast, cast.deputy, *ROAD)
+    call_command("insight", "index", "--jurisdiction", cast.jurisdiction.code)
+    assert similar.index_path(cast.jurisdiction.pk).is_file()
+    assert "1" in capsys.readouterr().out
+    b = _write(cast, cast.cosigner, *ROAD_AGAIN)  # after the file: added at the first query
+    similar.forget()
+    found = similar.for_suggestion(cast.staff, Suggestion.objects.get(pk=b.pk))
+    assert [f.suggestion_id for f in found] == [a.pk]
+    # A broken file is refused (logged) and the index is built from the database instead.
+    similar.index_path(cast.jurisdiction.pk).write_bytes(b"not an index")
+    similar.forget()
+    assert [f.suggestion_id for f in similar.for_suggestion(cast.staff, b)] == [a.pk]

@@ -1,5 +1,7 @@
 """`minsheng insight duplicates --session ID | --file F.csv|xlsx [--text-cols 标题,内容]`:
-near-duplicate clusters of a session's suggestions, or of a file's rows (docs/insight.md).
+near-duplicate clusters of a session's suggestions, or of a file's rows; `minsheng insight
+index [--jurisdiction CODE]`: build and save each congress's similar-suggestion index
+(docs/insight.md "Similar suggestions").
 
 Kept out of the command's module so that the insight command's dispatch stays a line per
 subcommand."""
@@ -19,6 +21,8 @@ SHOW_CHARS = 40
 
 
 def add_parser(sub: Any) -> None:
+    index = sub.add_parser("index", help="Build and save each congress's similar-suggestion index.")
+    index.add_argument("--jurisdiction", help="Only this congress (its code).")
     p = sub.add_parser(
         "duplicates", help="Near-duplicate clusters of a session's suggestions or of a file."
     )
@@ -38,6 +42,37 @@ def add_parser(sub: Any) -> None:
         help="With --session, every suggestion but drafts (default: submitted and registered).",
     )
     p.add_argument("--json", type=Path, help="Also write the clusters here.")
+
+
+def run_index(command: Any, options: dict[str, Any]) -> None:
+    """Build and save the similar-suggestion index of each congress (servers start from it)."""
+    import time
+
+    from minsheng.insight import similar_adapter
+    from minsheng.people.models import Jurisdiction
+
+    jurisdictions = Jurisdiction.objects.order_by("pk")
+    if options.get("jurisdiction"):
+        jurisdictions = jurisdictions.filter(code=options["jurisdiction"])
+        if not jurisdictions.exists():
+            raise CommandError(
+                _("No congress with the code %(code)s.") % {"code": options["jurisdiction"]}
+            )
+    for jurisdiction in jurisdictions:
+        started = time.perf_counter()
+        texts, path = similar_adapter.save_index(jurisdiction.pk)
+        command.stdout.write(
+            _(
+                "%(congress)s: similar-suggestion index of %(n)s suggestions in %(s).1f s; "
+                "saved to %(path)s."
+            )
+            % {
+                "congress": jurisdiction,
+                "n": texts,
+                "s": time.perf_counter() - started,
+                "path": path,
+            }
+        )
 
 
 def _short(text: str) -> str:

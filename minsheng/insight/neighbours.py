@@ -29,10 +29,13 @@ Pure module: no Django (CONVENTIONS: insight/ is a framework-free core).
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -515,3 +518,51 @@ class Index:
         seen = tuple(dict.fromkeys(t[2:] for t in terms if t.startswith("w:")))
         exclude = {key, *kwargs.pop("exclude", ())}
         return self.search(Vector(terms, seen), exclude=exclude, **kwargs)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    FORMAT = "minsheng-similar/1"
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        state["format"] = self.FORMAT
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.pop("format", None)
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    def save(self, path: Path, extra: dict[str, Any] | None = None) -> None:
+        """Write the index (and `extra`, e.g. the texts' versions) atomically."""
+        import joblib
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".similar-", suffix=".tmp")
+        os.close(fd)
+        try:
+            with self._lock:
+                self.fold()
+                joblib.dump({"format": self.FORMAT, "index": self, "extra": extra or {}}, tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[Index, dict[str, Any]]:
+        """An index saved by `save` and its `extra`; ValueError for a missing, broken or
+        foreign file."""
+        import joblib
+
+        try:
+            found = joblib.load(path)
+        except Exception as error:  # a truncated or foreign file: say so, never crash a page
+            raise ValueError(f"{path}: unreadable index ({error.__class__.__name__})") from error
+        if not isinstance(found, dict) or found.get("format") != cls.FORMAT:
+            raise ValueError(f"{path}: not a {cls.FORMAT} index")
+        index = found["index"]
+        if not isinstance(index, cls):
+            raise ValueError(f"{path}: not a {cls.FORMAT} index")
+        return index, dict(found.get("extra") or {})

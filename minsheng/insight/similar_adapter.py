@@ -20,12 +20,15 @@ itself knows only texts and ids.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,6 +51,7 @@ RECHECK_SECONDS = 30.0
 CANDIDATES = 60
 MAX_K = 20
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
@@ -99,33 +103,63 @@ def _rows(qs: Any) -> Iterable[tuple[int, str, str, int]]:
     return qs.values_list("pk", "title", "body", "version").iterator(chunk_size=2000)
 
 
+def index_path(jurisdiction_id: int) -> Path:
+    return Path(settings.INSIGHT_MODEL_DIR) / f"similar-{jurisdiction_id}.joblib"
+
+
+def _build(jurisdiction_id: int) -> _State:
+    """The congress's index from every one of its suggestions (streamed: the texts are not all
+    held at once)."""
+    versions: dict[int, int] = {}
+    base = Suggestion.objects.filter(jurisdiction_id=jurisdiction_id).order_by("pk")
+
+    def items() -> Iterable[tuple[int, str, str]]:
+        for pk, title, body, version in _rows(base):
+            versions[pk] = version
+            yield pk, title, body
+
+    index = Index.build(items())
+    return _State(index, versions, max(versions, default=0), time.monotonic(), (0, 0))
+
+
+def save_index(jurisdiction_id: int) -> tuple[int, Path]:
+    """Build the congress's index and save it under INSIGHT_MODEL_DIR, so that a server starts
+    from it instead of segmenting every suggestion on its first query (`minsheng insight
+    index`). Returns the number of texts and the file."""
+    state = _build(jurisdiction_id)
+    path = index_path(jurisdiction_id)
+    state.index.save(path, {"versions": state.versions})
+    with _lock:
+        _indexes.pop(jurisdiction_id, None)
+    return len(state.versions), path
+
+
+def _load(jurisdiction_id: int) -> _State | None:
+    path = index_path(jurisdiction_id)
+    if not path.is_file():
+        return None
+    try:
+        index, extra = Index.load(path)
+    except ValueError as error:
+        log.warning("similar-suggestion index not used: %s", error)
+        return None
+    versions = {int(k): int(v) for k, v in dict(extra.get("versions") or {}).items()}
+    # Checked against the database at once (checked_at 0): edits since the file are re-read.
+    return _State(index, versions, max(versions, default=0), 0.0, (0, 0))
+
+
 def index_for(jurisdiction_id: int) -> Index:
-    """The congress's index, built on first use and brought up to date: new suggestions at
-    every call, edited ones every RECHECK_SECONDS."""
+    """The congress's index: loaded from its saved file (`minsheng insight index`) or built on
+    first use, then brought up to date: new suggestions at every call, edited ones every
+    RECHECK_SECONDS."""
     base = Suggestion.objects.filter(jurisdiction_id=jurisdiction_id).order_by()
     state = _indexes.get(jurisdiction_id)
     if state is None:
         with _lock:
             state = _indexes.get(jurisdiction_id)
             if state is None:
-                versions: dict[int, int] = {}
-
-                def items() -> Iterable[tuple[int, str, str]]:
-                    # Streamed: the texts are not all held at once.
-                    for pk, title, body, version in _rows(base.order_by("pk")):
-                        versions[pk] = version
-                        yield pk, title, body
-
-                index = Index.build(items())
-                state = _State(
-                    index,
-                    versions,
-                    max(versions, default=0),
-                    time.monotonic(),
-                    (len(versions), sum(versions.values())),
-                )
+                state = _load(jurisdiction_id) or _build(jurisdiction_id)
                 _indexes[jurisdiction_id] = state
-                return index
     with _lock:
         for pk, title, body, version in _rows(base.filter(pk__gt=state.max_pk).order_by("pk")):
             state.index.add(pk, title, body)

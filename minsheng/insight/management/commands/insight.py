@@ -9,6 +9,8 @@ handling unit's duty description) and saves one model per congress under INSIGHT
 precision/recall/F1, the confusion matrix, training time and latency (docs/insight.md).
 `check-replies --file F.csv|xlsx [--text-col 答复内容] [--category-col 类别] [--suggestion-col
 建议内容] [--json OUT]` prints one row per finding of the reply-norm checker and a summary.
+`duplicates --session ID | --file F` lists near-duplicate clusters and `index` saves the
+similar-suggestion indexes (minsheng/insight/duplicates_command.py).
 """
 
 from __future__ import annotations
@@ -227,6 +229,9 @@ class Command(BaseCommand):
 
     def do_duplicates(self, options: dict[str, Any]) -> None:
         duplicates_command.run(self, options)
+
+    def do_index(self, options: dict[str, Any]) -> None:
+        duplicates_command.run_index(self, options)
 
     # --- check-replies ----------------------------------------------------------------------
 
