@@ -431,3 +431,17 @@ def test_a_saved_index_is_used_and_caught_up(cast, settings, tmp_path, capsys):
     similar.index_path(cast.jurisdiction.pk).write_bytes(b"not an index")
     similar.forget()
     assert [f.suggestion_id for f in similar.for_suggestion(cast.staff, b)] == [a.pk]
+
+
+@pytest.mark.django_db
+def test_a_large_congress_without_a_saved_index_is_told_to_wait(cast, client, monkeypatch):
+    a = _write(cast, cast.deputy, *ROAD)
+    monkeypatch.setattr(similar, "BUILD_INLINE_MAX", 0)
+    started = []
+    monkeypatch.setattr(similar, "_build_in_background", started.append)
+    client.force_login(cast.staff)
+    data = client.get(f"/api/v1/suggestions/{a.pk}/similar").json()
+    assert data["items"] == [] and data["message"]
+    page = client.get(reverse("suggestions:detail", args=[a.pk])).content.decode()
+    assert 'data-testid="similar-message"' in page
+    assert started and started[0] == cast.jurisdiction.pk

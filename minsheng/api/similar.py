@@ -51,7 +51,8 @@ class SimilarOut(Schema):
 class SimilarList(Schema):
     items: list[SimilarOut]
     message: str = Field(
-        description="Why there is nothing to compare, when that is the text's fault."
+        description="Why nothing was compared: the text has no words, or the congress's "
+        "index is still being built (a few minutes; `minsheng insight index` saves it)."
     )
     duplicate_from: float = Field(description="The near-duplicate threshold.")
 
@@ -108,7 +109,10 @@ def suggestion_similar(
 ) -> dict[str, Any]:
     user = _user(request)
     s = _get(user, suggestion_id)
-    return _out(similar.for_suggestion(user, s, k=k))
+    try:
+        return _out(similar.for_suggestion(user, s, k=k))
+    except similar.NotReady:
+        return _out([], similar.not_ready_message())
 
 
 def _draft(request: HttpRequest, data: DraftIn) -> dict[str, Any]:
@@ -121,15 +125,18 @@ def _draft(request: HttpRequest, data: DraftIn) -> dict[str, Any]:
     message = similar.describe_empty(data.title, data.body)
     if message:
         return _out([], message)
-    found = similar.for_text(
-        user,
-        where[0],
-        data.title,
-        data.body,
-        session_id=where[1],
-        exclude=[data.exclude] if data.exclude else [],
-        k=data.k,
-    )
+    try:
+        found = similar.for_text(
+            user,
+            where[0],
+            data.title,
+            data.body,
+            session_id=where[1],
+            exclude=[data.exclude] if data.exclude else [],
+            k=data.k,
+        )
+    except similar.NotReady:
+        return _out([], similar.not_ready_message())
     return _out(found)
 
 

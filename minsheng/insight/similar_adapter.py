@@ -39,6 +39,7 @@ from minsheng.suggestions.numbers import format_number
 
 __all__ = [
     "Found",
+    "NotReady",
     "for_suggestion",
     "for_text",
     "index_for",
@@ -47,6 +48,9 @@ __all__ = [
 
 # How often the index checks for edited texts (new suggestions are picked up at every query).
 RECHECK_SECONDS = 30.0
+# Above this many suggestions a congress's index is not built within a request (a few seconds
+# of segmenting at 5,000) but in the background, unless `minsheng insight index` saved it.
+BUILD_INLINE_MAX = 5000
 # How many of the index's best candidates are checked against the person's permission.
 CANDIDATES = 60
 MAX_K = 20
@@ -158,7 +162,12 @@ def index_for(jurisdiction_id: int) -> Index:
         with _lock:
             state = _indexes.get(jurisdiction_id)
             if state is None:
-                state = _load(jurisdiction_id) or _build(jurisdiction_id)
+                state = _load(jurisdiction_id)
+                if state is None:
+                    if base.count() > BUILD_INLINE_MAX:
+                        _build_in_background(jurisdiction_id)
+                        raise NotReady
+                    state = _build(jurisdiction_id)
                 _indexes[jurisdiction_id] = state
     with _lock:
         for pk, title, body, version in _rows(base.filter(pk__gt=state.max_pk).order_by("pk")):
@@ -179,6 +188,41 @@ def index_for(jurisdiction_id: int) -> Index:
                     state.index.add(pk, title, body)
                     state.versions[pk] = version
     return state.index
+
+
+class NotReady(Exception):  # noqa: N818 - a state, not a failure
+    """The congress's index is being built (too many suggestions to build within a request,
+    and no saved index: `minsheng insight index`)."""
+
+
+_building: set[int] = set()
+
+
+def _build_in_background(jurisdiction_id: int) -> None:
+    """Build the index in a thread of this process (once), for the next queries."""
+    if jurisdiction_id in _building:
+        return
+    _building.add(jurisdiction_id)
+
+    def work() -> None:
+        from django.db import connection
+
+        try:
+            state = _build(jurisdiction_id)
+            with _lock:
+                _indexes.setdefault(jurisdiction_id, state)
+        except Exception:  # logged; the next query tries again
+            log.exception("similar-suggestion index of congress %s not built", jurisdiction_id)
+        finally:
+            _building.discard(jurisdiction_id)
+            connection.close()
+
+    log.warning(
+        "similar-suggestion index of congress %s is built in the background; "
+        "run `minsheng insight index` to save it",
+        jurisdiction_id,
+    )
+    threading.Thread(target=work, name=f"similar-index-{jurisdiction_id}", daemon=True).start()
 
 
 def forget() -> None:
@@ -378,6 +422,13 @@ def repeats(user: Any, s: Suggestion, found: list[Found] | None = None) -> list[
     session, and answered there."""
     found = for_suggestion(user, s) if found is None else found
     return [f for f in found if f.repeat and f.duplicate]
+
+
+def not_ready_message() -> str:
+    return _(
+        "Similar suggestions are being prepared for this congress; they appear here in a few "
+        "minutes."
+    )
 
 
 def describe_empty(title: str, body: str) -> str:

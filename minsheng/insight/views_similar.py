@@ -44,19 +44,20 @@ def draft_panel(request: HttpRequest) -> HttpResponse:
     if exclude is not None:
         perms.get_suggestion_for_user(request.user, exclude)  # 404 for one they may not see
     message = similar.describe_empty(title, body)
-    found = (
-        []
-        if message
-        else similar.for_text(
-            request.user,
-            where[0],
-            title,
-            body,
-            session_id=where[1],
-            exclude=[exclude] if exclude else [],
-            k=5,
-        )
-    )
+    found: list[similar.Found] = []
+    if not message:
+        try:
+            found = similar.for_text(
+                request.user,
+                where[0],
+                title,
+                body,
+                session_id=where[1],
+                exclude=[exclude] if exclude else [],
+                k=5,
+            )
+        except similar.NotReady:
+            message = similar.not_ready_message()
     return render(
         request,
         "insight/similar_list.html",
@@ -72,7 +73,10 @@ def staff_section(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
         return None
     if s.state == Suggestion.State.DRAFT:
         return None
-    found = similar.for_suggestion(user, s, k=6)
+    try:
+        found = similar.for_suggestion(user, s, k=6)
+    except similar.NotReady:
+        return {"found": [], "repeats": [], "s": s, "message": similar.not_ready_message()}
     mergeable = s.state in (Suggestion.State.SUBMITTED, Suggestion.State.REGISTERED)
     for f in found:
         f.extra["merge_into"] = bool(
@@ -88,6 +92,7 @@ def staff_section(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
         "repeats": [f for f in found if f.repeat and f.duplicate],
         "s": s,
         "duplicate_from": DUPLICATE_FROM,
+        "message": "",
     }
 
 
