@@ -55,3 +55,17 @@ def test_the_staff_page_lists_similar_suggestions(page: Any, live_url: str) -> N
     page.goto(f"{live_url}/insight/duplicates/")
     assert page.locator("h1").inner_text()
     shot(page, "similar-duplicates-1280")
+
+
+@pytest.mark.viewport(390, 844, is_mobile=True)
+def test_the_staff_section_fits_a_phone(page: Any, live_url: str) -> None:
+    login(page, live_url, "staff")
+    page.goto(f"{live_url}/suggestions/list/")
+    href = page.locator("main table a[href*='/suggestions/']").first.get_attribute("href")
+    page.goto(f"{live_url}{href}")
+    section = page.locator("[data-testid=similar-section]")
+    section.wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    section.scroll_into_view_if_needed()
+    shot(page, "similar-staff-390")
