@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import re
@@ -288,6 +289,11 @@ def main() -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
             fixture = data.fixture()
+            # The similar-suggestion indexes, saved as `minsheng insight index` does nightly:
+            # the suggestion page's section loads them instead of building in the background.
+            from django.core.management import call_command
+
+            call_command("insight", "index", verbosity=0, stdout=io.StringIO())
             connection.close()
             print(f"generated {size:,} suggestions in {time.perf_counter() - began:.0f} s")
             server = Server(args.workers)

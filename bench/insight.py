@@ -46,13 +46,23 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--part", choices=("all", "routing", "topics"), default="all")
+    parser.add_argument(
+        "--part",
+        choices=("all", "routing", "topics", "similar"),
+        default="all",
+        help="routing: the recommender; topics: hot topics; similar: the similar-suggestion "
+        "index (bench/insight_similar.py); all (default): each in turn.",
+    )
     args = parser.parse_args()
     result: dict[str, object] = {}
     if args.part in ("all", "routing"):
         result |= routing(args)
     if args.part in ("all", "topics"):
         result |= hot_topics(args)
+    if args.part in ("all", "similar"):
+        from bench.insight_similar import run as run_similar
+
+        result |= run_similar(args.size, args.samples, args.seed)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
     width = max(map(len, result))
     for key, value in result.items():

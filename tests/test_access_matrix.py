@@ -313,6 +313,16 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=2026-06-01&to=2026-01-01"),
         C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=garbage&k=-3"),
     ],
+    # Similar suggestions for the draft being written: deputies and congress staff (each sees
+    # only what they may: tests/test_insight_similar.py).
+    "insight/similar/draft/": [
+        C("login 405   405   405   405   405   405   405   405   405   405   405", "GET /insight/similar/draft/"),
+        C("login ok    ok    ok    403   403   403   403   403   403   ok    ok", "POST /insight/similar/draft/", data={"title": "农村公路", "body": "路面破损"}),
+    ],
+    # Near-duplicates of a session (并案 candidates): congress staff.
+    "insight/duplicates/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /insight/duplicates/"),
+    ],
     "suggestions/import/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/"),
     ],
@@ -681,6 +691,18 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/suggestions/{suggestion_id}/routing": [
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "GET /api/v1/suggestions/{handling}/routing"),
         C("401   403   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/routing"),
+    ],
+    # Similar suggestions: whoever may see the suggestion (404 otherwise); a draft's text:
+    # deputies and congress staff.
+    "GET /api/v1/suggestions/{suggestion_id}/similar": [
+        C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/similar"),
+        C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/similar"),
+    ],
+    "POST /api/v1/suggestions/similar": [
+        C("401   ok    ok    ok    403   403   403   403   403   403   ok    ok", "POST /api/v1/suggestions/similar", json={"title": "农村公路", "body": "路面破损"}),
+    ],
+    "GET /api/v1/suggestions/similar": [
+        C("401   ok    ok    ok    403   403   403   403   403   403   ok    ok", "GET /api/v1/suggestions/similar?title=农村公路"),
     ],
     "GET /api/v1/suggestions/{suggestion_id}/actions": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/actions"),

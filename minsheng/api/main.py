@@ -20,6 +20,7 @@ from minsheng.api.ledger_vote import router as vote_router
 from minsheng.api.notifications import router as notifications_router
 from minsheng.api.public import router as public_router
 from minsheng.api.reference import router as reference_router
+from minsheng.api.similar import router as similar_router
 from minsheng.api.suggestions import router as suggestions_router
 from minsheng.api.supervision import (
     board_router,
@@ -106,6 +107,8 @@ api.add_router("/suggestions", suggestions_router)
 api.add_router("/suggestions", on_suggestions_router)
 # The routing recommender's answer for one suggestion (staff).
 api.add_router("/suggestions", insight_router)
+# Similar suggestions: of one suggestion, and of a draft's text.
+api.add_router("/suggestions", similar_router)
 api.add_router("/key-items", key_items_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)

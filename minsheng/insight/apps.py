@@ -12,6 +12,7 @@ class InsightConfig(AppConfig):
             feedback,  # noqa: F401
             norms_adapter,
         )
+        from minsheng.insight.views_similar import staff_section
         from minsheng.suggestions import workflow
         from minsheng.suggestions.views.detail import register_panel, register_reply_advice
 
@@ -19,3 +20,5 @@ class InsightConfig(AppConfig):
         workflow.on_reply_signed(norms_adapter.record)
         register_panel("insight/_reply_norms_panel.html", norms_adapter.panel)
         register_reply_advice(norms_adapter.advice)
+        # The suggestion page's similar suggestions, repeats and merge offer (congress staff).
+        register_panel("insight/similar_section.html", staff_section)

@@ -10,6 +10,8 @@ handling unit's duty description) and saves one model per congress under INSIGHT
 precision/recall/F1, the confusion matrix, training time and latency (docs/insight.md).
 `check-replies --file F.csv|xlsx [--text-col 答复内容] [--category-col 类别] [--suggestion-col
 建议内容] [--json OUT]` prints one row per finding of the reply-norm checker and a summary.
+`duplicates --session ID | --file F` lists near-duplicate clusters and `index` saves the
+similar-suggestion indexes (minsheng/insight/duplicates_command.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from minsheng.insight import duplicates_command
 from minsheng.insight.evaluate import DataError, cross_validate, holdout, read_table
 from minsheng.insight.management import topics_command
 from minsheng.insight.norms import ERROR, Limits, check_file
@@ -110,6 +113,7 @@ class Command(BaseCommand):
         replies.add_argument("--lang", choices=("zh", "en"), default="zh")
         replies.add_argument("--json", type=Path, help="Also write the findings here.")
         topics_command.add_parser(sub)
+        duplicates_command.add_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"do_{options['subcommand'].replace('-', '_')}")(options)
@@ -228,6 +232,12 @@ class Command(BaseCommand):
 
     def do_topics(self, options: dict[str, Any]) -> None:
         topics_command.run(self, options)
+
+    def do_duplicates(self, options: dict[str, Any]) -> None:
+        duplicates_command.run(self, options)
+
+    def do_index(self, options: dict[str, Any]) -> None:
+        duplicates_command.run_index(self, options)
 
     # --- check-replies ----------------------------------------------------------------------
 
