@@ -694,6 +694,11 @@ TABLE: dict[str, list[C]] = {
     ],
     # Similar suggestions: whoever may see the suggestion (404 otherwise); a draft's text:
     # deputies and congress staff.
+    "GET /api/v1/insight/topics": [
+        C("401   403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /api/v1/insight/topics"),
+        C("401   403   403   422   403   403   403   403   422   403   422   422", "GET /api/v1/insight/topics?from=2026-06-01&to=2026-01-01"),
+        C("401   403   403   422   403   403   403   403   422   403   422   422", "GET /api/v1/insight/topics?from=garbage&k=-3"),
+    ],
     "GET /api/v1/suggestions/{suggestion_id}/similar": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /api/v1/suggestions/{handling}/similar"),
         C("401   ok    404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/similar"),

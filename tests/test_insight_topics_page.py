@@ -126,3 +126,34 @@ def test_bad_parameters_are_a_form_error(client, cast, query, message):
     response = client.get(URL, query)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_pages_topics(client, cast):
+    """The same topics as the page, with suggestion ids for the representatives."""
+    client.force_login(cast.staff)
+    answer = client.get("/api/v1/insight/topics?from=2026-01-01&to=2026-12-31")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["from"] == "2026-01-01" and body["to"] == "2026-12-31"
+    assert body["previous_to"] == "2025-12-31"
+    result, _ = topics_adapter.period_topics(
+        cast.jurisdiction.pk, *(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    )
+    assert [t["size"] for t in body["topics"]] == [t.size for t in result.topics]
+
+
+def test_the_api_refuses_a_bad_period_with_its_reason(client, cast):
+    client.force_login(cast.staff)
+    client.cookies["django_language"] = "en"
+    answer = client.get("/api/v1/insight/topics?from=2026-06-01&to=2026-01-01")
+    assert answer.status_code == 422
+    assert "before its start" in answer.content.decode()
+
+
+def test_the_api_refuses_another_congress(client, cast):
+    client.force_login(cast.staff)
+    answer = client.get(f"/api/v1/insight/topics?jurisdiction={cast.other_jurisdiction.pk}")
+    assert answer.status_code == 403

@@ -28,6 +28,7 @@ from minsheng.api.supervision import (
     key_items_router,
     on_suggestions_router,
 )
+from minsheng.api.topics import router as topics_router
 from minsheng.api.wishes import router as wishes_router
 from minsheng.engine.errors import WorkflowError
 from minsheng.people import permissions
@@ -109,6 +110,7 @@ api.add_router("/suggestions", on_suggestions_router)
 api.add_router("/suggestions", insight_router)
 # Similar suggestions: of one suggestion, and of a draft's text.
 api.add_router("/suggestions", similar_router)
+api.add_router("/insight", topics_router)
 api.add_router("/key-items", key_items_router)
 api.add_router("/instructions", instructions_router)
 api.add_router("/supervision", board_router)
