@@ -45,6 +45,7 @@ FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
 RANKING_FLOOR = "floor: unit ranking"
+DASHBOARD_FLOOR = "floor: dashboard"
 PUBLIC_FLOOR = "floor: public list"
 QUEUE_FLOOR = "floor: publication queue"
 # The floor each page is compared with (the workbench's unless named here).
@@ -54,6 +55,8 @@ FLOOR_OF = {
     WALL_FLOOR: WALL_FLOOR,
     "unit ranking": RANKING_FLOOR,
     RANKING_FLOOR: RANKING_FLOOR,
+    "dashboard": DASHBOARD_FLOOR,
+    DASHBOARD_FLOOR: DASHBOARD_FLOOR,
     "public list": PUBLIC_FLOOR,
     PUBLIC_FLOOR: PUBLIC_FLOOR,
     "publication queue": QUEUE_FLOOR,
@@ -159,6 +162,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("wish wall", "/wishes/", {}),
         (RANKING_FLOOR, f"/_bench/floor/ranking?year={f.year}", cookie("staff")),
         ("unit ranking", f"/evaluation/?year={f.year}", cookie("staff")),
+        (DASHBOARD_FLOOR, f"/_bench/floor/dashboard?year={f.year}", cookie("staff")),
+        ("dashboard", f"/reports/dashboard/?year={f.year}", cookie("staff")),
         (PUBLIC_FLOOR, "/_bench/floor/gongkai", {}),
         ("public list", "/gongkai/", {}),
         ("public statistics", "/gongkai/tongji/", {}),
@@ -202,6 +207,19 @@ def same_ledger_rows(port: int, f: data.Fixture) -> bool:
     page = load.get(port, "/ledger/", headers)[2]
     floor = load.get(port, "/_bench/floor/ledger", headers)[2]
     return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+
+
+def same_dashboard(port: int, f: data.Fixture) -> bool:
+    """The dashboard's floor must count the page's registered, answered and overdue."""
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    page = load.get(port, f"/reports/dashboard/?year={f.year}", headers)[2].decode()
+    floor = load.get(port, f"/_bench/floor/dashboard?year={f.year}", headers)[2].decode()
+    for key in ("registered", "answered", "overdue"):
+        shown = re.search(rf'data-figure="{key}">([\d,]+)<', page)
+        counted = re.search(rf"<th>{key}</th><td>([\d,]+)</td>", floor)
+        if not shown or not counted or shown.group(1) != counted.group(1):
+            return False
+    return True
 
 
 def same_ranking(port: int, f: data.Fixture) -> bool:
@@ -263,6 +281,8 @@ def main() -> None:
                     print("WARNING: the ledger floor view does not show the ledger's rows")
                 if not same_ranking(server.port, fixture):
                     print("WARNING: the ranking floor view does not rank the units as the page")
+                if not same_dashboard(server.port, fixture):
+                    print("WARNING: the dashboard floor does not count as the page")
                 if not same_publication_rows(server.port, fixture):
                     print("WARNING: the publication floors do not show the pages' rows")
                 for name, path, headers in cases(fixture):
@@ -272,6 +292,7 @@ def main() -> None:
                         LEDGER_FLOOR,
                         WALL_FLOOR,
                         RANKING_FLOOR,
+                        DASHBOARD_FLOOR,
                         PUBLIC_FLOOR,
                         QUEUE_FLOOR,
                     )
