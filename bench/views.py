@@ -589,8 +589,13 @@ def floor_dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     params = {
         "j": request.user.jurisdiction_id,  # type: ignore[union-attr]
-        "start": datetime.datetime(year, 1, 1, tzinfo=zone),
-        "end": datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+        # As the ORM passes them (SQLite: UTC text), so the year's bounds are the page's.
+        "start": connection.ops.adapt_datetimefield_value(
+            datetime.datetime(year, 1, 1, tzinfo=zone)
+        ),
+        "end": connection.ops.adapt_datetimefield_value(
+            datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+        ),
         "today": today,
     }
     period = (

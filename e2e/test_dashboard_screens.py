@@ -102,7 +102,7 @@ def test_a_clerk_downloads_their_unit_s_report_card(browser: Any, live_url: str)
             page.click("[data-testid=card-docx]")
         doc = Document(io.BytesIO(Path(info.value.path()).read_bytes()))
         texts = [p.text for p in doc.paragraphs]
-        assert texts[0].endswith("年度代表建议办理情况评价")
+        assert texts[0].endswith("年度代表建议办理情况评价") and "\n" in texts[0]
         assert "三、评价指标" in texts and len(doc.inline_shapes) >= 1
         response = page.goto(f"{live_url}/reports/dashboard/")
         assert response is not None and response.status == 403

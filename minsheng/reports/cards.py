@@ -133,7 +133,10 @@ def _score_text(c: Card) -> str:
 
 def unit_card(c: Card) -> DocxDocument:
     doc = layout.new_document()
-    layout.title(doc, card_title(c))
+    # Two lines split by meaning (GB/T 9704 7.3.1): the unit, then what the card is.
+    heading = layout.title(doc, c.unit.name)
+    heading.runs[0].add_break()
+    heading.runs[0].add_text(f"{c.year}年度代表建议办理情况评价")
     layout.para(doc)
     layout.para(
         doc,
