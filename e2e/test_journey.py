@@ -235,6 +235,11 @@ def test_a_suggestion_from_the_phone_to_closed(browser: Any, live_url: str) -> N
         assert_state(clerk, HANDLING)
         assert clerk.locator("[data-testid=reply][data-reply-state=draft]").count() == 1
         shot(clerk, "journey-03-clerk-drafted")
+        # The reply-norm check of the saved draft: a one-sentence reply is too short.
+        norms = clerk.locator("[data-testid=reply-norms]")
+        assert norms.locator("li[data-code=too-short]").count() == 1
+        norms.scroll_into_view_if_needed()
+        shot(clerk, "journey-03b-clerk-reply-norms")
 
         # 4. The head signs and sends the reply.
         open_detail(head, live_url, pk)
@@ -242,12 +247,14 @@ def test_a_suggestion_from_the_phone_to_closed(browser: Any, live_url: str) -> N
         assert len(head.asked) == 1, "signing the reply did not ask for confirmation"
         assert_state(head, ANSWERED)
         assert head.locator("[data-testid=reply][data-reply-state=sent]").count() == 1
+        assert "签发时的检查结果" in head.locator("[data-testid=reply-norms]").inner_text()
         shot(head, "journey-04-head-signed")
 
         # 5. The deputy is not satisfied: the unit handles it again.
         open_detail(deputy, live_url, pk)
         assert_state(deputy, ANSWERED)
         assert deputy.locator("[data-testid=reply][data-reply-state=sent]").count() == 1
+        assert deputy.locator("[data-testid=reply-norms]").count() == 0
         # The rating form is open at once on the deputy's page.
         assert deputy.locator("details#action-rate textarea[name=reasons]").is_visible()
         assert_fits_phone(deputy, "the rating form")

@@ -611,6 +611,9 @@ TABLE: dict[str, list[C]] = {
     ],
     # The recommender's answer: congress staff of the suggestion's congress only (403 for the
     # others who may see the suggestion, 404 for those who may not).
+    "GET /api/v1/suggestions/{suggestion_id}/replies/{reply_id}/norms": [
+        C("401   404   404   ok    ok    ok    404   404   404   404   ok    404", "GET /api/v1/suggestions/{answered}/replies/{reply}/norms"),
+    ],
     "GET /api/v1/suggestions/{suggestion_id}/routing": [
         C("401   403   403   ok    403   403   403   403   403   403   ok    404", "GET /api/v1/suggestions/{handling}/routing"),
         C("401   403   404   ok    404   404   404   404   404   404   ok    404", "GET /api/v1/suggestions/{submitted}/routing"),

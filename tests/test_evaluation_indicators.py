@@ -98,6 +98,9 @@ EXPECTED_A = {
     "share_ab": (2, 1, 50.0),
     "rehandling": (2, 1, 50.0),
     "instruction_response": (1, 0, 0.0),
+    # Both replies (the one-line states.REPLY) leave the request uncovered (护栏 and 警示标志,
+    # 投入: one word of it in the reply); S2's C reply gives no reasons either. No justification.
+    "reply_norms": (2, 0, 0.0),
 }
 
 
@@ -110,6 +113,26 @@ def test_each_indicator_of_unit_a_has_the_known_answer(cast, world, key):
 
 def test_every_indicator_is_tested():
     assert set(EXPECTED_A) | {"joint_on_time", "commitments_fulfilled"} == set(INDICATORS)
+
+
+def test_a_justified_finding_meets_the_reply_norms(cast):
+    with states.frozen(MARCH_2):
+        s = states.handling(cast)
+        _contact(cast, s)
+        fields = {**states.REPLY, "category": "C", "norm_justification": "原因已当面向代表说明。"}
+        workflow.draft_reply(s, by=cast.clerk_a, **fields)
+        workflow.sign_reply(s, by=cast.head_a)
+    tally = _tally(cast, "reply_norms", cast.unit_a)
+    assert (tally.counted, tally.met) == (1, 1)
+
+
+def test_replies_signed_before_the_checker_are_no_data(cast):
+    with states.frozen(MARCH_2):
+        s = states.handling(cast)
+        _contact(cast, s)
+        _reply(cast, s)
+    s.replies.update(norm_check=None)
+    assert _tally(cast, "reply_norms", cast.unit_a).counted == 0
 
 
 def test_joint_opinions_on_time_count_for_the_joint_unit(cast, world):

@@ -3,17 +3,19 @@ came from, and the recommender's units and category with scores and the words be
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from minsheng.api.schemas import ERRORS, NamedRef
 from minsheng.api.suggestions import _get, _user
 from minsheng.engine.errors import NotAllowed
+from minsheng.insight import norms_adapter
 from minsheng.insight.models import RoutingFeedback
 from minsheng.insight.proposals import Proposer
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation
+from minsheng.suggestions import permissions as perms
 from minsheng.suggestions.models import Category
 
 router = Router(tags=["insight"])
@@ -116,4 +118,55 @@ def suggestion_routing(request: HttpRequest, suggestion_id: int) -> dict[str, An
             if model
             else None
         ),
+    }
+
+
+# --- the reply norms ---------------------------------------------------------------------------
+
+
+class NormFinding(Schema):
+    code: str = Field(description="Stable code of the rule (docs/insight.md, reply-norm checker).")
+    severity: str = Field(description="`error` (fix it or justify it) or `warning` (review it).")
+    message: str = Field(description="The explanation, in the request's language.")
+    items: list[str] = Field(description="What the finding is about (the unanswered requests).")
+
+
+class NormsOut(Schema):
+    reply: int
+    state: str = Field(description="`draft` (checked now) or `sent` (as checked at signing).")
+    checked_at: str | None = Field(description="When a sent reply was checked; null for a draft.")
+    findings: list[NormFinding]
+    justification: str = Field(description="The unit's reasons where a finding does not apply.")
+
+
+@router.get(
+    "/{int:suggestion_id}/replies/{int:reply_id}/norms",
+    response={200: NormsOut, **{code: ERRORS[code] for code in (401, 404)}},
+    summary="The reply-norm check of one reply (the unit that wrote it, congress staff)",
+    description="A draft is checked now; a sent reply as it was checked when the head signed it "
+    "(no findings for a reply signed before the checker). The checker advises; it never stops "
+    "a signature. 404 when the reply does not exist, is not this suggestion's, or you are "
+    "neither the congress's staff nor of the unit that wrote it (the deputy included).",
+    operation_id="reply_norms",
+)
+def reply_norms(request: HttpRequest, suggestion_id: int, reply_id: int) -> dict[str, Any]:
+    user = _user(request)
+    s = _get(user, suggestion_id)
+    reply = (
+        s.replies.filter(pk=reply_id)
+        .select_related("assignment__unit", "signed_by", "suggestion")
+        .first()
+    )
+    if reply is None or not norms_adapter.may_see(user, s, reply, perms.capacities(user, s)):
+        raise Http404
+    found, kept = norms_adapter.reply_findings(reply)
+    return {
+        "reply": reply.pk,
+        "state": reply.state,
+        "checked_at": (reply.norm_check or {}).get("checked_at") if kept else None,
+        "findings": [
+            {k: f[k] for k in ("code", "severity", "message", "items")}
+            for f in norms_adapter.shown(found)
+        ],
+        "justification": reply.norm_justification,
     }

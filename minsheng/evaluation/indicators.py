@@ -13,8 +13,9 @@ The rows are read from the stored dates and from the event log (the `late` flag 
 reply was signed), through the suggestions' own vocabulary (`Assignment.ACTIVE_STATES`,
 `IN_HANDLING_STATES`, `commitments.solved_q`).
 
-Not here: reply-norm findings (答复规范, DOMAIN §3). No norm checker exists yet; once
-`insight/` has one, its findings become one more indicator here.
+Reply-norm findings (答复规范, DOMAIN §3) come from the insight app's checker as it ran when the
+head signed (`Reply.norm_check`): `reply_norms` counts the checked replies and meets those with
+no finding to fix, or with the unit's justification of them.
 """
 
 from __future__ import annotations
@@ -357,6 +358,15 @@ def rehandling(scope: Scope) -> list[Part]:
     return [Part(_sent_replies(scope).filter(round=1), "assignment__unit_id", "suggestion_id", met)]
 
 
+def reply_norms(scope: Scope) -> list[Part]:
+    """Replies sent in the period that the reply-norm checker saw when they were signed: met
+    when it found nothing to fix, or the unit justified what it found. Replies signed before
+    the checker are not counted (no data, never a pass)."""
+    met = Q(norm_check__error_count=0) | Q(norm_check__justified=True)
+    rows = _sent_replies(scope).filter(norm_check__isnull=False)
+    return [Part(rows, "assignment__unit_id", "suggestion_id", met)]
+
+
 def instruction_response(scope: Scope) -> list[Part]:
     """Supervision instructions (批示) due in the period: answered by the due date, or open
     past it."""
@@ -426,6 +436,15 @@ INDICATORS: dict[str, Declared] = {
             _("Joint opinions on time"),
             _("Joint units' opinions submitted by their due date (or past it missing)."),
             joint_on_time,
+        ),
+        Declared(
+            "reply_norms",
+            _("Replies to the norms"),
+            _(
+                "Replies the reply-norm checker saw at signing with nothing to fix, or with the "
+                "unit's justification."
+            ),
+            reply_norms,
         ),
         Declared(
             "satisfaction",

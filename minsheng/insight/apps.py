@@ -8,4 +8,14 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         # Staff's choices at assignment are recorded against the proposal.
-        from minsheng.insight import feedback  # noqa: F401
+        from minsheng.insight import (
+            feedback,  # noqa: F401
+            norms_adapter,
+        )
+        from minsheng.suggestions import workflow
+        from minsheng.suggestions.views.detail import register_panel, register_reply_advice
+
+        # The reply norms: checked on every draft, kept as they stood when the head signed.
+        workflow.on_reply_signed(norms_adapter.record)
+        register_panel("insight/_reply_norms_panel.html", norms_adapter.panel)
+        register_reply_advice(norms_adapter.advice)

@@ -789,6 +789,7 @@ REPLY_FIELDS = (
     "case_officer",
     "case_officer_phone",
     "document_number",
+    "norm_justification",
 )
 RATING_CHOICES = [(value, label) for value, label in Rating.PART_CHOICES]
 REPLY_PEOPLE = gettext_lazy(
@@ -1245,6 +1246,19 @@ REGISTRY.declare(
                 required=False,
                 help=gettext_lazy("Printed on the letter (文号), such as 江交函〔2026〕12号."),
                 doc="The unit's document number (文号) printed on the letter; optional.",
+            ),
+            Text(
+                "norm_justification",
+                label=gettext_lazy("Where the reply-norm check does not apply: why"),
+                rows=3,
+                required=False,
+                help=gettext_lazy(
+                    "The check of the reply norms runs on every saved draft. Fix what it finds, "
+                    "or say here why a finding does not apply; the head and the congress office "
+                    "see it."
+                ),
+                doc="Optional: why a finding of the reply-norm checker does not apply "
+                "(`GET /suggestions/{id}/replies/{reply_id}/norms`).",
             ),
             Files("attachments", field=_attachments),
         ),

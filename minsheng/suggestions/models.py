@@ -801,6 +801,11 @@ class Reply(models.Model):
     case_officer_phone = models.CharField(_("case officer's phone"), max_length=30)
     # 发文字号, e.g. 江交函〔2026〕12号: the unit's own register; printed on the letter.
     document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    # The reply norms (答复规范, DOMAIN §3): the unit's reasons where a finding of the checker
+    # does not apply, and the findings as they stood when the head signed (null: signed before
+    # the checker, or not checked). Written by the insight app's hook; the workflow reads neither.
+    norm_justification = models.TextField(_("why a reply-norm finding does not apply"), blank=True)
+    norm_check = models.JSONField(_("reply-norm check at signing"), null=True, blank=True)
     state = models.CharField(max_length=6, choices=State.choices, default=State.DRAFT)
     drafted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(auto_now=True)

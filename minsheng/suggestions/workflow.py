@@ -1004,6 +1004,7 @@ def draft_reply(
         s, a = t.obj, t.subject
         values["plan"] = values["plan"] or ""
         values["document_number"] = (values["document_number"] or "").strip()
+        values["norm_justification"] = (values["norm_justification"] or "").strip()
         reply, created = Reply.objects.update_or_create(
             assignment=a,
             round=s.round,

@@ -118,6 +118,17 @@ def register_panel(template: str, provider: Callable[..., dict[str, Any] | None]
         DETAIL_PANELS.append((template, provider))
 
 
+# Advice beside the reply forms (draft and sign) from other apps: the insight app's reply-norm
+# check. `advice(suggestion, assignment)` returns lines to show; it never stops the action.
+ReplyAdvice = Callable[[Suggestion, Assignment], list[str]]
+REPLY_ADVICE: list[ReplyAdvice] = []
+
+
+def register_reply_advice(advice: ReplyAdvice) -> None:
+    if advice not in REPLY_ADVICE:
+        REPLY_ADVICE.append(advice)
+
+
 @dataclass
 class ActionView:
     name: str
@@ -127,6 +138,7 @@ class ActionView:
     confirm: str = ""
     danger: bool = False
     warnings: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
 
     @property
     def templates(self) -> list[str]:
@@ -145,6 +157,19 @@ def _reply_warnings(user: User, s: Suggestion, action: str, form: ActionForm) ->
             if len(form.assignments) > 1:
                 problem = _("%(unit)s: %(problem)s") % {"unit": a.unit, "problem": problem}
             found.append(problem)
+    return found
+
+
+def _reply_advice(s: Suggestion, action: str, form: ActionForm) -> list[str]:
+    """The other apps' advice on the unit's draft, beside the draft and sign forms."""
+    if action not in ("draft_reply", "sign_reply") or not REPLY_ADVICE:
+        return []
+    found = []
+    for a in form.assignments:
+        for line in (line for advice in REPLY_ADVICE for line in advice(s, a)):
+            if len(form.assignments) > 1:
+                line = _("%(unit)s: %(problem)s") % {"unit": a.unit, "problem": line}
+            found.append(line)
     return found
 
 
@@ -168,6 +193,7 @@ def _action_views(
             danger=declared.danger,
         )
         view.warnings = _reply_warnings(user, s, name, form)
+        view.advice = _reply_advice(s, name, form)
         found.append(view)
     return found
 
