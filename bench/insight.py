@@ -8,6 +8,12 @@ insight train`), one recommendation (segmenting, top 3 units and the category wi
 explanations: what a page or the API asks) at p50/p95 over 500 texts, the saved model's size
 and the process's peak memory. Targets (issue 11): training 10,000 texts within 15 s, one
 recommendation within 20 ms at p95. Reported, never asserted.
+
+Hot topics (`--part topics`, or with the rest by default): `--size` texts of one period and as
+many of the period before (for growth) clustered by `minsheng.insight.topics` with k chosen by
+the silhouette; segmenting, features, choosing k, k-means, labels, growth; and the same seed
+again to check the result is identical. Target (issue 11): 10,000 texts within 30 s. Peak memory
+is the process's: run `--part topics` alone to read the topics' own.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import numpy as np
 
 from minsheng.insight.recommend import Example, RoutingModel, train
 from minsheng.insight.synthetic import CLASSES, messages
+from minsheng.insight.topics import Item, topics
 
 UNITS = 60
 
@@ -39,7 +46,66 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--part", choices=("all", "routing", "topics"), default="all")
     args = parser.parse_args()
+    result: dict[str, object] = {}
+    if args.part in ("all", "routing"):
+        result |= routing(args)
+    if args.part in ("all", "topics"):
+        result |= hot_topics(args)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def hot_topics(args: argparse.Namespace) -> dict[str, object]:
+    import datetime
+
+    rows = list(messages(2 * args.size, seed=args.seed + 1))
+    now = [Item(m.number, m.title, m.body, datetime.date(2026, 3, 1)) for m in rows[: args.size]]
+    before = [Item(m.number, m.title, m.body, datetime.date(2025, 9, 1)) for m in rows[args.size :]]
+    stamps: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stamps.setdefault(stage, time.perf_counter() - started)
+
+    started = time.perf_counter()
+    cpu = time.process_time()
+    found = topics(now, before, seed=args.seed, progress=progress)
+    total_s = time.perf_counter() - started
+    # CPU time beside wall time: on the shared box the wall clock says more about the other
+    # processes than about this one (the clustering runs on one thread).
+    cpu_s = time.process_time() - cpu
+    again = topics(now, before, seed=args.seed)
+    same = [t.as_dict() for t in found.topics] == [t.as_dict() for t in again.topics]
+    started = time.perf_counter()
+    cpu = time.process_time()
+    topics(now, None, seed=args.seed, k=found.k)
+    fixed_k_s = time.perf_counter() - started
+    fixed_k_cpu_s = time.process_time() - cpu
+    named = [t for t in found.topics if not t.other]
+    return {
+        "topics_texts": args.size,
+        "topics_previous_texts": len(before),
+        "topics_s": round(total_s, 2),
+        "topics_cpu_s": round(cpu_s, 2),
+        "topics_words_s": round(stamps.get("features", 0.0) - stamps.get("words", 0.0), 2),
+        "topics_k_clusters_labels_growth_s": round(total_s - stamps.get("clusters", 0.0), 2),
+        "topics_k": found.k,
+        "topics_silhouette": round(found.silhouette or 0.0, 3),
+        "topics_named": len(named),
+        "topics_other": sum(t.size for t in found.topics if t.other),
+        "topics_largest": " ".join(named[0].terms) if named else "",
+        "topics_same_seed_same_result": same,
+        "topics_fixed_k_no_growth_s": round(fixed_k_s, 2),
+        "topics_fixed_k_no_growth_cpu_s": round(fixed_k_cpu_s, 2),
+    }
+
+
+def routing(args: argparse.Namespace) -> dict[str, object]:
     rows = list(messages(args.size + args.samples, seed=args.seed))
     categories = {name: i + 1 for i, name in enumerate(CLASSES)}
     history = [
@@ -71,7 +137,7 @@ def main() -> None:
     started = time.perf_counter()
     model.recommend("物业问题", long_text)
     long_ms = (time.perf_counter() - started) * 1000
-    result = {
+    return {
         "texts": args.size,
         "units": UNITS,
         "features": len(model.unit_model.names),
@@ -86,13 +152,7 @@ def main() -> None:
         "recommend_100k_chars_ms": round(long_ms, 1),
         "model_file_mb": round(size_mb, 1),
         "model_load_s": round(load_s, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
     }
-    width = max(map(len, result))
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

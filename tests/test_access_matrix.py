@@ -254,6 +254,13 @@ TABLE: dict[str, list[C]] = {
     "insight/routing/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /insight/routing/"),
     ],
+    # Hot topics: staff and supervisors of the congress (the outsider: staff of their own);
+    # units, deputies and committee members 403 (docs/insight.md "Hot topics").
+    "insight/topics/": [
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /insight/topics/"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=2026-06-01&to=2026-01-01"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /insight/topics/?from=garbage&k=-3"),
+    ],
     "suggestions/import/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /suggestions/import/"),
     ],
@@ -1146,6 +1153,18 @@ TABLE: dict[str, list[C]] = {
     **admin_model("django_tasks_database/dbtaskresult", add="403", delete="403"),
     **admin_model("evaluation/scheme", obj="scheme"),
     **admin_model("evaluation/yearscheme", obj="year_scheme"),
+    **admin_model("supervision/tier", add="403", delete="403"),
+    **admin_model("supervision/keyitem", add="403", delete="403"),
+    **admin_model("supervision/instruction", add="403", delete="403"),
+    **admin_model("supervision/record", add="403", delete="403"),
+    **admin_model("ledger/ledgeritem", add="403", delete="403"),
+    **admin_model("ledger/changerequest", add="403", delete="403"),
+    **admin_model("ledger/team", add="403", delete="403"),
+    **admin_model("ledger/rectification", add="403", delete="403"),
+    **admin_model("ledger/voteround", add="403", delete="403"),
+    **admin_model("wishes/wish", add="403", delete="403"),
+    **admin_model("disclosure/publication", add="403", delete="403"),
+    **admin_model("insight/routingfeedback", add="403", delete="403"),
 }
 # fmt: on
 

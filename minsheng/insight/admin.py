@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.insight.models import RoutingRule, RoutingRuleChange
+from minsheng.insight.models import RoutingFeedback, RoutingRule, RoutingRuleChange
+from minsheng.suggestions.admin import SuperuserReadOnlyAdmin
 
 
 class RoutingRuleForm(forms.ModelForm):
@@ -188,3 +189,22 @@ class RoutingRuleChangeAdmin(admin.ModelAdmin):
     @admin.display(description=_("after"))
     def after_text(self, obj: RoutingRuleChange) -> str:
         return snapshot_text(obj.after)
+
+
+@admin.register(RoutingFeedback)
+class RoutingFeedbackAdmin(SuperuserReadOnlyAdmin):
+    """What staff chose against each proposal (the accuracy in use and the next training's
+    examples): browse-only, written by the assignment itself."""
+
+    list_display = [
+        "suggestion",
+        "source",
+        "proposed_unit",
+        "chosen_unit",
+        "accepted",
+        "in_top3",
+        "at",
+    ]
+    list_filter = ["source", "accepted", "in_top3", "jurisdiction"]
+    search_fields = ["suggestion__title"]
+    list_select_related = ["suggestion", "proposed_unit", "chosen_unit"]

@@ -222,6 +222,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class SuperuserReadOnlyAdmin(ReadOnlyAdmin):
+    """Browse only, for the superuser alone: the other apps' records (ledgers, supervision,
+    micro-wishes, publication) are read and changed on their own pages, where every row is
+    checked per person; the admin is the operator's window on them, not a second way in."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False

@@ -1,5 +1,6 @@
-"""`minsheng insight train|evaluate|check-replies`: train the routing recommender, measure it on a
-file, or check a file of replies against the reply norms.
+"""`minsheng insight train|evaluate|check-replies|topics`: train the routing recommender, measure
+it on a file, check a file of replies against the reply norms, or list a period's hot topics
+(`topics`: minsheng/insight/management/topics_command.py).
 
 `train [--jurisdiction CODE]` learns from every assigned suggestion of each congress (and each
 handling unit's duty description) and saves one model per congress under INSIGHT_MODEL_DIR
@@ -23,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from minsheng.insight.evaluate import DataError, cross_validate, holdout, read_table
+from minsheng.insight.management import topics_command
 from minsheng.insight.norms import ERROR, Limits, check_file
 from minsheng.lib.terminal import table as text_table
 
@@ -107,6 +109,7 @@ class Command(BaseCommand):
         replies.add_argument("--max-chars", type=int, default=Limits.max_chars)
         replies.add_argument("--lang", choices=("zh", "en"), default="zh")
         replies.add_argument("--json", type=Path, help="Also write the findings here.")
+        topics_command.add_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"do_{options['subcommand'].replace('-', '_')}")(options)
@@ -222,6 +225,9 @@ class Command(BaseCommand):
         w("confusion (rows: true class, columns: predicted, in the order above)")
         for label, row in zip(result["labels"], result["confusion"], strict=True):
             w(_pad(label, 16) + "".join(f"{n:>7}" for n in row))
+
+    def do_topics(self, options: dict[str, Any]) -> None:
+        topics_command.run(self, options)
 
     # --- check-replies ----------------------------------------------------------------------
 
