@@ -10,3 +10,10 @@ def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):  # type: ignore[no-untyped-def]
+    # The crawls (the leak test, the access matrix, the browser walks) make hundreds of public
+    # requests from one address; tests/test_public_limits.py switches the limits back on.
+    settings.RATELIMIT_ENABLE = False

@@ -100,6 +100,9 @@ def _server_env(var_dir: Path) -> dict[str, str]:
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "AXES_ENABLED": "true",
+            # The walks load the public list many times from one address (the limits have
+            # their own tests, tests/test_public_caching.py).
+            "RATELIMIT_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
         }
     )

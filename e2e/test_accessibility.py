@@ -56,10 +56,13 @@ KNOWN = [
     "/ledger/import/",
     "/gongkai/",
     "/gongkai/tongji/",
+    "/gongkai/data/",
     "/gongkai/staff/",
 ]
-# Links not followed: files, the admin site (Django's own), signing out, the API.
-SKIP = re.compile(r"^/(admin|api|logout|i18n)/|\.(xlsx|docx|pdf|zip)$|/attachments/")
+# Links not followed: files, the admin site (Django's own), signing out, the API, the feed.
+SKIP = re.compile(
+    r"^/(admin|api|logout|i18n)/|\.(xlsx|docx|pdf|zip|csv)$|/attachments/|^/gongkai/feed/"
+)
 DETAIL = re.compile(r"^/suggestions/\d+/$")
 MAX_DETAIL_VISITS = 30  # suggestion pages looked at per persona, each kind kept once
 # Other record pages alike: a few of each are enough (the list links to fifty).

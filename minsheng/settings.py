@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "minsheng.people",
@@ -153,6 +154,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and rate limits (docs/disclosure.md "Open data, caching and limits") ------------
+# REDIS_URL (redis://host:6379/0) gives every worker one shared cache (Django's RedisCache);
+# without it each process has its own memory (LocMem), fine for one machine's trial: the
+# public site's rate limits are then counted per worker process.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit (minsheng/disclosure/throttle.py): per client address, on the public list
+# and search, the public API, the feed and the downloads. A rate is "N/s", "N/m", "N/h" or "N/d".
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLED", True)
+RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy the client's address is in a header it sets, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
+PUBLIC_RATES = {
+    "list": env_str("PUBLIC_RATE_LIST", "120/m"),
+    "search": env_str("PUBLIC_RATE_SEARCH", "30/m"),
+    "api": env_str("PUBLIC_RATE_API", "60/m"),
+    "download": env_str("PUBLIC_RATE_DOWNLOAD", "30/h"),
+    "feed": env_str("PUBLIC_RATE_FEED", "60/m"),
+}
+# Seconds a browser or shared proxy may keep a public page before asking again (with the
+# page's ETag / Last-Modified, answered 304 when nothing changed).
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+SILENCED_SYSTEM_CHECKS = [
+    # LocMem is not shared between processes: accepted without REDIS_URL (see above).
+    *(["django_ratelimit.E003"] if not REDIS_URL else []),
+    # Django's own RedisCache increments atomically; django-ratelimit lists only django-redis.
+    "django_ratelimit.W001",
+]
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"

@@ -473,6 +473,23 @@ TABLE: dict[str, list[C]] = {
         C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/"),
         C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/shishi/?year=nonsense&page=-1"),
     ],
+    # Open data (公开): the feed, the downloads page and the per-year files, for everyone;
+    # a year with nothing published is 404.
+    "gongkai/feed/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/feed/"),
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/feed/?year=x&unit=%00&result=Z"),
+    ],
+    "gongkai/data/": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/data/"),
+    ],
+    "gongkai/data/<int:year>.csv": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/data/{year}.csv"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/data/1999.csv"),
+    ],
+    "gongkai/data/<int:year>.xlsx": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /gongkai/data/{year}.xlsx"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /gongkai/data/1999.xlsx"),
+    ],
     "gongkai/staff/": [
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/"),
         C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /gongkai/staff/?state=nonsense&overdue=1&page=x"),
@@ -701,6 +718,29 @@ TABLE: dict[str, list[C]] = {
     # ---- API: publication (公开) --------
     # Congress staff of the record's congress; anyone else an empty list and 404s (the
     # outsider, staff elsewhere, may call the batch: each record is refused inside).
+    # ---- API: the public site as JSON (公开, no token): everyone alike; an unpublished id is
+    # the same 404 as a missing one; malformed filters 422.
+    "GET /api/v1/public/suggestions": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/public/suggestions"),
+        C("422   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/public/suggestions?unit=x&result=Z"),
+    ],
+    "GET /api/v1/public/suggestions/{publication_id}": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/public/suggestions/{pub_published}"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/public/suggestions/{pub_pending}"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/public/suggestions/{pub_secret}"),
+        C("404   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/public/suggestions/{missing}"),
+    ],
+    "GET /api/v1/public/statistics": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/public/statistics?year={year}"),
+        C("422   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/public/statistics?year=nonsense"),
+    ],
+    "GET /api/v1/public/projects": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/public/projects"),
+        C("422   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/public/projects?page=0"),
+    ],
+    "GET /api/v1/public/filters": [
+        C("ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/public/filters"),
+    ],
     "GET /api/v1/publications": [
         C("401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok", "GET /api/v1/publications"),
         C("401   422   422   422   422   422   422   422   422   422   422   422", "GET /api/v1/publications?state=nonsense"),

@@ -168,6 +168,35 @@ def seeded(cast, django_capture_on_commit_callbacks):
 LINK = re.compile(r'href="([^"#]+)"')
 
 
+def body_text(response):
+    """The text of any public answer: a page, the feed, JSON, a streamed CSV, or every cell of
+    an XLSX workbook (its XML is zipped, so the bytes alone would hide a marker)."""
+    data = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    if data.startswith(b"PK"):
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if response.get("Content-Type", "").startswith("application/json"):
+        import json
+
+        # JSON escapes Chinese (\\u516c...): compare the markers with the decoded text.
+        return json.dumps(json.loads(data), ensure_ascii=False)
+    return data.decode("utf-8", "replace")
+
+
 def crawl(client, start_urls):
     """Every page reachable from the start URLs without leaving /gongkai/ (the staff pages
     excluded): {url: (status, text)}."""
@@ -177,7 +206,7 @@ def crawl(client, start_urls):
         if url in seen or len(seen) > 400:
             continue
         response = client.get(url)
-        text = response.content.decode("utf-8", "replace")
+        text = body_text(response)
         seen[url] = (response.status_code, text)
         if response.status_code != 200:
             continue
@@ -201,6 +230,16 @@ def _starts(seeded):
         for value in ("1", "x", "99999999999", "A")
     ]
     starts += ["/gongkai/tongji/?year=2026", "/gongkai/tongji/?year=%00"]
+    # Open data: the feed (with the list's filters), the downloads page (which links every
+    # year's CSV and XLSX: the crawl follows them) and a year with nothing.
+    starts += ["/gongkai/feed/", "/gongkai/feed/?result=A", "/gongkai/feed/?year=x"]
+    starts += ["/gongkai/data/", "/gongkai/data/1999.csv", "/gongkai/data/1999.xlsx"]
+    # The public API: every operation, with filters and every record's id.
+    api = "/api/v1/public"
+    starts += [f"{api}/suggestions", f"{api}/suggestions?page_size=200", f"{api}/filters"]
+    starts += [f"{api}/suggestions?result=A", f"{api}/suggestions?unit=x"]
+    starts += [f"{api}/suggestions/{pk}" for pk in pks]
+    starts += [f"{api}/statistics", f"{api}/statistics?year=2026", f"{api}/projects"]
     return starts
 
 
@@ -223,6 +262,20 @@ def test_no_marker_on_any_public_page(client, cast, seeded, who):
     assert SEEN in pages["/gongkai/"][1]
     assert PROJECT in pages["/gongkai/shishi/"][1] and "40%" in pages["/gongkai/shishi/"][1]
     assert not any(status >= 500 for status, _text in pages.values())
+    # The controls of the open data: the published record is in the feed, the API and both
+    # downloads (the crawl reached them from /gongkai/data/), masked.
+    year = Publication.objects.get(pk=seeded["published"]).year
+    for url in (
+        "/gongkai/feed/",
+        "/api/v1/public/suggestions",
+        f"/api/v1/public/suggestions/{seeded['published']}",
+        f"/gongkai/data/{year}.csv",
+        f"/gongkai/data/{year}.xlsx",
+    ):
+        assert pages[url][0] == 200 and SEEN in pages[url][1], url
+    for url in (f"/gongkai/data/{year}.csv", f"/gongkai/data/{year}.xlsx"):
+        assert "＊＊＊" in pages[url][1], url
+    assert PROJECT in pages["/api/v1/public/projects"][1]
 
 
 def test_an_unpublished_or_confidential_id_is_the_same_404_as_a_missing_one(client, seeded):

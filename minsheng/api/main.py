@@ -18,6 +18,7 @@ from minsheng.api.ledger import router as ledger_router
 from minsheng.api.ledger_teams import router as ledger_teams_router
 from minsheng.api.ledger_vote import router as vote_router
 from minsheng.api.notifications import router as notifications_router
+from minsheng.api.public import router as public_router
 from minsheng.api.reference import router as reference_router
 from minsheng.api.suggestions import router as suggestions_router
 from minsheng.api.supervision import (
@@ -122,6 +123,8 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/evaluation", evaluation_router)
 # Publication (公开): the staff's review and publication step.
 api.add_router("/publications", publications_router)
+# The public site as read-only JSON (公开, no token): published suggestions, statistics, projects.
+api.add_router("/public", public_router)
 # Deputies, organisations, categories, terms and sessions: the ids the other endpoints take.
 api.add_router("", reference_router)
 

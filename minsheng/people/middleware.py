@@ -21,9 +21,10 @@ class ChineseFirstMiddleware:
 
 class PrivateCacheMiddleware:
     """`Cache-Control: private, no-store` on everything served to a signed-in person (pages,
-    Excel exports, Word letters, attachments) and on every API answer: they carry deputies'
-    phones and unpublished suggestions, which no shared proxy and no browser cache on a shared
-    office computer should keep. Static files never get here (WhiteNoise answers them first,
+    Excel exports, Word letters, attachments) and on every API answer but the public site's
+    (/api/v1/public/ without credentials): they carry deputies' phones and unpublished
+    suggestions, which no shared proxy and no browser cache on a shared office computer should
+    keep. Static files never get here (WhiteNoise answers them first,
     with its own long-lived caching)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,9 +33,20 @@ class PrivateCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.path.startswith("/api/") or getattr(user, "is_authenticated", False):
+        if getattr(user, "is_authenticated", False) or (
+            request.path.startswith("/api/") and not _public_api(request)
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+PUBLIC_API = "/api/v1/public/"
+
+
+def _public_api(request: HttpRequest) -> bool:
+    """The public site's JSON (what /gongkai/ shows) asked without credentials: it gets the
+    public site's own caching (`disclosure.caching`)."""
+    return request.path.startswith(PUBLIC_API) and not request.headers.get("Authorization")
 
 
 class UserLanguageMiddleware:

@@ -444,6 +444,8 @@ class Suggestion(models.Model):
             # Behind the lists' sorts (filters.SORTS; every order ends on the primary key).
             models.Index(fields=["created_at", "id"], name="sugg_created_idx"),
             models.Index(fields=["series", "number", "id"], name="sugg_series_number_idx"),
+            # A period's submissions (hot topics, the dashboards' time series).
+            models.Index(fields=["jurisdiction", "submitted_at"], name="sugg_submitted_idx"),
             # The staff banner's count of due dates in a year whose calendar is not entered: a
             # partial index (a boolean filter is written as the bare column, which no index
             # can seek), covering so that SQLite prefers it to sugg_visible_idx.
