@@ -51,6 +51,7 @@ class Fixture:
     tokens: dict[str, str]  # username → API bearer token
     detail_id: int
     year: int = 0  # the year the evaluation ranking is measured for (this year)
+    campaign_id: int = 0  # the demo's evaluation campaign (14 steps, its opinion forms)
 
 
 def setup(seed: int = 1) -> None:
@@ -280,8 +281,15 @@ def fixture() -> Fixture:
     assert one is not None
     from django.utils import timezone
 
+    from minsheng.evaluation.models_campaign import Campaign
+
+    campaign = Campaign.objects.order_by("pk").values_list("pk", flat=True).first() or 0
     return Fixture(
-        sessions=sessions, tokens={"staff": raw}, detail_id=one, year=timezone.localdate().year
+        sessions=sessions,
+        tokens={"staff": raw},
+        detail_id=one,
+        year=timezone.localdate().year,
+        campaign_id=campaign,
     )
 
 

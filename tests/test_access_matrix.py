@@ -196,6 +196,58 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/satisfaction/?by=delegation"),
         C("login 403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /evaluation/satisfaction/?format=xlsx&table=unsatisfied"),
     ],
+    # ---- pages: the evaluation campaign (评估工作) --------
+        #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
+    # Staff manage it; the committee owns the committee-assessment step (acts on it, sees the
+    # page, not the deputies' answers); a deputy opens only their own opinion form. The outsider
+    # is staff elsewhere: its own (empty) list and new-campaign form, never this campaign.
+    "evaluation/campaigns/": [
+        C("login 403   403   ok    403   403   403   403   403   ok    ok    ok", "GET /evaluation/campaigns/"),
+    ],
+    "evaluation/campaigns/new/": [
+        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /evaluation/campaigns/new/"),
+        C("login 403   403   422   403   403   403   403   403   403   422   422", "POST /evaluation/campaigns/new/", data={"title": "", "year": "1800"}),
+    ],
+    "evaluation/campaigns/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   ok    ok    404", "GET /evaluation/campaigns/{campaign}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /evaluation/campaigns/{missing}/"),
+    ],
+    "evaluation/campaigns/<int:pk>/history/": [
+        C("login 404   404   ok    404   404   404   404   404   ok    ok    404", "GET /evaluation/campaigns/{campaign}/history/"),
+    ],
+    "evaluation/campaigns/<int:pk>/steps/add/": [
+        C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/campaigns/{campaign}/steps/add/"),
+        C("login 404   404   422   404   404   404   404   404   403   422   404", "POST /evaluation/campaigns/{campaign}/steps/add/", data={"title": "x", "planned_start": "2026-05-02", "planned_end": "2026-05-01"}),
+    ],
+    "evaluation/campaigns/<int:pk>/opinions/": [
+        C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/campaigns/{campaign}/opinions/"),
+        C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/campaigns/{campaign}/opinions/?format=xlsx"),
+    ],
+    "evaluation/steps/<int:pk>/edit/": [
+        C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/steps/{plan_step}/edit/"),
+    ],
+    "evaluation/steps/<int:pk>/remove/": [
+        C("login 404   404   302   404   404   404   404   404   403   302   404", "POST /evaluation/steps/{plan_step}/remove/"),
+    ],
+    "evaluation/steps/<int:pk>/move/<str:direction>/": [
+        C("login 404   404   409   404   404   404   404   404   403   409   404", "POST /evaluation/steps/{plan_step}/move/down/"),  # the next step has started
+        C("login 404   404   404   404   404   404   404   404   403   404   404", "POST /evaluation/steps/{plan_step}/move/sideways/"),
+    ],
+    "evaluation/steps/<int:pk>/act/<str:action>/": [
+        C("login 404   404   302   404   404   404   404   404   302   302   404", "POST /evaluation/steps/{committee_step}/act/start/"),
+        C("login 404   404   302   404   404   404   404   404   403   302   404", "POST /evaluation/steps/{plan_step}/act/start/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "POST /evaluation/steps/{plan_step}/act/nonsense/"),
+    ],
+    "evaluation/documents/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   ok    ok    404", "GET /evaluation/documents/{campaign_document}/"),
+    ],
+    "evaluation/opinions/": [
+        C("login ok    ok    403   403   403   403   403   403   403   403   403", "GET /evaluation/opinions/"),
+    ],
+    "evaluation/opinions/<int:pk>/": [
+        C("login ok    404   404   404   404   404   404   404   404   404   404", "GET /evaluation/opinions/{opinion_form}/"),
+        C("login 302   404   404   404   404   404   404   404   404   404   404", "POST /evaluation/opinions/{opinion_form}/", data={"handling": "satisfied", "communication": "basically"}),
+    ],
     # ---- pages: one suggestion --------
         #  anon  dep   cos   staff clk_a hd_a  clk_b hd_b  sup   comm  admin outsd
     # {handling} is visible to all the cast but the outsider; {draft} to its deputy only;
@@ -1112,6 +1164,12 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/evaluation/units/{unit_id}": [
         C("401   403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /api/v1/evaluation/units/{unit_a}?year={year}"),
     ],
+    "GET /api/v1/evaluation/campaigns": [
+        C("401   403   403   ok    403   403   403   403   403   ok    ok    ok", "GET /api/v1/evaluation/campaigns"),
+    ],
+    "GET /api/v1/evaluation/campaigns/{campaign_id}": [
+        C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "GET /api/v1/evaluation/campaigns/{campaign}"),
+    ],
     "GET /api/v1/evaluation/satisfaction": [
         C("401   403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /api/v1/evaluation/satisfaction?by=unit"),
     ],
@@ -1205,6 +1263,7 @@ TABLE: dict[str, list[C]] = {
     **admin_model("wishes/wish", add="403", delete="403"),
     **admin_model("disclosure/publication", add="403", delete="403"),
     **admin_model("insight/routingfeedback", add="403", delete="403"),
+    **admin_model("evaluation/steptemplate", obj="step_template"),
 }
 # fmt: on
 
@@ -1456,6 +1515,36 @@ def _evaluation_world(cast) -> dict[str, Any]:
     return {"year": year, "scheme": scheme.pk, "year_scheme": row.pk}
 
 
+def _campaign_world(cast) -> dict[str, Any]:
+    """A campaign of this year: the committee owns the committee-assessment step; the opinions
+    step is under way and sent the cast's deputy (who had a reply) a form; the plan step has
+    a document."""
+    from django.utils import timezone
+
+    from minsheng.evaluation import campaigns
+    from minsheng.evaluation.models_campaign import StepTemplate
+
+    day = timezone.localdate()
+    c = campaigns.create(
+        by=cast.staff, jurisdiction=cast.jurisdiction, year=day.year, title="评估", starts_on=day
+    )
+    opinions = c.steps.get(code="collect_opinions")
+    campaigns.start(opinions, by=cast.staff)
+    campaigns.send_opinion_forms(opinions, by=cast.staff)
+    plan = c.steps.get(code="plan")
+    pdf = SimpleUploadedFile("方案.pdf", PDF)
+    kind = files.sniff(io.BytesIO(PDF), pdf.name)
+    doc = campaigns.attach(plan, [(pdf, kind)], by=cast.staff)[0]
+    return {
+        "campaign": c.pk,
+        "plan_step": plan.pk,
+        "committee_step": c.steps.get(code="committee_assessment").pk,
+        "campaign_document": doc.pk,
+        "opinion_form": c.opinion_forms.get().pk,
+        "step_template": StepTemplate.objects.filter(jurisdiction=cast.jurisdiction).first().pk,
+    }
+
+
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     import datetime
@@ -1524,6 +1613,7 @@ def world(cast, settings, tmp_path) -> World:
         **_commitment_world(cast),
         **_vote_world(cast),
         **_evaluation_world(cast),
+        **_campaign_world(cast),
         "missing": 999_999,
         "today": today.isoformat(),
         "later": (today + datetime.timedelta(days=120)).isoformat(),

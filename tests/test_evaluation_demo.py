@@ -58,3 +58,21 @@ def test_running_the_demo_again_adds_nothing():
     before = (Scheme.objects.count(), YearScheme.objects.count())
     call_command("demo", "--size", "small", "--seed", "5", stdout=io.StringIO())
     assert (Scheme.objects.count(), YearScheme.objects.count()) == before
+
+
+def test_the_demo_campaign_is_partly_worked_through():
+    from minsheng.evaluation.models_campaign import Campaign, OpinionForm
+
+    staff = User.objects.get(username="staff")
+    campaign = Campaign.objects.get(jurisdiction_id=staff.jurisdiction_id)
+    states = dict(campaign.steps.values_list("code", "state"))
+    assert len(states) == 14
+    assert states["plan"] == "done" and states["collect_opinions"] == "in_progress"
+    assert states["self_assessment"] == "in_progress" and states["archive"] == "not_started"
+    forms = OpinionForm.objects.filter(campaign=campaign)
+    assert forms.exists() and forms.filter(state="submitted").exists()
+    c = Client()
+    c.force_login(staff)
+    page = c.get(f"/evaluation/campaigns/{campaign.pk}/")
+    assert page.status_code == 200 and page.context["progress"].done == 1
+    assert c.get(f"/evaluation/campaigns/{campaign.pk}/opinions/").status_code == 200

@@ -267,3 +267,154 @@ def satisfaction(request: HttpRequest, filters: Query[EvaluationSatisfactionIn])
         "rows": [_satisfaction(r) for r in rows],
         "total": _satisfaction(total),
     }
+
+
+# --- the evaluation campaign (read only) ---------------------------------------------------------
+
+
+class CampaignProgressOut(Schema):
+    total: int = Field(description="Steps in the campaign.")
+    done: int
+    skipped: int
+    in_progress: int
+    red: int = Field(description="Open steps past their planned end.")
+    yellow: int = Field(description="Open steps due soon (the shared warning rule).")
+    percent: int = Field(description="(done + skipped) / total, in percent.")
+
+
+class CampaignStepOut(Schema):
+    id: int
+    position: int
+    code: str = Field(description="The template's code (collect_opinions, scoring…); may be empty.")
+    title: str
+    state: Literal["not_started", "in_progress", "done", "skipped"]
+    owner_person: str | None
+    owner_organisation: str | None
+    planned_start: str
+    planned_end: str
+    started_on: str | None
+    finished_on: str | None
+    warning: Literal["none", "green", "yellow", "red"]
+    days_late: int = Field(description="Days past the planned end (finished late or still open).")
+    documents: int
+
+
+class CampaignOpinionsOut(Schema):
+    sent: int
+    answered: int
+    rate: int | None = Field(description="answered / sent in percent; null before any is sent.")
+
+
+class CampaignOut(Schema):
+    id: int
+    year: int
+    title: str
+    scheme_id: int | None
+    period_start: str
+    period_end: str
+    starts_on: str
+    progress: CampaignProgressOut
+
+
+class CampaignDetailOut(CampaignOut):
+    steps: list[CampaignStepOut]
+    opinions: CampaignOpinionsOut | None = Field(
+        description="The deputies' response rate (congress staff only; null for step owners)."
+    )
+
+
+def _campaign(c: Any, progress: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "year": c.year,
+        "title": c.title,
+        "scheme_id": c.scheme_id,
+        "period_start": c.period_start.isoformat(),
+        "period_end": c.period_end.isoformat(),
+        "starts_on": c.starts_on.isoformat(),
+        "progress": {
+            "total": progress.total,
+            "done": progress.done,
+            "skipped": progress.skipped,
+            "in_progress": progress.in_progress,
+            "red": progress.red,
+            "yellow": progress.yellow,
+            "percent": progress.percent,
+        },
+    }
+
+
+@router.get(
+    "/campaigns",
+    response={200: list[CampaignOut], 401: ERRORS[401], 403: ERRORS[403]},
+    summary="The evaluation campaigns and their progress",
+    description="The campaigns you may see (congress staff: their congress's; a step's owner: "
+    "the campaigns with a step of theirs), newest first, with their steps' counts.",
+    operation_id="evaluation_campaigns",
+)
+def campaign_list(request: HttpRequest) -> list[dict[str, Any]]:
+    from minsheng.evaluation import campaign_permissions, campaigns
+    from minsheng.evaluation.models_campaign import CampaignStep
+
+    user = _user(request)
+    try:
+        campaign_permissions.require_campaigns(user)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from None
+    day = campaigns.today()
+    rows = list(campaign_permissions.visible_campaigns(user).order_by("-year", "-pk")[:200])
+    steps: dict[int, list[Any]] = {c.pk: [] for c in rows}
+    for step in CampaignStep.objects.filter(campaign_id__in=list(steps)):
+        steps[step.campaign_id].append(step)
+    return [_campaign(c, campaigns.progress_of(steps[c.pk], day)) for c in rows]
+
+
+@router.get(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignDetailOut, 401: ERRORS[401], 404: ERRORS[404]},
+    summary="One evaluation campaign: its steps with status, owner, dates and lateness",
+    description="Every step in order: status, owner, planned and actual dates, the warning "
+    "light (from the planned end, as every deadline) and days late; the deputies' response "
+    "rate for congress staff.",
+    operation_id="evaluation_campaign",
+)
+def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    from minsheng.evaluation import campaign_permissions, campaigns
+    from minsheng.evaluation.models_campaign import StepDocument
+
+    user = _user(request)
+    c = campaign_permissions.get_campaign_for_user(user, campaign_id)
+    day = campaigns.today()
+    steps = list(c.steps.select_related("owner_person", "owner_organisation").order_by("position"))
+    docs: dict[int, int] = {}
+    for step_id in StepDocument.objects.filter(campaign=c).values_list("step_id", flat=True):
+        docs[step_id] = docs.get(step_id, 0) + 1
+    found = _campaign(c, campaigns.progress_of(steps, day))
+    found["steps"] = [
+        {
+            "id": s.pk,
+            "position": s.position,
+            "code": s.code,
+            "title": s.title,
+            "state": s.state,
+            "owner_person": s.owner_person.display_name if s.owner_person else None,
+            "owner_organisation": s.owner_organisation.name if s.owner_organisation else None,
+            "planned_start": s.planned_start.isoformat(),
+            "planned_end": s.planned_end.isoformat(),
+            "started_on": s.started_on.isoformat() if s.started_on else None,
+            "finished_on": s.finished_on.isoformat() if s.finished_on else None,
+            "warning": str(s.warning(day)),
+            "days_late": s.days_late(day),
+            "documents": docs.get(s.pk, 0),
+        }
+        for s in steps
+    ]
+    found["opinions"] = None
+    if campaign_permissions.can_manage(user, c):
+        summary = campaigns.summary(c)
+        found["opinions"] = {
+            "sent": summary.sent,
+            "answered": summary.answered,
+            "rate": summary.rate,
+        }
+    return found

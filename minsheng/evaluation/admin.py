@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from minsheng.evaluation import schemes
-from minsheng.evaluation.models import Scheme, YearScheme
+from minsheng.evaluation.models import Scheme, StepTemplate, YearScheme
 
 
 @admin.register(Scheme)
@@ -66,3 +66,23 @@ class SchemeAdmin(admin.ModelAdmin):
 class YearSchemeAdmin(admin.ModelAdmin):
     list_display = ("year", "scheme", "jurisdiction")
     list_filter = ("jurisdiction",)
+
+
+@admin.register(StepTemplate)
+class StepTemplateAdmin(admin.ModelAdmin):
+    """The steps a new campaign copies, in order (a campaign's own steps are edited on its
+    page; their status changes only through the campaign's actions)."""
+
+    list_display = (
+        "position",
+        "title",
+        "code",
+        "owner_organisation",
+        "offset_days",
+        "duration_days",
+        "jurisdiction",
+    )
+    list_display_links = ("title",)
+    list_editable = ("position", "offset_days", "duration_days")
+    list_filter = ("jurisdiction",)
+    ordering = ("jurisdiction", "position", "pk")

@@ -99,3 +99,6 @@ class YearScheme(models.Model):
             and (self.scheme.jurisdiction_id != self.jurisdiction_id)
         ):
             raise ValidationError({"scheme": _("The scheme belongs to another congress.")})
+
+
+from minsheng.evaluation.models_campaign import *  # noqa: E402, F403

@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The receivers of the suggestions' transitions.
-        from minsheng.notifications import events, ledger, reminders, wishes  # noqa: F401
+        from minsheng.notifications import evaluation, events, ledger, reminders, wishes  # noqa: F401
