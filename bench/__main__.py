@@ -53,6 +53,7 @@ FLOOR = "floor: workbench rows"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
 RANKING_FLOOR = "floor: unit ranking"
+DASHBOARD_FLOOR = "floor: dashboard"
 PUBLIC_FLOOR = "floor: public list"
 SEARCH_FLOOR = "floor: public search"
 QUEUE_FLOOR = "floor: publication queue"
@@ -63,6 +64,8 @@ FLOOR_OF = {
     WALL_FLOOR: WALL_FLOOR,
     "unit ranking": RANKING_FLOOR,
     RANKING_FLOOR: RANKING_FLOOR,
+    "dashboard": DASHBOARD_FLOOR,
+    DASHBOARD_FLOOR: DASHBOARD_FLOOR,
     "public list": PUBLIC_FLOOR,
     "public API list": PUBLIC_FLOOR,
     "public search": SEARCH_FLOOR,
@@ -176,6 +179,8 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("wish wall", "/wishes/", {}),
         (RANKING_FLOOR, f"/_bench/floor/ranking?year={f.year}", cookie("staff")),
         ("unit ranking", f"/evaluation/?year={f.year}", cookie("staff")),
+        (DASHBOARD_FLOOR, f"/_bench/floor/dashboard?year={f.year}", cookie("staff")),
+        ("dashboard", f"/reports/dashboard/?year={f.year}", cookie("staff")),
         ("evaluation campaigns", "/evaluation/campaigns/", cookie("staff")),
         ("campaign page", f"/evaluation/campaigns/{f.campaign_id}/", cookie("staff")),
         ("campaign opinions", f"/evaluation/campaigns/{f.campaign_id}/opinions/", cookie("staff")),
@@ -235,6 +240,19 @@ def same_ledger_rows(port: int, f: data.Fixture) -> bool:
     page = load.get(port, "/ledger/", headers)[2]
     floor = load.get(port, "/_bench/floor/ledger", headers)[2]
     return link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+
+
+def same_dashboard(port: int, f: data.Fixture) -> bool:
+    """The dashboard's floor must count the page's registered, answered and overdue."""
+    headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    page = load.get(port, f"/reports/dashboard/?year={f.year}", headers)[2].decode()
+    floor = load.get(port, f"/_bench/floor/dashboard?year={f.year}", headers)[2].decode()
+    for key in ("registered", "answered", "overdue"):
+        shown = re.search(rf'data-figure="{key}">([\d,]+)<', page)
+        counted = re.search(rf"<th>{key}</th><td>([\d,]+)</td>", floor)
+        if not shown or not counted or shown.group(1) != counted.group(1):
+            return False
+    return True
 
 
 def same_ranking(port: int, f: data.Fixture) -> bool:
@@ -304,6 +322,8 @@ def main() -> None:
                     print("WARNING: the ledger floor view does not show the ledger's rows")
                 if not same_ranking(server.port, fixture):
                     print("WARNING: the ranking floor view does not rank the units as the page")
+                if not same_dashboard(server.port, fixture):
+                    print("WARNING: the dashboard floor does not count as the page")
                 if not same_publication_rows(server.port, fixture):
                     print("WARNING: the publication floors do not show the pages' rows")
                 for name, path, headers in cases(fixture):
@@ -313,6 +333,7 @@ def main() -> None:
                         LEDGER_FLOOR,
                         WALL_FLOOR,
                         RANKING_FLOOR,
+                        DASHBOARD_FLOOR,
                         PUBLIC_FLOOR,
                         SEARCH_FLOOR,
                         QUEUE_FLOOR,

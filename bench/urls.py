@@ -11,6 +11,7 @@ urlpatterns = [
     path("_bench/floor/ledger", views.floor_ledger),
     path("_bench/floor/wishes", views.floor_wall),
     path("_bench/floor/ranking", views.floor_ranking),
+    path("_bench/floor/dashboard", views.floor_dashboard),
     path("_bench/floor/gongkai", views.floor_public),
     path("_bench/floor/gongkai-search", views.floor_public_search),
     path("_bench/floor/publications", views.floor_queue),

@@ -658,3 +658,96 @@ def floor_queue(request: HttpRequest) -> HttpResponse:
         )
     out.append("</tbody></table></html>")
     return HttpResponse("".join(out))
+
+
+def floor_dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard's year (`?year=`) by hand: the same figures (totals, each month, states,
+    lights, categories, units, delegations, ratings, A/B/C/D) in raw SQL, one grouped query
+    each, as plain tables, and the ranking's own floor. No charts: the page draws its charts
+    once per set of numbers (cached), so on a repeated request it too only counts."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localdate()
+    params = {
+        "j": request.user.jurisdiction_id,  # type: ignore[union-attr]
+        # As the ORM passes them (SQLite: UTC text), so the year's bounds are the page's.
+        "start": connection.ops.adapt_datetimefield_value(
+            datetime.datetime(year, 1, 1, tzinfo=zone)
+        ),
+        "end": connection.ops.adapt_datetimefield_value(
+            datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+        ),
+        "today": today,
+    }
+    period = (
+        "s.jurisdiction_id = %(j)s AND s.registered_at >= %(start)s AND s.registered_at < %(end)s"
+    )
+    handling = "s.state IN ('assigned', 'handling', 'rehandling')"
+    answered = "s.answered_at IS NOT NULL AND s.state IN ('answered', 'rehandling', 'closed')"
+    month = (
+        "to_char(s.{col} AT TIME ZONE '" + settings.TIME_ZONE + "', 'YYYY-MM')"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%m', s.{col}, '+8 hours')"
+    )
+    sugg = "FROM suggestions_suggestion s"
+    queries = {
+        "totals": f"""
+            SELECT 'registered', COUNT(*) {sugg} WHERE {period}
+            UNION ALL SELECT 'answered', COUNT(*) {sugg} WHERE {period} AND {answered}
+            UNION ALL SELECT 'overdue', COUNT(*) {sugg}
+                WHERE {period} AND {handling} AND s.reply_due < %(today)s""",
+        "registered by month": f"""
+            SELECT {month.format(col="registered_at")}, COUNT(*) {sugg} WHERE {period}
+            GROUP BY 1 ORDER BY 1""",
+        "answered by month": f"""
+            SELECT {month.format(col="answered_at")}, COUNT(*) {sugg}
+            WHERE {period} AND {answered} GROUP BY 1 ORDER BY 1""",
+        "states": f"SELECT s.state, COUNT(*) {sugg} WHERE {period} GROUP BY s.state",
+        "lights": f"""
+            SELECT CASE WHEN s.reply_due IS NULL THEN 'none'
+                WHEN s.reply_due < %(today)s THEN 'red'
+                WHEN s.warn_from <= %(today)s THEN 'yellow' ELSE 'green' END, COUNT(*)
+            {sugg} WHERE {period} AND {handling} GROUP BY 1""",
+        "categories": f"""
+            SELECT COALESCE(p.name, c.name, '未分类'), COUNT(*) {sugg}
+            LEFT JOIN suggestions_category c ON c.id = s.category_id
+            LEFT JOIN suggestions_category p ON p.id = c.parent_id
+            WHERE {period} GROUP BY 1 ORDER BY 2 DESC""",
+        "units": f"""
+            SELECT o.name, COUNT(*) FROM suggestions_assignment a
+            JOIN suggestions_suggestion s ON s.id = a.suggestion_id
+            JOIN people_organisation o ON o.id = a.unit_id
+            WHERE {period} AND a.state <> 'cancelled' AND a.mode IN ('lead', 'separate')
+            GROUP BY o.name ORDER BY 2 DESC""",  # noqa: S608 - constants only
+        "delegations": f"""
+            SELECT o.name, COUNT(*) {sugg} JOIN people_deputy d ON d.id = s.lead_deputy_id
+            JOIN people_organisation o ON o.id = d.delegation_id
+            WHERE {period} GROUP BY o.name ORDER BY 2 DESC""",
+        "ratings": f"""
+            SELECT r.overall, COUNT(*) FROM suggestions_rating r
+            JOIN suggestions_suggestion s ON s.id = r.suggestion_id
+            WHERE {period} AND NOT EXISTS (SELECT 1 FROM suggestions_rating l
+                WHERE l.suggestion_id = r.suggestion_id AND l.round > r.round)
+            GROUP BY r.overall""",  # noqa: S608 - constants only
+        "categories of replies": f"""
+            SELECT r.category, COUNT(*) FROM suggestions_reply r
+            JOIN suggestions_suggestion s ON s.id = r.suggestion_id
+            WHERE {period} AND r.state = 'sent' AND r.round = 1 GROUP BY r.category""",  # noqa: S608
+    }
+    head = "<!doctype html><html lang='zh-hans'><head><meta charset='utf-8'><title>看板</title>"
+    parts = [f"{head}</head><body><h1>{year}</h1>"]
+    with connection.cursor() as cur:
+        for title, sql in queries.items():
+            cur.execute(sql, params)
+            rows = "".join(
+                f"<tr><th>{escape(str(k))}</th><td>{n:,}</td></tr>" for k, n in cur.fetchall()
+            )
+            parts.append(f"<section><h2>{title}</h2><table>{rows}</table></section>")
+    ranking = floor_ranking(request).content.decode()
+    parts.append(ranking[ranking.find("<table") : ranking.rfind("</table>") + 8])
+    parts.append("</body></html>")
+    return HttpResponse("".join(parts))

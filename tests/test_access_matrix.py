@@ -463,18 +463,30 @@ TABLE: dict[str, list[C]] = {
         C("login 403   403   400   400   400   400   400   400   400   400   400", "GET /supervision/packs/assignment.docx?start={later}&end={today}"),
     ],
     "reports/": [
-        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/"),
-        C("login 403   403   400   403   403   403   403   403   403   400   400", "GET /reports/?year=nonsense"),
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /reports/?year=nonsense"),
     ],
     "reports/annual.docx": [
-        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/annual.docx?year=2026"),
-        C("login 403   403   400   403   403   403   403   403   403   400   400", "GET /reports/annual.docx?start={later}&end={today}"),
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/annual.docx?year=2026"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /reports/annual.docx?start={later}&end={today}"),
     ],
     "reports/brief.docx": [
-        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/brief.docx"),
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/brief.docx"),
     ],
     "reports/statistics.xlsx": [
-        C("login 403   403   ok    403   403   403   403   403   403   ok    ok", "GET /reports/statistics.xlsx?start={today}&end={today}"),
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/statistics.xlsx?start={today}&end={today}"),
+    ],
+    "reports/dashboard/": [
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/dashboard/?year={year}"),
+        C("login 403   403   400   403   403   403   403   400   403   400   400", "GET /reports/dashboard/?year=nonsense"),
+    ],
+    "reports/dashboard/<slug:key>.xlsx": [
+        C("login 403   403   ok    403   403   403   403   ok    403   ok    ok", "GET /reports/dashboard/units.xlsx?year={year}"),
+        C("login 403   403   404   403   403   403   403   404   403   404   404", "GET /reports/dashboard/nonsense.xlsx"),
+    ],
+    "reports/units/<int:pk>/card.docx": [
+        C("login 403   403   ok    ok    ok    404   404   ok    ok    ok    404", "GET /reports/units/{unit_a}/card.docx?year={year}"),
+        C("login 403   403   ok    404   404   ok    ok    ok    404   ok    404", "GET /reports/units/{unit_b}/card.docx"),
     ],
     "supervision/<int:pk>/": [
         C("login ok    404   ok    ok    ok    ok    ok    ok    ok    ok    404", "GET /supervision/{key_item}/"),

@@ -235,11 +235,13 @@ def test_bad_periods_are_a_form_error_not_a_crash(client, cast, params):
         )
 
 
-def test_only_congress_staff_produce_reports(client, cast):
-    for user in (cast.clerk_a, cast.deputy, cast.supervisor):
+def test_only_congress_staff_and_leaders_produce_reports(client, cast):
+    for user in (cast.clerk_a, cast.deputy, cast.committee):
         client.force_login(user)
         assert client.get(reverse("reports:index")).status_code == 403
         assert client.get(reverse("reports:annual")).status_code == 403
+    client.force_login(cast.supervisor)  # a leader reads them
+    assert client.get(reverse("reports:index")).status_code == 200
     client.logout()
     assert client.get(reverse("reports:index")).status_code == 302
 

@@ -40,7 +40,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from minsheng.ledger import commitments
@@ -53,22 +53,29 @@ from minsheng.suggestions.models import (
     Rating,
     Reply,
     Suggestion,
+    WarningColour,
     overdue_q,
+    warning_q,
 )
 
 __all__ = [
     "Figures",
     "Period",
+    "Warnings",
     "by_category",
+    "by_delegation",
     "by_unit",
     "categories",
     "commitment_rates",
     "compute",
     "key_outcomes",
+    "monthly",
     "overdue_items",
     "satisfaction",
+    "states",
     "suggestions_of",
     "totals",
+    "warnings",
 ]
 
 ANSWERING = (Assignment.Mode.LEAD, Assignment.Mode.SEPARATE)
@@ -259,11 +266,119 @@ def by_unit(period: Period, today: datetime.date) -> list[Group]:
             r["answered"],
             r["on_time"],
             r["overdue"],
-            extra={"joint": r["joint"]},
+            extra={"joint": r["joint"], "unit_id": r["unit_id"]},
         )
         for r in rows
     ]
     return sorted(found, key=lambda g: (-g.count, -g.extra["joint"], g.name))
+
+
+def by_delegation(period: Period, today: datetime.date) -> list[Group]:
+    """Per delegation (代表团) of the lead deputy; one grouped query."""
+    rows = (
+        suggestions_of(period)
+        .annotate(delegation=Coalesce("lead_deputy__delegation__name", Value("未列代表团")))
+        .order_by()
+        .values("delegation")
+        .annotate(
+            count=Count("pk"),
+            answered=Count("pk", filter=_answered_q()),
+            on_time=Count("pk", filter=_on_time_q()),
+            overdue=Count("pk", filter=overdue_q(today)),
+        )
+    )
+    found = [
+        Group(r["delegation"], r["count"], r["answered"], r["on_time"], r["overdue"]) for r in rows
+    ]
+    return sorted(found, key=lambda g: (-g.count, g.name))
+
+
+# --- over time, states, warnings ---------------------------------------------------------------
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    out, day = [], start.replace(day=1)
+    while day <= end:
+        out.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _month_counts(rows: QuerySet[Suggestion], moment: str) -> dict[datetime.date, int]:
+    zone = timezone.get_current_timezone()
+    grouped = (
+        rows.annotate(month=TruncMonth(moment, tzinfo=zone))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[datetime.date, int] = {}
+    for r in grouped:
+        month = r["month"]
+        if isinstance(month, datetime.datetime):
+            month = (
+                timezone.localtime(month, zone).date() if timezone.is_aware(month) else month.date()
+            )
+        out[month.replace(day=1)] = out.get(month.replace(day=1), 0) + r["n"]
+    return out
+
+
+@dataclass
+class Month:
+    month: datetime.date
+    registered: int
+    answered: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+
+def monthly(period: Period, today: datetime.date) -> list[Month]:
+    """The period's suggestions registered each month and, of them, those answered each month
+    (the month of their latest answer, as `totals.answered` counts them: the two series add
+    up to `registered` and `answered`); from the period's first month to its last (today's
+    month while it runs), or later when answers came after it. Two grouped queries."""
+    registered = _month_counts(suggestions_of(period), "registered_at")
+    answered = _month_counts(suggestions_of(period).filter(_answered_q()), "answered_at")
+    first = period.start.replace(day=1)
+    last = max([first, min(period.end, today).replace(day=1), *registered, *answered])
+    months = _months(first, last)
+    return [Month(m, registered.get(m, 0), answered.get(m, 0)) for m in months]
+
+
+def states(period: Period) -> dict[str, int]:
+    """The period's suggestions by their state now; one grouped query."""
+    rows = suggestions_of(period).order_by().values("state").annotate(n=Count("pk"))
+    found = {r["state"]: r["n"] for r in rows}
+    return {state: found[state] for state in S.values if found.get(state)}
+
+
+@dataclass
+class Warnings:
+    """The reply clock's lights (红黄绿灯) of the period's suggestions in handling today: red is
+    `overdue` (the same rows as the totals' overdue), yellow due soon, green on time, none
+    without a reply due date yet (registered, not assigned)."""
+
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    none: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.red + self.yellow + self.green + self.none
+
+
+def warnings(period: Period, today: datetime.date) -> Warnings:
+    """One aggregate, with the supervision board's own conditions (`warning_q`)."""
+    row = suggestions_of(period).aggregate(
+        red=Count("pk", filter=warning_q(WarningColour.RED, today)),
+        yellow=Count("pk", filter=warning_q(WarningColour.YELLOW, today)),
+        green=Count("pk", filter=warning_q(WarningColour.GREEN, today)),
+        none=Count("pk", filter=Q(state__in=IN_HANDLING_STATES, reply_due__isnull=True)),
+    )
+    return Warnings(**row)
 
 
 # --- replies and ratings -----------------------------------------------------------------------

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from minsheng.lib.letters import to_bytes
 from minsheng.lib.spreadsheets import workbook_bytes
-from minsheng.people.models import Jurisdiction
-from minsheng.reports import documents, figures
+from minsheng.people.models import Jurisdiction, Organisation
+from minsheng.reports import cards, documents, figures
 
-KINDS = ("annual", "brief", "workbook")
+KINDS = ("annual", "brief", "workbook", "card")
 
 
 def _day(text: str) -> datetime.date:
@@ -41,7 +41,8 @@ def jurisdiction_for(code: str | None) -> Jurisdiction:
 class Command(BaseCommand):
     help = (
         "Write a period's handling report (annual: the report to the standing committee, Word), "
-        "press brief (brief, Word) or statistics workbook (workbook, Excel) from live data."
+        "press brief (brief, Word), statistics workbook (workbook, Excel) or a handling unit's "
+        "report card (card --unit ID-OR-NAME --year YYYY, Word) from live data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,8 +52,50 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
         parser.add_argument("--jurisdiction", metavar="CODE", help="The congress's code.")
         parser.add_argument("--out", required=True, metavar="FILE")
+        parser.add_argument(
+            "--unit", metavar="ID-OR-NAME", help="card: the handling unit (its id or name)."
+        )
+
+    def _unit(self, jurisdiction: Jurisdiction, value: str | None) -> Organisation:
+        if not value:
+            raise CommandError(_("Name the unit with --unit ID-OR-NAME."))
+        units = Organisation.objects.handling_units().filter(jurisdiction=jurisdiction)
+        found = (
+            units.filter(pk=int(value)).first()
+            if value.isdigit()
+            else units.filter(name=value).first() or units.filter(short_name=value).first()
+        )
+        if found is None:
+            raise CommandError(_("No handling unit “%(unit)s” in this congress.") % {"unit": value})
+        return found
+
+    def _card(self, jurisdiction: Jurisdiction, options: dict[str, Any]) -> None:
+        if options["start"] or options["end"]:
+            raise CommandError(_("A report card is for a year: give --year."))
+        unit = self._unit(jurisdiction, options["unit"])
+        year = options["year"] or timezone.localdate().year
+        if not 2000 <= year <= 2100:
+            raise CommandError(_("Give the year as four digits, e.g. 2026."))
+        began = time.perf_counter()
+        content = to_bytes(cards.unit_card(cards.collect(unit, year)))
+        Path(options["out"]).write_bytes(content)
+        self.stdout.write(
+            _("Wrote %(path)s (%(size)s bytes) in %(seconds).1f s.")
+            % {
+                "path": options["out"],
+                "size": f"{len(content):,}",
+                "seconds": time.perf_counter() - began,
+            }
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] == "card":
+            unit = str(options["unit"] or "")
+            by_id = unit.isdigit() and not options["jurisdiction"]
+            named = Organisation.objects.filter(pk=int(unit)).first() if by_id else None
+            where = named.jurisdiction if named else jurisdiction_for(options["jurisdiction"])
+            self._card(where, options)
+            return
         jurisdiction = jurisdiction_for(options["jurisdiction"])
         if options["start"] or options["end"]:
             if not (options["start"] and options["end"]):

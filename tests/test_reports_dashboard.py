@@ -1,0 +1,209 @@
+"""The dashboard: its figures are the report's and the API's, every table downloads as Excel,
+the charts are SVG the page's CSP accepts with Chinese text kept as text, leaders read it, and
+a unit's report card (Word) is in the official layout and only for those who see the unit."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from minsheng.evaluation import schemes
+from minsheng.evaluation.models import Scheme
+from minsheng.evaluation.presets import HAINAN
+from minsheng.people.models import ApiToken
+from minsheng.reports import charts, dashboard, figures
+from minsheng.reports.cards import CARD_HEADINGS
+from tests import states
+from tests.official_layout import assert_official_layout, open_docx
+from tests.test_reports_figures import AUTUMN, api_count, year  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx(response):
+    assert response.status_code == 200, response.content[:300]
+    assert "attachment" in response["Content-Disposition"]
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@pytest.fixture
+def scheme(cast):
+    schemes.load_presets(cast.jurisdiction)
+    found = Scheme.objects.get(jurisdiction=cast.jurisdiction, code=HAINAN)
+    schemes.use_for_year(cast.jurisdiction, 2026, found)
+    return found
+
+
+def test_the_dashboard_figures_are_the_report_s(cast, year):  # noqa: F811
+    period = year["period"]
+    found = figures.compute(period, AUTUMN)
+    panels = dashboard.build(period, AUTUMN)
+    assert panels["totals"].extra["totals"] == found.totals
+    monthly = figures.monthly(period, AUTUMN)
+    assert sum(m.registered for m in monthly) == found.totals.registered
+    assert sum(m.answered for m in monthly) == found.totals.answered
+    assert monthly[0].month.isoformat() == "2026-01-01" and monthly[-1].month.month == 9
+    assert sum(figures.states(period).values()) == found.totals.registered
+    lights = figures.warnings(period, AUTUMN)
+    assert lights.red == found.totals.overdue
+    assert lights.total == found.totals.in_handling
+    assert [r[1] for r in panels["categories"].table.rows] == [g.count for g in found.by_category]
+    assert [r[1] for r in panels["units"].table.rows] == [g.count for g in found.by_unit]
+    sat = panels["satisfaction"].table.rows
+    assert [r[1] for r in sat[:4]] == list(found.satisfaction.counts.values())
+    assert sat[-1][2] == found.satisfaction.satisfied_rate
+    abcd = panels["reply_categories"].table.rows
+    assert [r[2] for r in abcd] == list(found.categories.counts.values())
+    delegations = figures.by_delegation(period, AUTUMN)
+    assert sum(g.count for g in delegations) == found.totals.registered
+
+
+def test_the_dashboard_numbers_equal_the_api_s(client, cast, year):  # noqa: F811
+    period = year["period"]
+    panels = dashboard.build(period, AUTUMN)
+    with states.frozen(AUTUMN):
+        red = api_count(client, cast.staff, overdue=True)
+    warnings = {r[0]: r[1] for r in panels["warnings"].table.rows}
+    assert list(warnings.values())[0] == red
+    units = {r[0]: r[1] + r[2] for r in panels["units"].table.rows}
+    for unit in (cast.unit_a, cast.unit_b):
+        assert units[unit.name] == api_count(client, cast.staff, unit=unit.pk)
+    by_state = {r[0]: r[1] for r in panels["states"].table.rows}
+    assert sum(by_state.values()) == panels["totals"].table.rows[0][1]
+
+
+def test_the_ranking_is_the_evaluation_api_s(client, cast, year, scheme):  # noqa: F811
+    with states.frozen(AUTUMN):
+        panels = dashboard.build(year["period"], AUTUMN)
+        _token, raw = ApiToken.issue(cast.staff, "dash")
+        api = client.get(
+            "/api/v1/evaluation/ranking", {"year": 2026}, HTTP_AUTHORIZATION=f"Bearer {raw}"
+        ).json()
+    rows = panels["ranking"].table.rows
+    assert rows, panels["ranking"].note
+    listed = api[next(k for k, v in api.items() if isinstance(v, list))]
+    assert [(r["rank"], r["unit"], r["score"]) for r in listed] == [tuple(r) for r in rows]
+
+
+def test_the_page_shows_charts_tables_and_downloads(client, cast, year, scheme):  # noqa: F811
+    client.force_login(cast.staff)
+    with states.frozen(AUTUMN):
+        page = client.get(reverse("reports:dashboard"), {"year": 2026})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-figure="registered">5<' in body
+    for key in dashboard.KEYS:
+        if key != "totals":
+            assert f'data-testid="panel-{key}"' in body
+        assert reverse("reports:dashboard_table", args=[key]) in body
+    svgs = re.findall(r"<svg .*?</svg>", body, flags=re.DOTALL)
+    assert len(svgs) == len(dashboard.KEYS) - 1
+    for svg in svgs:
+        assert ' style="' not in svg and "<style" not in svg and "<script" not in svg
+        assert 'role="img"' in svg and "<title id=" in svg
+    assert "交通运输" in body  # a category's name, as text in the chart and the table
+    assert re.search(r"<text[^>]*>[^<]*交通运输", body)
+    ids = re.findall(r' id="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+@pytest.mark.parametrize("key", dashboard.KEYS)
+def test_every_table_downloads_as_excel(client, cast, year, scheme, key):  # noqa: F811
+    client.force_login(cast.staff)
+    with states.frozen(AUTUMN):
+        panel = dashboard.table(key, year["period"], AUTUMN)
+        sheet = _xlsx(client.get(reverse("reports:dashboard_table", args=[key]), {"year": 2026}))
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == panel.table.headers
+    assert rows[1:] == [list(r) for r in panel.table.rows]
+
+
+def test_an_unknown_table_is_404_and_a_bad_period_400(client, cast):
+    client.force_login(cast.staff)
+    assert client.get("/reports/dashboard/nonsense.xlsx").status_code == 404
+    assert client.get(reverse("reports:dashboard"), {"year": "x"}).status_code == 400
+    url = reverse("reports:dashboard_table", args=["units"])
+    assert client.get(url, {"start": "2026-05-01"}).status_code == 400
+
+
+def test_an_empty_period_is_a_valid_dashboard(client, cast):
+    client.force_login(cast.staff)
+    page = client.get(reverse("reports:dashboard"), {"year": 2001})
+    assert page.status_code == 200
+    assert 'data-testid="empty-units"' in page.content.decode()
+
+
+def test_leaders_read_the_reports_and_the_dashboard_others_do_not(client, cast, year):  # noqa: F811
+    client.force_login(cast.supervisor)
+    assert client.get(reverse("reports:dashboard"), {"year": 2026}).status_code == 200
+    assert client.get(reverse("reports:index"), {"year": 2026}).status_code == 200
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-dashboard"' in home
+    for user in (cast.clerk_a, cast.head_a, cast.deputy, cast.committee):
+        client.force_login(user)
+        assert client.get(reverse("reports:dashboard")).status_code == 403
+        assert client.get(reverse("reports:dashboard_table", args=["units"])).status_code == 403
+
+
+def test_the_svg_keeps_text_as_text_and_a_dollar_is_not_tex():
+    svg = charts.bar_chart("标题 $x$", ["甲$1", "乙"], [3, 4], fmt="svg", key="t", alt="说明")
+    assert "甲$1" in svg  # a label as text, not TeX (the title is the panel's heading)
+    assert svg.startswith("<svg ") and 'viewBox="' in svg and ' width="' not in svg.split(">")[0]
+    assert '<title id="chart-t-title">说明</title>' in svg
+    png = charts.bar_chart("标题", ["甲"], [1])
+    assert png.startswith(b"\x89PNG")
+
+
+# --- the unit's report card --------------------------------------------------------------------
+
+
+def test_the_unit_card_is_an_official_document_with_the_unit_s_figures(client, cast, year, scheme):  # noqa: F811
+    client.force_login(cast.clerk_a)
+    with states.frozen(AUTUMN):
+        response = client.get(reverse("reports:unit_card", args=[cast.unit_a.pk]), {"year": 2026})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    doc = open_docx(response.content)
+    assert_official_layout(doc)
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == f"{cast.unit_a.name}\n2026年度代表建议办理情况评价"
+    for heading in CARD_HEADINGS:
+        assert heading in text
+    with states.frozen(AUTUMN):
+        group = next(
+            g for g in figures.by_unit(year["period"], AUTUMN) if g.name == cast.unit_a.name
+        )
+    basic = doc.tables[0]
+    assert basic.rows[1].cells[0].text == str(group.count)
+    assert basic.rows[1].cells[2].text == str(group.answered)
+    assert any("按海南" in t or "按" in t and "得分" in t for t in text)
+    assert len(doc.inline_shapes) >= 1  # the indicators' chart
+
+
+def test_a_unit_s_clerk_gets_only_their_own_card(client, cast, year):  # noqa: F811
+    client.force_login(cast.clerk_a)
+    assert client.get(reverse("reports:unit_card", args=[cast.unit_b.pk])).status_code == 404
+    client.force_login(cast.deputy)
+    assert client.get(reverse("reports:unit_card", args=[cast.unit_a.pk])).status_code == 403
+    client.force_login(cast.staff)
+    url = reverse("reports:unit_card", args=[cast.unit_b.pk])
+    assert client.get(url, {"year": "abc"}).status_code == 400
+    assert client.get(url, {"year": 2026}).status_code == 200
+
+
+def test_the_command_writes_the_unit_card(cast, year, tmp_path):  # noqa: F811
+    out = tmp_path / "card.docx"
+    call_command(
+        "report", "card", "--unit", str(cast.unit_a.pk), "--year", "2026", "--out", str(out)
+    )
+    doc = open_docx(out.read_bytes())
+    assert_official_layout(doc)
+    code = ["--jurisdiction", cast.jurisdiction.code]
+    call_command("report", "card", "--unit", cast.unit_b.name, *code, "--out", str(out))
+    with pytest.raises(CommandError):
+        call_command("report", "card", "--unit", "没有这个单位", *code, "--out", str(out))
+    with pytest.raises(CommandError):
+        call_command("report", "card", *code, "--out", str(out))
