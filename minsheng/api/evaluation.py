@@ -370,7 +370,7 @@ def campaign_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/campaigns/{campaign_id}",
+    "/campaigns/{int:campaign_id}",
     response={200: CampaignDetailOut, 401: ERRORS[401], 404: ERRORS[404]},
     summary="One evaluation campaign: its steps with status, owner, dates and lateness",
     description="Every step in order: status, owner, planned and actual dates, the warning "

@@ -97,7 +97,7 @@ def _out(found: list[similar.Found], message: str = "") -> dict[str, Any]:
 
 @router.get(
     "/{int:suggestion_id}/similar",
-    response={200: SimilarList, **{code: ERRORS[code] for code in (401, 404)}},
+    response={200: SimilarList, **{code: ERRORS[code] for code in (401, 404, 422)}},
     summary="Similar suggestions of this and earlier sessions",
     description="The suggestions most similar to this one (its session and earlier ones) with "
     "a score and the shared words; anyone who may see the suggestion. Others' suggestions only "
@@ -142,7 +142,7 @@ def _draft(request: HttpRequest, data: DraftIn) -> dict[str, Any]:
 
 @router.post(
     "/similar",
-    response={200: SimilarList, **{code: ERRORS[code] for code in (401, 403, 404, 422)}},
+    response={200: SimilarList, **{code: ERRORS[code] for code in (400, 401, 403, 404, 422)}},
     summary="Similar suggestions for a draft's text",
     description="While a deputy writes: the suggestions most similar to `title` and `body` "
     "(the deputy's congress and current session and earlier ones). Deputies of a current term "
