@@ -225,7 +225,7 @@ def walk(page: Any, live_url: str) -> list[str]:
             if details >= MAX_DETAIL_VISITS:
                 continue
             details += 1
-        response = page.goto(live_url + path)
+        response = page.goto(live_url + path, timeout=60_000)  # the dashboard's first view
         if response is None or response.status >= 400 or page.url.startswith(live_url + "/login"):
             continue
         if DETAIL.match(bare):

@@ -51,7 +51,9 @@ def test_the_main_pages_raise_no_csp_violation(page: Any, live_url: str, usernam
     pages += [h for h in same_site_links(page, live_url, "main a") if SUGGESTION.search(h)][:2]
     seen: dict[str, list[str]] = {}
     for url in dict.fromkeys(pages):
-        response = page.goto(url)
+        # The dashboard's first view in a server process draws its charts (seconds on a busy
+        # machine: docs/reports.md); the limit is for a page that never answers.
+        response = page.goto(url, timeout=60_000)
         assert response is not None and response.status < 400, url
         assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
         page.wait_for_load_state("load")
