@@ -13,6 +13,15 @@ def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    # Every test's database starts from the same event-log head, and what is cached under it
+    # (the public site's filter options) belongs to the test that cached it.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits(settings):  # type: ignore[no-untyped-def]
     # The crawls (the leak test, the access matrix, the browser walks) make hundreds of public
     # requests from one address; tests/test_public_limits.py switches the limits back on.

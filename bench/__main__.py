@@ -275,6 +275,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-connection", type=int, default=5, help="requests per connection")
     parser.add_argument("--samples", type=int, default=40, help="single-user requests per page")
+    parser.add_argument(
+        "--published",
+        type=float,
+        metavar="SHARE",
+        help="this share of the generated suggestions answered or closed, and all of those "
+        "published (confidential ones withheld); e.g. 0.97 makes 100,000 suggestions about "
+        "95,000 published items (default: the province's spread, about 22 %% published)",
+    )
     parser.add_argument("--only", default="", help="comma-separated case names to run")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
@@ -293,10 +301,17 @@ def main() -> None:
         have = 0
         for size in sizes:
             began = time.perf_counter()
-            data.generate(size - have, seed=size)
+            data.generate(size - have, seed=size, answered_share=args.published)
             data.generate_ledger(round((size - have) * data.LEDGER_SHARE), seed=size)
             data.generate_wishes(size - have, seed=size)
-            data.generate_publications(seed=size)
+            data.generate_publications(
+                seed=size,
+                published_share=data.PUBLISHED_SHARE if args.published is None else 1.0,
+            )
+            from minsheng.disclosure.models import Publication
+
+            published = Publication.objects.filter(state="published").count()
+            print(f"published items: {published:,}")
             began_index = time.perf_counter()
             indexed = data.rebuild_search()
             print(f"search index: {indexed} in {time.perf_counter() - began_index:.0f} s")

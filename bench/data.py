@@ -62,8 +62,25 @@ def setup(seed: int = 1) -> None:
         call_command("demo", "--size", "small", "--seed", str(seed), verbosity=0, stdout=quiet)
 
 
-def generate(n: int, seed: int = 1) -> None:
-    """Add n suggestions to the demo province."""
+def state_weights(answered_share: float | None = None) -> tuple[list[str], list[float]]:
+    """The states drawn and their weights: the province's spread, or, with answered_share, that
+    share answered or closed (as the published site of a long-running congress is) and the
+    other states keeping their proportions in the rest."""
+    names = [s for s, _share in STATES]
+    weights = [share for _s, share in STATES]
+    if answered_share is None:
+        return names, weights
+    done = {"answered", "closed"}
+    done_total = sum(w for s, w in STATES if s in done)
+    rest_total = sum(w for s, w in STATES if s not in done)
+    return names, [
+        w * (answered_share / done_total if s in done else (1 - answered_share) / rest_total)
+        for s, w in STATES
+    ]
+
+
+def generate(n: int, seed: int = 1, answered_share: float | None = None) -> None:
+    """Add n suggestions to the demo province (answered_share: see state_weights)."""
     from django.db import transaction
     from django.db.models import F, Max
     from django.utils import timezone
@@ -93,8 +110,7 @@ def generate(n: int, seed: int = 1) -> None:
         or 0
         for series in ("S", "B")
     }
-    names = [s for s, _share in STATES]
-    weights = [share for _s, share in STATES]
+    names, weights = state_weights(answered_share)
     now = timezone.now()
     first_new = (Suggestion.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     batch = 2000
@@ -392,7 +408,7 @@ def rebuild_search() -> str:
     return ", ".join(f"{count:,} {scope}" for scope, count in counts.items())
 
 
-def generate_publications(seed: int = 1) -> None:
+def generate_publications(seed: int = 1, published_share: float = PUBLISHED_SHARE) -> None:
     """A publication record for every answered or closed suggestion that has none: most
     published (with the public columns the workflow sets), the rest waiting for review, the
     confidential ones withheld (bulk-inserted: benchmark data, no events)."""
@@ -435,7 +451,7 @@ def generate_publications(seed: int = 1) -> None:
         if secret:
             state = "withheld"
         else:
-            state = "published" if rng.random() < PUBLISHED_SHARE else "pending_review"
+            state = "published" if rng.random() < published_share else "pending_review"
         published = state == "published"
         rows.append(
             Publication(

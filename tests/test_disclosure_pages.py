@@ -67,14 +67,41 @@ def test_statistics_count_results_ratings_and_units(
 def test_the_public_list_costs_the_same_queries_for_few_and_many(
     client, cast, django_capture_on_commit_callbacks
 ):
+    from django.core.cache import cache
+
     pubs.published(cast, django_capture_on_commit_callbacks, title="第一件")
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get("/gongkai/")
     for i in range(4):
         pubs.published(cast, django_capture_on_commit_callbacks, title=f"第{i}件")
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get("/gongkai/")
     assert len(many) == len(few)
+    # Between two changes the filter options come from the cache: the version read, the
+    # count and the page's rows.
+    with CaptureQueriesContext(connection) as again:
+        client.get("/gongkai/")
+    assert len(again) == len(few) - 5
+
+
+def test_the_filter_options_follow_a_new_publication(
+    client, cast, django_capture_on_commit_callbacks
+):
+    """The options are cached under the event log's head: a renamed unit (no event) keeps its
+    old name in the options until the next publication moves the head."""
+    from minsheng.audit import log
+    from minsheng.people.models import Organisation
+
+    pub = pubs.published(cast, django_capture_on_commit_callbacks, title="第一件")
+    log.seal()  # what the commit does (the tests' transaction never commits)
+    assert "交通运输厅</option>" in client.get("/gongkai/").content.decode()
+    Organisation.objects.filter(pk=pub.unit_id).update(name="交通运输厅（新名）")
+    assert "交通运输厅</option>" in client.get("/gongkai/").content.decode()
+    pubs.published(cast, django_capture_on_commit_callbacks, title="第二件")
+    log.seal()
+    assert "交通运输厅（新名）</option>" in client.get("/gongkai/").content.decode()
 
 
 def test_the_queue_lists_what_is_due_and_publishes_a_batch(

@@ -83,6 +83,12 @@ def _version(request: HttpRequest) -> tuple[int, datetime.datetime | None]:
     return found
 
 
+def data_version(request: HttpRequest) -> int:
+    """The event log's head as this request saw it (read once per request): a key for what
+    is derived from published data only, such as the filter options."""
+    return _version(request)[0]
+
+
 def etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
     if not _anonymous(request):
         return None

@@ -9,15 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from minsheng.disclosure import public
+from minsheng.disclosure import caching, public
 from minsheng.disclosure.permissions import get_public_publication
 
 PAGE_SIZE = 20
+OPTIONS_SECONDS = 3600  # a version's filter options; a new version is a new key
 
 
 def _filters(
-    criteria: public.Criteria, names: tuple[str, ...] = public.FILTERS
+    request: HttpRequest, criteria: public.Criteria, names: tuple[str, ...] = public.FILTERS
 ) -> list[dict[str, object]]:
+    """The filter bar: each list's options as HTML, kept in the cache under the event log's
+    head (`caching.data_version`: every publication, withdrawal or change of a published
+    record moves it), so a page between two changes reads no option list from the database."""
+    from django.core.cache import cache
     from django.utils.translation import gettext as _
 
     labels = {
@@ -27,15 +32,26 @@ def _filters(
         "unit": (_("Handling unit"), _("All units")),
         "delegation": (_("Delegation"), _("All delegations")),
     }
-    found = public.choices(names)
+    version = caching.data_version(request)
+    keys = {
+        name: f"minsheng:public-options:{version}:{name}:{getattr(criteria, name)}"
+        for name in names
+    }
+    options = cache.get_many(list(keys.values()))
+    missing = [name for name in names if keys[name] not in options]
+    if missing:
+        found = public.choices(tuple(missing))
+        # The options written once in Python: a template loop per <option> was most of the
+        # page's time (60 units, 50 categories, the delegations).
+        made = {keys[name]: _options(found[name], getattr(criteria, name)) for name in missing}
+        cache.set_many(made, timeout=OPTIONS_SECONDS)
+        options.update(made)
     return [
         {
             "name": name,
             "label": labels[name][0],
             "all": labels[name][1],
-            # The options written once in Python: a template loop per <option> was most of
-            # the page's time (60 units, 50 categories, the delegations).
-            "options": _options(found[name], getattr(criteria, name)),
+            "options": options[keys[name]],
         }
         for name in names
     ]
@@ -75,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": public.labelled(list(page.object_list), query),
-            "filters": _filters(criteria),
+            "filters": _filters(request, criteria),
             "criteria": criteria,
             "search": True,
         },
@@ -96,7 +112,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "disclosure/statistics.html",
         {
             "stats": public.statistics(criteria),
-            "filters": _filters(criteria, ("year",)),
+            "filters": _filters(request, criteria, ("year",)),
             "criteria": criteria,
         },
     )
