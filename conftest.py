@@ -14,11 +14,15 @@ def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
-    # Every test's database starts from the same event-log head, and what is cached under it
-    # (the public site's filter options) belongs to the test that cached it.
+    # Every test's database starts from the same event-log head and the same ids: what is
+    # cached under them (the public site's filter options, the similar-suggestion indexes
+    # held in memory) belongs to the test that cached it.
     from django.core.cache import cache
 
+    from minsheng.insight import similar_adapter
+
     cache.clear()
+    similar_adapter.forget()
 
 
 @pytest.fixture(autouse=True)

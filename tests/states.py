@@ -19,14 +19,21 @@ def category(cast, name="交通运输"):
     return Category.objects.get_or_create(jurisdiction=cast.jurisdiction, name=name, parent=None)[0]
 
 
-def draft(cast, *, title="关于改善农村公路安全设施的建议", cosign=False, **extra) -> Suggestion:
+def draft(
+    cast,
+    *,
+    title="关于改善农村公路安全设施的建议",
+    body="我市农村公路普遍缺少护栏和警示标志，建议加大投入。",
+    cosign=False,
+    **extra,
+) -> Suggestion:
     deputy = Deputy.objects.get(user=cast.deputy)
     cosigners = [Deputy.objects.get(user=cast.cosigner)] if cosign else []
     return workflow.create_draft(
         by=cast.deputy,
         lead_deputy=deputy,
         title=title,
-        body="我市农村公路普遍缺少护栏和警示标志，建议加大投入。",
+        body=body,
         session=cast.term.sessions.get(number=4),
         category=category(cast),
         cosigners=cosigners,

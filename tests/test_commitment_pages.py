@@ -108,3 +108,28 @@ def test_the_home_worklist_counts_commitments(client, cast, promised):
     client.force_login(cast.clerk_a)
     page = client.get("/").content.decode()
     assert "Commitments to report on" in page or "待报告进展的承诺" in page
+
+
+def test_the_look_back_shows_repeated_topics_with_their_shared_words(client, cast):
+    """The page and the API list this year's suggestion raised again, the earlier one, the
+    similarity and the words they share (the similar-suggestion index)."""
+
+    body = "建议在{}增设护栏、警示标志和减速带，消除急弯陡坡路段的安全隐患。"
+    with states.frozen(datetime.date(2025, 3, 1)):
+        old = states.registered(
+            cast, title="关于改善农村公路安全设施的建议", body=body.format("农村")
+        )
+    with states.frozen(datetime.date(2026, 3, 1)):
+        again = states.registered(cast, title="关于山区道路安全的建议", body=body.format("山区"))
+    client.force_login(cast.staff)
+    client.cookies["django_language"] = "en"
+    page = client.get("/ledger/commitments/look-back/?year=2026").content.decode()
+    assert f'data-testid="repeat-{again.pk}"' in page
+    assert f'href="/suggestions/{old.pk}/"' in page and "shared words:" in page
+    assert "by the similar-suggestion index" in page
+    found = client.get("/api/v1/commitments/look-back?year=2026").json()["repeated"]
+    assert [r["suggestion"]["id"] for r in found] == [again.pk]
+    earlier = found[0]["earlier"][0]
+    assert earlier["id"] == old.pk and earlier["similarity"] >= 0.3 and earlier["shared"]
+    # 2025 itself has no earlier year with the topic.
+    assert client.get("/api/v1/commitments/look-back?year=2025").json()["repeated"] == []

@@ -306,9 +306,47 @@ def test_look_back_lists_unresolved_and_repeated_topics(cast):
         states.registered(cast, title="关于保护古村落的建议")
     items = LedgerItem.objects.all()
     assert list(commitments.unresolved(items, 2026)) == [unsolved]
-    repeats = commitments.repeated_topics(commitments_q_suggestions(), 2026)
+    # The titles' character pairs within a category (without the insight app's index).
+    repeats = commitments.title_repeats(commitments_q_suggestions(), 2026)
     assert [(r.suggestion, [o for o, _score in r.earlier]) for r in repeats] == [(again, [old])]
-    assert repeats[0].earlier[0][1] == 0.64
+    assert repeats[0].earlier[0][1] == 0.64 and repeats[0].method == "titles"
+
+
+def test_look_back_finds_repeats_by_the_similarity_index(cast):
+    """The insight app's index (title and body, any category) finds the same matter raised
+    again, says which words the two share, and never pairs two suggestions of the same year
+    or different matters."""
+    body = "建议在{}增设护栏、警示标志和减速带，消除急弯陡坡路段的安全隐患。"
+    with states.frozen(D(2025, 3, 1)):
+        old = states.registered(
+            cast, title="关于改善农村公路安全设施的建议", body=body.format("农村公路")
+        )
+        states.registered(
+            cast, title="关于发展学前教育的建议", body="建议新建普惠性幼儿园，补充幼儿教师。"
+        )
+    with states.frozen(D(2026, 3, 1)):
+        again = states.registered(
+            cast, title="关于加强山区道路交通安全的建议", body=body.format("山区县乡道路")
+        )
+        states.registered(
+            cast, title="关于保护古村落的建议", body="建议编制传统村落保护规划，修缮古民居。"
+        )
+        states.registered(
+            cast, title="关于改善农村公路安全设施的再次建议", body=body.format("农村公路")
+        )
+    repeats = commitments.repeated_topics(commitments_q_suggestions(), 2026)
+    assert {r.suggestion.title for r in repeats} == {
+        "关于加强山区道路交通安全的建议",
+        "关于改善农村公路安全设施的再次建议",
+    }
+    assert all(r.method == "index" for r in repeats)
+    for r in repeats:
+        assert [o for o, _score in r.earlier] == [old]  # never the other of this year
+        assert r.earlier[0][1] >= 0.3
+        assert set(r.shared[old.pk]) & {"护栏", "减速带", "安全隐患", "警示标志"}
+    assert again in [r.suggestion for r in repeats]
+    # Only what the person may see is compared: without the earlier one, no repeat.
+    assert commitments.repeated_topics(commitments_q_suggestions().exclude(pk=old.pk), 2026) == []
 
 
 def commitments_q_suggestions():

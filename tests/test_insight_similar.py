@@ -74,6 +74,27 @@ def test_incremental_additions_are_found_before_and_after_folding(monkeypatch):
     assert "new" not in [m.key for m in index.search(query, k=5)]
 
 
+def test_held_vectors_are_the_texts_own_folded_or_pending():
+    """`vectors_of` reads an indexed text's vector back (no segmenting again): the same terms
+    and weights as the text's own vector, so the look-back's searches match a fresh query."""
+    index = Index.build([(i, t, b) for i, (_g, t, b) in enumerate(TEXTS)])
+    index.add("new", "关于新建扩建城区中小学增加学位的建议", "城区学位紧张，大班额。")
+    held = index.vectors_of([0, 3, "new", "missing"])
+    assert set(held) == {0, 3, "new"}
+    for key, (title, body) in ((0, TEXTS[0][1:]), (3, TEXTS[3][1:])):
+        fresh = index.vector(title, body)
+        assert held[key].terms.keys() == fresh.terms.keys()
+        assert all(abs(held[key].terms[t] - v) < 1e-5 for t, v in fresh.terms.items())
+    first = [(m.key, m.score) for m in index.search(held[3], k=5, exclude={3})]
+    assert first == [
+        (m.key, m.score) for m in index.search(index.vector(*TEXTS[3][1:]), k=5, exclude={3})
+    ]
+    assert (
+        held["new"].terms
+        == index.vector("关于新建扩建城区中小学增加学位的建议", "城区学位紧张，大班额。").terms
+    )
+
+
 @pytest.mark.parametrize(
     "title, body",
     [

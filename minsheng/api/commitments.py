@@ -104,8 +104,11 @@ class RatesOut(Schema):
 class RepeatOut(Schema):
     suggestion: SuggestionBrief
     earlier: list[dict[str, Any]] = Field(
-        description="Earlier years' suggestions of the same category: id, number, title and "
-        "`similarity` (share of shared title character pairs, 0–1)."
+        description="Earlier years' suggestions on the same topic, most similar first: id, "
+        "number, title, `similarity` (0–1) and `shared` (the words the two share). Found by "
+        "the similar-suggestion index over title and body (similarity at least 0.3, any "
+        "category); while that index is being built, by the titles' shared character pairs "
+        "within a category (at least 0.4, `shared` empty)."
     )
 
 
@@ -299,8 +302,8 @@ def resolution_rate(request: HttpRequest, filters: Query[RateFilters]) -> dict[s
     response={200: LookBackOut, 401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
     summary="The yearly look-back (回头看): unresolved commitments and repeated topics",
     description="Congress staff only. Commitments promised up to `year` (default this year) "
-    "and not solved, and this year's registered suggestions whose titles share at least 40 % "
-    "of their character pairs with an earlier year's suggestion of the same category.",
+    "and not solved, and this year's registered suggestions on a topic raised in an earlier "
+    "year (see `repeated[].earlier`).",
     operation_id="commitment_look_back",
 )
 def look_back(request: HttpRequest, filters: Query[YearFilter]) -> dict[str, Any]:
@@ -320,7 +323,10 @@ def look_back(request: HttpRequest, filters: Query[YearFilter]) -> dict[str, Any
         "repeated": [
             {
                 "suggestion": _brief(r.suggestion),
-                "earlier": [{**_brief(old), "similarity": score} for old, score in r.earlier],
+                "earlier": [
+                    {**_brief(old), "similarity": score, "shared": r.shared.get(old.pk, [])}
+                    for old, score in r.earlier
+                ],
             }
             for r in repeats
         ],

@@ -11,8 +11,10 @@ class InsightConfig(AppConfig):
         from minsheng.insight import (
             feedback,  # noqa: F401
             norms_adapter,
+            similar_adapter,
         )
         from minsheng.insight.views_similar import staff_section
+        from minsheng.ledger import commitments
         from minsheng.suggestions import workflow
         from minsheng.suggestions.views.detail import register_panel, register_reply_advice
 
@@ -22,3 +24,7 @@ class InsightConfig(AppConfig):
         register_reply_advice(norms_adapter.advice)
         # The suggestion page's similar suggestions, repeats and merge offer (congress staff).
         register_panel("insight/similar_section.html", staff_section)
+        # The ledger's look-back finds repeated topics by the same index.
+        commitments.register_repeat_finder(
+            similar_adapter.look_back, threshold=similar_adapter.LOOK_BACK_FROM
+        )

@@ -390,6 +390,36 @@ class Index:
             return {}
         return self._rows[at]
 
+    def vectors_of(self, keys: Iterable[Key]) -> dict[Key, Vector]:
+        """Indexed texts' vectors as the index holds them, without segmenting the texts again:
+        for comparing many indexed texts with the rest (the look-back). Keys not in the index
+        are left out."""
+        with self._lock:
+            wanted = [(key, self._position[key]) for key in keys if key in self._position]
+            if not wanted:
+                return {}
+            names = [""] * len(self.vocab)
+            for term, at in self.vocab.items():
+                names[at] = term
+            rows: dict[Key, dict[str, float]] = {}
+            folded = [(key, at) for key, at in wanted if at < self._folded]
+            if folded:
+                columns = self._by_term[:, [at for _key, at in folded]].tocsc()
+                for j, (key, _at) in enumerate(folded):
+                    lo, hi = columns.indptr[j], columns.indptr[j + 1]
+                    rows[key] = {
+                        names[int(i)]: float(v)
+                        for i, v in zip(columns.indices[lo:hi], columns.data[lo:hi], strict=True)
+                    }
+            for key, at in wanted:
+                if at >= self._folded:
+                    pending = self._pending[at - self._folded]
+                    rows[key] = {names[i]: v for i, v in pending.items()}
+        return {
+            key: Vector(terms, tuple(dict.fromkeys(t[2:] for t in terms if t.startswith("w:"))))
+            for key, terms in rows.items()
+        }
+
     # --- querying ---------------------------------------------------------------------------
 
     def _query_ids(self, query: Vector) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -424,6 +424,61 @@ def repeats(user: Any, s: Suggestion, found: list[Found] | None = None) -> list[
     return [f for f in found if f.repeat and f.duplicate]
 
 
+# The look-back's repeated topics: a suggestion of this year and one of an earlier year this
+# similar (title and body) are the same matter raised again.
+LOOK_BACK_FROM = DUPLICATE_FROM
+LOOK_BACK_CANDIDATES = 12  # the nearest texts looked at per suggestion (same-year ones among them)
+LOOK_BACK_EARLIER = 3  # earlier suggestions shown per repeat
+
+
+def look_back(
+    suggestions: Any, year: int
+) -> list[tuple[Suggestion, list[tuple[Suggestion, float, tuple[str, ...]]]]] | None:
+    """The ledger's repeated topics (回头看) by the similarity index: each of `suggestions`
+    registered in `year` with the most similar of `suggestions` registered in an earlier
+    year (at least LOOK_BACK_FROM, any category), with the words they share. `suggestions`
+    is what the person may see; the index only proposes. None while a congress's index is
+    being built (the ledger then compares titles)."""
+    columns = ("pk", "title", "body", "jurisdiction_id", "series", "number", "category_id")
+    registered = suggestions.filter(registered_at__isnull=False)
+    this_year = list(registered.filter(registered_at__year=year).only(*columns).order_by("pk"))
+    if not this_year:
+        return []
+    indexes: dict[int, Index] = {}
+    try:
+        for j in {s.jurisdiction_id for s in this_year}:
+            indexes[j] = index_for(j)
+    except NotReady:
+        return None
+    nearest: dict[int, list[Match]] = {}
+    for j, index in indexes.items():
+        mine = [s for s in this_year if s.jurisdiction_id == j]
+        # The vectors the index holds (segmenting a year's texts again was most of the time).
+        held = index.vectors_of(s.pk for s in mine)
+        for s in mine:
+            vector = held.get(s.pk) or index.vector(s.title, s.body)
+            nearest[s.pk] = index.search(
+                vector, k=LOOK_BACK_CANDIDATES, threshold=LOOK_BACK_FROM, exclude={s.pk}
+            )
+    wanted = {int(m.key) for found in nearest.values() for m in found}  # type: ignore[call-overload]
+    earlier = {
+        old.pk: old
+        for old in registered.filter(pk__in=wanted, registered_at__year__lt=year).only(
+            "pk", "title", "series", "number", "category_id", "registered_at"
+        )
+    }
+    out = []
+    for s in this_year:
+        pairs = [
+            (earlier[int(m.key)], m.score, tuple(word for word, _share in m.shared))  # type: ignore[call-overload]
+            for m in nearest[s.pk]
+            if int(m.key) in earlier  # type: ignore[call-overload]
+        ][:LOOK_BACK_EARLIER]
+        if pairs:
+            out.append((s, pairs))
+    return out
+
+
 def not_ready_message() -> str:
     return _(
         "Similar suggestions are being prepared for this congress; they appear here in a few "

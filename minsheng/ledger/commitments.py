@@ -797,10 +797,15 @@ def resolution_rates(
 
 @dataclass
 class Repeat:
-    """A suggestion of the year whose topic was raised in earlier years (same category)."""
+    """A suggestion of the year whose topic was raised in earlier years: `earlier` holds
+    (suggestion, score) best first; `method` is "index" (the similarity index over title and
+    body, with the words each pair shares in `shared`) or "titles" (the titles' character
+    pairs within a category)."""
 
     suggestion: Suggestion
     earlier: list[tuple[Suggestion, float]] = field(default_factory=list)
+    method: str = "titles"
+    shared: dict[int, list[str]] = field(default_factory=dict)
 
 
 def unresolved(items: QuerySet[LedgerItem], year: int) -> QuerySet[LedgerItem]:
@@ -818,7 +823,55 @@ def _year_of(s: Suggestion) -> int:
     return timezone.localtime(moment).year
 
 
+# (this year's suggestions, the year) → for each repeat: (the suggestion, [(an earlier one, its
+# score, the words they share)]), best first; None when the finder cannot answer now.
+FoundRepeat = tuple[Suggestion, list[tuple[Suggestion, float, tuple[str, ...]]]]
+RepeatFinder = Callable[[QuerySet[Suggestion], int], list[FoundRepeat] | None]
+_repeat_finder: list[tuple[RepeatFinder, float]] = []
+
+
+def register_repeat_finder(finder: RepeatFinder, *, threshold: float) -> None:
+    """How repeated topics are found: the insight app registers its similarity index (the
+    words of title and body, explained by the words they share; `threshold` is its score
+    from which two suggestions are one topic); without it, or while it is not ready, the
+    titles' character pairs are compared within a category."""
+    _repeat_finder[:] = [(finder, threshold)]
+
+
+def repeat_method() -> str:
+    """How repeated topics are found here: "index" with the insight app, else "titles"."""
+    return "index" if _repeat_finder else "titles"
+
+
+def repeat_threshold(method: str) -> float:
+    """The similarity from which two suggestions are one topic, by method."""
+    if method == "index" and _repeat_finder:
+        return _repeat_finder[0][1]
+    return SIMILAR_FROM
+
+
 def repeated_topics(
+    suggestions: QuerySet[Suggestion], year: int, *, threshold: float = SIMILAR_FROM
+) -> list[Repeat]:
+    """This year's registered suggestions on a topic raised in an earlier year: by the
+    registered finder (the insight app's similarity index) when it answers, else by the titles'
+    character pairs (`title_repeats`)."""
+    for finder, _threshold in _repeat_finder:
+        found = finder(suggestions, year)
+        if found is not None:
+            return [
+                Repeat(
+                    s,
+                    [(old, score) for old, score, _w in earlier],
+                    method="index",
+                    shared={old.pk: list(words) for old, _score, words in earlier},
+                )
+                for s, earlier in found
+            ]
+    return title_repeats(suggestions, year, threshold=threshold)
+
+
+def title_repeats(
     suggestions: QuerySet[Suggestion], year: int, *, threshold: float = SIMILAR_FROM
 ) -> list[Repeat]:
     """This year's registered suggestions whose title shares at least `threshold` of its

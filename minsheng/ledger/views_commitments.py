@@ -379,6 +379,10 @@ def look_back(request: HttpRequest) -> HttpResponse:
     )
     for repeat in repeats:
         repeat.category_name = categories.get(repeat.suggestion.category_id or 0, "")  # type: ignore[attr-defined]
+        repeat.rows = [  # type: ignore[attr-defined]
+            (old, score, repeat.shared.get(old.pk, [])) for old, score in repeat.earlier
+        ]
+    method = repeats[0].method if repeats else commitments.repeat_method()
     return render(
         request,
         "ledger/commitments/look_back.html",
@@ -387,7 +391,8 @@ def look_back(request: HttpRequest) -> HttpResponse:
             "years": list(range(today.year, today.year - 6, -1)),
             "unresolved": unresolved,
             "repeats": repeats,
-            "threshold": int(commitments.SIMILAR_FROM * 100),
+            "method": method,
+            "threshold": round(commitments.repeat_threshold(method) * 100),
         },
     )
 
