@@ -50,6 +50,7 @@ LIST_PAGES = {
 # What the search cases look for: a word of one generated title in len(data.WORDS).
 SEARCH_WORD = "医疗保障"
 FLOOR = "floor: workbench rows"
+WORKBENCH_SEARCH_FLOOR = "floor: workbench search"
 LEDGER_FLOOR = "floor: ledger rows"
 WALL_FLOOR = "floor: wish wall"
 RANKING_FLOOR = "floor: unit ranking"
@@ -59,6 +60,8 @@ SEARCH_FLOOR = "floor: public search"
 QUEUE_FLOOR = "floor: publication queue"
 # The floor each page is compared with (the workbench's unless named here).
 FLOOR_OF = {
+    "workbench search": WORKBENCH_SEARCH_FLOOR,
+    WORKBENCH_SEARCH_FLOOR: WORKBENCH_SEARCH_FLOOR,
     "ledger list": LEDGER_FLOOR,
     "wish wall": WALL_FLOOR,
     WALL_FLOOR: WALL_FLOOR,
@@ -162,6 +165,11 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("bare view", "/_bench/bare", cookie("staff")),
         (FLOOR, "/_bench/floor/workbench", cookie("staff")),
         ("staff workbench", "/suggestions/list/", cookie("staff")),
+        (
+            WORKBENCH_SEARCH_FLOOR,
+            f"/_bench/floor/workbench?q={quote(SEARCH_WORD)}",
+            cookie("staff"),
+        ),
         ("workbench search", f"/suggestions/list/?q={quote(SEARCH_WORD)}", cookie("staff")),
         ("unit inbox", "/suggestions/inbox/", cookie("clerk")),
         ("deputy's list", "/suggestions/mine/", cookie("deputy")),
@@ -204,9 +212,11 @@ def same_rows(port: int, f: data.Fixture) -> bool:
     """The floor must show the workbench's rows, or the ratio means nothing."""
     headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
     link = re.compile(rb'href="/suggestions/(\d+)/"')
-    page = load.get(port, "/suggestions/list/", headers)[2]
-    floor = load.get(port, "/_bench/floor/workbench", headers)[2]
-    same = link.findall(page) == link.findall(floor) and bool(link.findall(floor))
+    same = True
+    for query in ("", f"?q={quote(SEARCH_WORD)}"):
+        page = load.get(port, f"/suggestions/list/{query}", headers)[2]
+        floor = load.get(port, f"/_bench/floor/workbench{query}", headers)[2]
+        same = same and link.findall(page) == link.findall(floor) and bool(link.findall(floor))
     card = re.compile(rb'data-testid="wish-(\d+)"')
     wall = load.get(port, "/wishes/", {})[2]
     wall_floor = load.get(port, "/_bench/floor/wishes", {})[2]
@@ -345,6 +355,7 @@ def main() -> None:
                     floors = (
                         "bare view",
                         FLOOR,
+                        WORKBENCH_SEARCH_FLOOR,
                         LEDGER_FLOOR,
                         WALL_FLOOR,
                         RANKING_FLOOR,

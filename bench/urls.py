@@ -7,7 +7,7 @@ from minsheng.urls import urlpatterns as product
 
 urlpatterns = [
     path("_bench/bare", views.bare),
-    path("_bench/floor/workbench", views.floor_workbench),
+    path("_bench/floor/workbench", views.floor_workbench),  # ?q= : the workbench's search
     path("_bench/floor/ledger", views.floor_ledger),
     path("_bench/floor/wishes", views.floor_wall),
     path("_bench/floor/ranking", views.floor_ranking),

@@ -51,9 +51,10 @@ JOIN people_organisation d ON d.id = dep.delegation_id
 LEFT JOIN suggestions_category c ON c.id = s.category_id
 LEFT JOIN suggestions_category p ON p.id = c.parent_id
 WHERE {where}
-ORDER BY s.created_at DESC, s.id DESC
+ORDER BY {order}
 LIMIT {limit}
 """
+NEWEST = "s.created_at DESC, s.id DESC"
 
 UNITS_SQL = """
 SELECT a.suggestion_id, o.short_name, o.name, a.mode
@@ -85,10 +86,35 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
             f"((+s.jurisdiction_id IN ({marks}) AND s.state <> 'draft') OR +s.created_by_id = %s)"
         )
         params = [*staff_j, user_id]
+        order, order_params = NEWEST, []
+        q = request.GET.get("q", "")
+        if q:
+            # The workbench's search by hand: the index's matches or a deputy of that name,
+            # exact title runs first, then titles with every word, then the rest, newest first.
+            from minsheng.search import backends, tokens
+
+            query = tokens.parse(q)
+            vendor = connection.vendor
+            m = backends.match(vendor, "staff", query, "s.id")
+            named = (
+                "SELECT dep.id FROM people_deputy dep JOIN people_user nu ON nu.id = dep.user_id "
+                "WHERE nu.real_name LIKE %s"
+            )
+            where += f" AND (s.id IN ({m.ids}) OR s.lead_deputy_id IN ({named}))"
+            params += [*m.ids_params, f"%{q}%"]
+            exact, exact_params = backends.title_ids(vendor, "staff", query, exact=True)
+            every, every_params = backends.title_ids(vendor, "staff", query, exact=False)
+            order = (
+                f"CASE WHEN s.id IN ({exact}) THEN 0 WHEN s.id IN ({every}) THEN 1 ELSE 2 END, "
+                + NEWEST
+            )
+            order_params = [*exact_params, *every_params]
         # Only "%s" placeholders are put into the SQL text; the values go as parameters.
         cur.execute(f"SELECT COUNT(*) FROM suggestions_suggestion s WHERE {where}", params)  # noqa: S608
         count = cur.fetchone()[0]
-        cur.execute(ROWS_SQL.format(where=where, limit=PER_PAGE), params)
+        cur.execute(
+            ROWS_SQL.format(where=where, order=order, limit=PER_PAGE), [*params, *order_params]
+        )
         rows = cur.fetchall()
         ids = [r[0] for r in rows] or [0]
         units_sql = UNITS_SQL.format(marks=", ".join(["%s"] * len(ids)))
@@ -476,10 +502,8 @@ def floor_public(request: HttpRequest) -> HttpResponse:
     from minsheng.disclosure import redaction
 
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT COUNT(*) FROM disclosure_publication p JOIN suggestions_suggestion s "
-            "ON s.id = p.suggestion_id WHERE p.public = 1 AND NOT s.is_confidential"
-        )
+        # Counted on the records' own flag, as the page (disclosure.public.public_count).
+        cur.execute("SELECT COUNT(*) FROM disclosure_publication WHERE public = 1")
         count = cur.fetchone()[0]
         choices = []
         for sql in PUBLIC_CHOICES_SQL:

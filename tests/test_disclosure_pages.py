@@ -193,3 +193,22 @@ def test_each_filter_option_is_listed_once(client, cast, django_capture_on_commi
     assert len(found["category"]) == 1 and len(found["delegation"]) == 1
     text = client.get("/gongkai/").content.decode()
     assert text.count(f'<option value="{cast.unit_a.pk}"') == 1
+
+
+def test_the_statistics_are_cached_until_the_next_change(
+    client, cast, django_capture_on_commit_callbacks
+):
+    """The statistics page and API read one grouped query per event-log head: a second view
+    reads none, a publication (a new head) is counted at once."""
+    from minsheng.audit import log
+
+    pubs.published(cast, django_capture_on_commit_callbacks, title="第一件")
+    log.seal()  # what the commit does (the tests' transaction never commits)
+    assert client.get("/api/v1/public/statistics").json()["totals"]["total"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/v1/public/statistics").json()["totals"]["total"] == 1
+    assert not any("GROUP BY" in q["sql"] for q in again.captured_queries)
+    pubs.published(cast, django_capture_on_commit_callbacks, title="第二件")
+    log.seal()
+    assert client.get("/api/v1/public/statistics").json()["totals"]["total"] == 2
+    assert "2" in client.get("/gongkai/tongji/").content.decode()

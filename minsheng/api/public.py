@@ -13,7 +13,6 @@ Retry-After) and sends ETag / Last-Modified with public caching for anonymous ca
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -22,7 +21,7 @@ from ninja.pagination import paginate
 
 from minsheng.api.schemas import ERRORS
 from minsheng.api.suggestions import MAX_ID, Pages
-from minsheng.disclosure import public, throttle
+from minsheng.disclosure import caching, public, throttle
 from minsheng.disclosure.caching import public_cache
 from minsheng.disclosure.permissions import get_public_publication
 
@@ -163,7 +162,7 @@ class FiltersOut(Schema):
 class Labelled:
     """The page's rows, labelled once per page (the paginator slices, then asks)."""
 
-    def __init__(self, rows: QuerySet[Any]) -> None:
+    def __init__(self, rows: Any) -> None:
         self.rows = rows
 
     def all(self) -> "Labelled":
@@ -193,7 +192,7 @@ def _with_url(row: dict[str, Any]) -> dict[str, Any]:
 @open_data
 @paginate(Pages, page_size=50, max_page_size=200)
 def list_public_suggestions(request: HttpRequest, filters: Query[PublicFilters]) -> Labelled:
-    return Labelled(public.public_rows(filters.criteria()))
+    return Labelled(public.list_rows(filters.criteria()))
 
 
 @router.get(
@@ -224,7 +223,7 @@ def get_public_suggestion(request: HttpRequest, publication_id: int) -> dict[str
 def public_statistics(
     request: HttpRequest, year: int | None = Query(None, ge=1, le=9999)
 ) -> dict[str, Any]:
-    return public.statistics(public.Criteria(year=year))
+    return public.cached_statistics(public.Criteria(year=year), caching.data_version(request))
 
 
 @router.get(

@@ -83,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The published suggestions, newest first; with `q`, those matching it, best first, the
     words marked in the title and a snippet (minsheng/search). Any `q` at all gives a page."""
     criteria = public.Criteria.from_query(request.GET)
-    page = Paginator(public.public_rows(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(public.list_rows(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
     query = criteria.query if criteria.q else None
     return render(
         request,
@@ -111,7 +111,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "disclosure/statistics.html",
         {
-            "stats": public.statistics(criteria),
+            "stats": public.cached_statistics(criteria, caching.data_version(request)),
             "filters": _filters(request, criteria, ("year",)),
             "criteria": criteria,
         },

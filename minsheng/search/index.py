@@ -242,15 +242,27 @@ class Ranked:
         return [found[pk] for pk in wanted if pk in found]
 
 
-def search_public(rows: QuerySet[Any], query: tokens.Query, fields: tuple[str, ...]) -> Ranked:
+def search_public(
+    rows: QuerySet[Any],
+    query: tokens.Query,
+    fields: tuple[str, ...],
+    checked: QuerySet[Any] | None = None,
+) -> Ranked:
     """The public rows (a Publication queryset, already filtered) that match, best first:
     the index ranks (at most MAX_HITS), the queryset keeps those it allows (one query over
-    the primary key), a page reads its own rows."""
+    the primary key: `checked`, the same rows written so that the database looks the ranked
+    ids up instead of walking an index of every public row), a page reads its own rows."""
     ranked = ranked_ids("public", query)
     if not ranked:
         return Ranked(rows.none().values(*fields), [])
-    allowed = set(rows.filter(pk__in=ranked).values_list("pk", flat=True))
-    return Ranked(rows.order_by().values(*fields), [pk for pk in ranked if pk in allowed])
+    allowed = set(
+        (rows if checked is None else checked)
+        .filter(pk__in=ranked)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    by_id = rows if checked is None else checked
+    return Ranked(by_id.order_by().values(*fields), [pk for pk in ranked if pk in allowed])
 
 
 def staff_ids(query: tokens.Query) -> RawSQL | None:
