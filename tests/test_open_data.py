@@ -40,6 +40,7 @@ def test_the_feed_lists_new_publications_with_their_permalinks(client, world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)  # noqa: S314 - our own feed
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-hans"
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [TITLE]
     link = entries[0].find(f"{ATOM}link").get("href")
@@ -52,6 +53,20 @@ def test_the_feed_takes_the_lists_filters(client, cast, world):
     assert b"<entry>" not in client.get(f"/gongkai/feed/?unit={cast.unit_b.pk}").content
     assert b"<entry>" in client.get(f"/gongkai/feed/?unit={world['shown'].unit_id}").content
     assert client.get("/gongkai/feed/?year=x&unit=%00").status_code == 200
+
+
+def test_the_feed_follows_a_search(client, world):
+    """`?q=`: the newest of the matching publications; odd text is an empty feed, never a 500."""
+    from minsheng.search import index
+
+    index.rebuild()  # what the publications' commits do (the tests' transaction never commits)
+    found = client.get("/gongkai/feed/", {"q": "乡村小学"})
+    assert found.status_code == 200 and found.content.count(b"<entry>") == 1
+    assert TITLE.encode() in found.content
+    assert b"<entry>" not in client.get("/gongkai/feed/", {"q": "地铁"}).content
+    for odd in ("。。！！", "x" * 500, "<script>", '"OR" *'):
+        response = client.get("/gongkai/feed/", {"q": odd})
+        assert response.status_code == 200 and b"<entry>" not in response.content
 
 
 def test_the_public_pages_announce_the_feed(client, world):
@@ -80,6 +95,18 @@ def test_the_public_api_lists_the_published_suggestions_without_a_token(client, 
     assert item["url"] == f"/gongkai/{world['shown'].pk}/"
     assert item["rating"] == "satisfied"
     assert set(item) >= {"number", "session", "unit", "result", "answered_on", "published_at"}
+
+
+def test_the_public_api_searches_as_the_public_list(client, world):
+    from minsheng.search import index
+
+    index.rebuild()  # what the publications' commits do
+    found = client.get("/api/v1/public/suggestions", {"q": "乡村小学"}).json()
+    assert found["count"] == 1 and found["items"][0]["id"] == world["shown"].pk
+    # What is not published is never found, not even by its own words.
+    assert client.get("/api/v1/public/suggestions", {"q": "尚未公开"}).json()["count"] == 0
+    assert client.get("/api/v1/public/suggestions", {"q": "。。！！"}).json()["count"] == 0
+    assert client.get("/api/v1/public/suggestions", {"q": "x" * 201}).status_code == 422
 
 
 def test_the_public_api_filters_and_refuses_malformed_values(client, cast, world):

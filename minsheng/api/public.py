@@ -24,6 +24,7 @@ from minsheng.api.suggestions import MAX_ID, Pages
 from minsheng.disclosure import caching, public, throttle
 from minsheng.disclosure.caching import public_cache
 from minsheng.disclosure.permissions import get_public_publication
+from minsheng.search.tokens import MAX_QUERY_CHARS
 
 router = Router(tags=["public"], auth=None)
 
@@ -49,6 +50,13 @@ class PublicFilters(Schema):
     result: str | None = Field(
         None, pattern="^[ABCD]$", description="Result category A, B, C or D."
     )
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="Words to search for in the published title, suggestion and replies "
+        "(as the public list's search box): the matching ones, most relevant first. Any "
+        "text is accepted; one without words (punctuation only) matches nothing.",
+    )
 
     def criteria(self) -> public.Criteria:
         return public.Criteria(
@@ -58,6 +66,7 @@ class PublicFilters(Schema):
             unit=self.unit,
             delegation=self.delegation,
             result=self.result or "",
+            q=" ".join((self.q or "").split()),
         )
 
 
@@ -186,6 +195,7 @@ def _with_url(row: dict[str, Any]) -> dict[str, Any]:
     response={200: list[PublicItem], 422: ERRORS[422], **TOO_MANY},
     summary="The published suggestions (no token needed)",
     description="As the public list /gongkai/: newest publication first, the same filters; "
+    "with `q`, the matches of a search, most relevant first (at most 2,000); "
     'paginated `?page=1&page_size=50` (at most 200): `{"items": [...], "count": N}`.',
     operation_id="list_public_suggestions",
 )

@@ -1,9 +1,10 @@
 """The Atom feed of new publications (django.contrib.syndication): the latest `SIZE` published
-suggestions, newest first, with the public list's filters (`?year=&unit=&category=...`).
+suggestions, newest first, with the public list's filters (`?year=&unit=&category=...`) and
+its search (`?q=`: the newest among the best matches, so a reader can follow a topic).
 
 Each entry is what the public list and the permalink show: the redacted title, and as its
 summary the number, session, unit and result with the beginning of the redacted body. Only
-`public.public_rows` and `workflow.public_text` are read, as on the public pages.
+`public.newest_rows` and `workflow.public_text` are read, as on the public pages.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -49,11 +49,11 @@ class PublishedFeed(Feed):  # type: ignore[type-arg]
     def feed_url(self, obj: public.Criteria) -> str:
         return reverse("disclosure:feed")
 
-    def language(self, obj: public.Criteria) -> str:  # type: ignore[override]
-        return translation.get_language() or "zh-hans"
+    # No `language` here: Django's Feed reads it as an attribute (a method was written out as
+    # its repr), and without one it takes the request's language (Chinese or English).
 
     def items(self, obj: public.Criteria) -> list[dict[str, Any]]:
-        rows = list(public.public_rows(obj).values(*public.LIST_FIELDS, "suggestion__body")[:SIZE])
+        rows = list(public.newest_rows(obj, (*public.LIST_FIELDS, "suggestion__body"))[:SIZE])
         labelled = public.labelled(rows)
         for item, row in zip(labelled, rows, strict=True):
             probe = Publication(

@@ -117,6 +117,17 @@ def public_rows(criteria: Criteria) -> Any:
     )
 
 
+def newest_rows(criteria: Criteria, fields: tuple[str, ...] = LIST_FIELDS) -> QuerySet[Any]:
+    """The published records the criteria select, newest publication first (the feed): with
+    a search, those among the index's best matches (at most `search.index.MAX_HITS`)."""
+    rows = criteria.apply(Publication.objects.public())
+    if criteria.q:
+        from minsheng.search.index import ranked_ids
+
+        rows = rows.filter(pk__in=ranked_ids("public", criteria.query))
+    return rows.order_by("-published_at", "-pk").values(*fields)
+
+
 def public_count(criteria: Criteria) -> int:
     """How many records the list (without a search) shows: counted on the records' own
     `public` flag over the `pub_public_*` indexes, as the statistics and the filter options
