@@ -337,3 +337,19 @@ def test_highlighting_maps_folded_characters_back_to_the_text():
     assert (
         highlight.mark("面积㎡道路\u200b维修", ["道路维修"]) == "面积㎡<mark>道路\u200b维修</mark>"
     )
+
+
+def test_a_record_no_longer_public_is_never_shown_even_before_the_index_follows(
+    client, published
+):
+    """Without filters the index's ids are the search's matches; the page's rows are still
+    read through the public query (the suggestion's confidential mark too), so a record that
+    must leave the site is not shown while its index entry waits for the hook."""
+    from minsheng.suggestions.models import Suggestion
+
+    # Marked confidential, and the disclosure hook (which withdraws it) has not run yet.
+    Suggestion.objects.filter(pk=published["lift"].suggestion_id).update(is_confidential=True)
+    for query in ({"q": "电梯"}, {"q": "电梯", "year": published["lift"].year}):
+        page = client.get("/gongkai/", query).content.decode()
+        assert "加装电梯" not in page and f'data-testid="pub-{published["lift"].pk}"' not in page
+    assert client.get("/api/v1/public/suggestions", {"q": "电梯"}).json()["items"] == []

@@ -78,6 +78,21 @@ class Criteria:
             q=" ".join(str(query.get("q", "") or "")[: tokens.MAX_QUERY_CHARS].split()),
         )
 
+    @property
+    def narrowed(self) -> bool:
+        """Any filter beside the search box."""
+        return any(
+            value not in (None, "")
+            for value in (
+                self.year,
+                self.session,
+                self.category,
+                self.unit,
+                self.delegation,
+                self.result,
+            )
+        )
+
     def apply(self, rows: QuerySet[Publication]) -> QuerySet[Publication]:
         if self.year is not None:
             rows = rows.filter(year=self.year)
@@ -109,7 +124,13 @@ def public_rows(criteria: Criteria) -> Any:
                 flag=1, suggestion__is_confidential=False
             )
         )
-        return search_public(rows, criteria.query, (*LIST_FIELDS, "suggestion__body"), checked)
+        return search_public(
+            rows,
+            criteria.query,
+            (*LIST_FIELDS, "suggestion__body"),
+            checked,
+            narrowed=criteria.narrowed,
+        )
     return (
         criteria.apply(Publication.objects.public())
         .order_by("-published_at", "-pk")

@@ -247,21 +247,25 @@ def search_public(
     query: tokens.Query,
     fields: tuple[str, ...],
     checked: QuerySet[Any] | None = None,
+    *,
+    narrowed: bool = True,
 ) -> Ranked:
     """The public rows (a Publication queryset, already filtered) that match, best first:
     the index ranks (at most MAX_HITS), the queryset keeps those it allows (one query over
     the primary key: `checked`, the same rows written so that the database looks the ranked
-    ids up instead of walking an index of every public row), a page reads its own rows."""
+    ids up instead of walking an index of every public row), a page reads its own rows.
+
+    `narrowed=False` (no filter beside the search): the index holds only published records
+    (kept in step on every publication change), so its ids are the matches and their count;
+    the page's own rows are still read through `checked`, which leaves out anything no longer
+    public (one query fewer over up to MAX_HITS ids)."""
     ranked = ranked_ids("public", query)
     if not ranked:
         return Ranked(rows.none().values(*fields), [])
-    allowed = set(
-        (rows if checked is None else checked)
-        .filter(pk__in=ranked)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
     by_id = rows if checked is None else checked
+    if not narrowed:
+        return Ranked(by_id.order_by().values(*fields), ranked)
+    allowed = set(by_id.filter(pk__in=ranked).order_by().values_list("pk", flat=True))
     return Ranked(by_id.order_by().values(*fields), [pk for pk in ranked if pk in allowed])
 
 
