@@ -339,9 +339,7 @@ def test_highlighting_maps_folded_characters_back_to_the_text():
     )
 
 
-def test_a_record_no_longer_public_is_never_shown_even_before_the_index_follows(
-    client, published
-):
+def test_a_record_no_longer_public_is_never_shown_even_before_the_index_follows(client, published):
     """Without filters the index's ids are the search's matches; the page's rows are still
     read through the public query (the suggestion's confidential mark too), so a record that
     must leave the site is not shown while its index entry waits for the hook."""
