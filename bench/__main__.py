@@ -205,6 +205,9 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         # clusters the period once (file cache, shared by the workers); what is measured is the
         # page as staff get it after that (one aggregate query for the data version + the file).
         ("hot topics (cached)", f"/insight/topics/?from={week[0]}&to={week[1]}", cookie("staff")),
+        # The current session's near-duplicates among its submitted and registered suggestions
+        # (the warm-up clusters them once; then kept in the cache under the texts' versions).
+        ("near-duplicates (cached)", "/insight/duplicates/", cookie("staff")),
     ]
 
 

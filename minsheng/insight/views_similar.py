@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -96,14 +97,70 @@ def staff_section(request: HttpRequest, s: Suggestion) -> dict[str, Any] | None:
     }
 
 
+DUPLICATES_SECONDS = 24 * 3600
+
+
+def _session_groups(session_id: int, staff: list[int]) -> list[dict[str, Any]]:
+    """The session's near-duplicate groups, kept in the cache under the texts' versions (every
+    edit bumps a suggestion's version; a new or registered one changes the set): clustering
+    segments every text, seconds for a session's thousand suggestions, once per change."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from minsheng.insight.duplicates import clusters
+    from minsheng.suggestions.numbers import format_number
+
+    rows = list(
+        Suggestion.objects.filter(
+            session_id=session_id,
+            jurisdiction_id__in=staff,
+            state__in=(Suggestion.State.SUBMITTED, Suggestion.State.REGISTERED),
+        )
+        .order_by("pk")
+        .values_list("pk", "version", "series", "number", "state")
+    )
+    stamp = hashlib.sha256(repr(rows).encode()).hexdigest()[:24]
+    key = f"minsheng:duplicates:{session_id}:{stamp}:{translation.get_language()}"
+    found = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    texts = {
+        pk: (title, body)
+        for pk, title, body in Suggestion.objects.filter(pk__in=[r[0] for r in rows])
+        .order_by()
+        .values_list("pk", "title", "body")
+    }
+    meta = {pk: (format_number(series, number), state) for pk, _v, series, number, state in rows}
+    states = dict(Suggestion.State.choices)
+    groups = []
+    for cluster in clusters([(pk, *texts[pk]) for pk, *_rest in rows if pk in texts]):
+        groups.append(
+            {
+                "items": [
+                    {
+                        "pk": pk,
+                        "title": texts[pk][0],
+                        "number": meta[pk][0],
+                        "state": str(states.get(meta[pk][1], meta[pk][1])),
+                    }
+                    for pk in cluster.keys
+                ],
+                "min_score": cluster.min_score,
+                "max_score": cluster.max_score,
+                "shared": cluster.shared,
+            }
+        )
+    cache.set(key, groups, timeout=DUPLICATES_SECONDS)
+    return groups
+
+
 @login_required
 @require_GET
 def session_duplicates(request: HttpRequest) -> HttpResponse:
     """Near-duplicates among a session's submitted and registered suggestions (congress staff):
     the clusters, each with links to its suggestions, where staff merge (并案)."""
-    from minsheng.insight.duplicates import clusters
     from minsheng.people.models import Session
-    from minsheng.suggestions.numbers import format_number
 
     staff = [
         j for j in people.jurisdiction_ids(request.user) if people.is_staff_of(request.user, j)
@@ -115,37 +172,7 @@ def session_duplicates(request: HttpRequest) -> HttpResponse:
     session = sessions.filter(pk=wanted).first() if wanted else sessions.first()
     groups: list[dict[str, Any]] = []
     if session is not None:
-        rows = list(
-            Suggestion.objects.filter(
-                session=session,
-                jurisdiction_id__in=staff,
-                state__in=(Suggestion.State.SUBMITTED, Suggestion.State.REGISTERED),
-            )
-            .order_by("pk")
-            .values_list("pk", "title", "body", "series", "number", "state")
-        )
-        meta: dict[Any, tuple[str, str, str]] = {
-            pk: (title, format_number(series, number), state)
-            for pk, title, _b, series, number, state in rows
-        }
-        states = dict(Suggestion.State.choices)
-        for cluster in clusters([(pk, title, body) for pk, title, body, *_rest in rows]):
-            groups.append(
-                {
-                    "items": [
-                        {
-                            "pk": pk,
-                            "title": meta[pk][0],
-                            "number": meta[pk][1],
-                            "state": str(states.get(meta[pk][2], meta[pk][2])),
-                        }
-                        for pk in cluster.keys
-                    ],
-                    "min_score": cluster.min_score,
-                    "max_score": cluster.max_score,
-                    "shared": cluster.shared,
-                }
-            )
+        groups = _session_groups(session.pk, staff)
     return render(
         request,
         "insight/duplicates.html",
