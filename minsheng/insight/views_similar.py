@@ -125,13 +125,15 @@ def _session_groups(session_id: int, staff: list[int]) -> list[dict[str, Any]]:
     found = cache.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    texts = {
+    texts: dict[Any, tuple[str, str]] = {
         pk: (title, body)
         for pk, title, body in Suggestion.objects.filter(pk__in=[r[0] for r in rows])
         .order_by()
         .values_list("pk", "title", "body")
     }
-    meta = {pk: (format_number(series, number), state) for pk, _v, series, number, state in rows}
+    meta: dict[Any, tuple[str, str]] = {
+        pk: (format_number(series, number), state) for pk, _v, series, number, state in rows
+    }
     states = dict(Suggestion.State.choices)
     groups = []
     for cluster in clusters([(pk, *texts[pk]) for pk, *_rest in rows if pk in texts]):
