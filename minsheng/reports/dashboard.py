@@ -26,7 +26,7 @@ import calendar
 import datetime
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,7 +152,9 @@ def _chinese() -> bool:
     return (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh")
 
 
-def _bar(key: str, title: str, labels: list[str], values: list[float], **options: Any) -> Chart:
+def _bar(
+    key: str, title: str, labels: Sequence[str], values: Sequence[float], **options: Any
+) -> Chart:
     options.setdefault("number_format", _("%(n)s items"))
     return Chart.bar(key, title, labels, values, no_data=_("No data"), **options)
 
@@ -373,7 +375,8 @@ def _ranking(period: Period, today: datetime.date) -> Panel:
     year = period.start.year
     if period.is_calendar_year:
         asked, query = EvaluationPeriod.year(year), f"year={year}"
-        under, when = _("Under %(scheme)s, for %(year)s."), {"year": year}
+        under = _("Under %(scheme)s, for %(year)s.")
+        when: dict[str, object] = {"year": year}
     elif period.is_calendar_month:
         month = period.start.month
         asked, query = EvaluationPeriod.month(year, month), f"month={year:04d}-{month:02d}"
