@@ -90,7 +90,7 @@ def test_the_english_dashboard_and_a_month_s_ranking(
         login(page, live_url, "staff")
         page.goto(f"{live_url}/reports/dashboard/?year={YEAR}")
         assert page.locator("h1").inner_text() == "Handling dashboard"
-        texts = " ".join(page.locator("figure.dash-chart svg text").all_inner_texts())
+        texts = " ".join(page.locator("figure.dash-chart svg text").all_text_contents())
         assert "件" not in texts and "无数据" not in texts
         assert " items" in texts and "Category A" in texts
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
