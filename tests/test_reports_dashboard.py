@@ -223,7 +223,7 @@ def own_folder(settings, tmp_path):
 
 
 def test_a_drawn_chart_is_a_file_shared_by_every_process(own_folder, monkeypatch):
-    chart = chart_cache.Chart.bar("t", "标题", ["甲", "乙"], [3, 4], number_format="%(n)s件")
+    chart = chart_cache.Chart.bar("t", "标题", ["甲", "乙"], [3, 4], value_labels=("3件", "4件"))
     first, drawn = chart_cache.svg(chart, "说明")
     assert drawn and first.startswith("<svg ")
     files = list(chart_cache.folder().glob("*.svg"))

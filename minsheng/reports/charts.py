@@ -194,7 +194,7 @@ def bar_chart(
     values: Sequence[float],
     *,
     unit: str = "件",
-    number_format: str | None = None,
+    value_labels: Sequence[str] | None = None,
     no_data: str = NO_DATA,
     horizontal: bool = False,
     percent: bool = False,
@@ -207,10 +207,9 @@ def bar_chart(
     """A bar chart with each bar's value written at its end; labels in Chinese. PNG bytes for
     Word (`fmt="png"`), SVG markup for a page (`fmt="svg"`, `alt` its alternative text).
 
-    Each value is written with `unit` after it ("12件"), or by `number_format` when given
-    (``"%(n)s items"``, the number with its thousands separator as ``n``): the page passes
-    its language's words, the Word documents keep the Chinese defaults; so does `no_data`,
-    the text of a chart with nothing to draw."""
+    Each value is written with `unit` after it ("12件"), or as `value_labels` says when given
+    (one text a bar: the page passes its language's words, "1 item", "12 items"); the Word
+    documents keep the Chinese defaults, and so `no_data`, the text of an empty chart."""
     import matplotlib
 
     with matplotlib.rc_context(_rc(fmt, key)):  # type: ignore[arg-type]
@@ -218,6 +217,7 @@ def bar_chart(
             width_cm = WEB_WIDTH_CM
             if horizontal and len(labels) > MAX_BARS_SHOWN:
                 labels, values = labels[:MAX_BARS_SHOWN], values[:MAX_BARS_SHOWN]
+                value_labels = value_labels[:MAX_BARS_SHOWN] if value_labels else value_labels
         rows = max(len(labels), 1)
         row_cm = 0.85 if fmt == "svg" else 0.7
         height = max(6.0, row_cm * rows + 2.5) if horizontal else 8.0
@@ -228,8 +228,8 @@ def bar_chart(
         bar_colours = [palette[i % len(palette)] for i in positions]
         if percent:
             texts = [f"{v:.1f}%" for v in values]
-        elif number_format is not None:
-            texts = [number_format % {"n": f"{int(v):,}"} for v in values]
+        elif value_labels is not None:
+            texts = list(value_labels)
         else:
             texts = [f"{int(v):,}{unit}" for v in values]
         if horizontal:

@@ -37,6 +37,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from minsheng.lib.spreadsheets import CellValue, Column
 from minsheng.reports import charts
@@ -155,8 +156,34 @@ def _chinese() -> bool:
 def _bar(
     key: str, title: str, labels: Sequence[str], values: Sequence[float], **options: Any
 ) -> Chart:
-    options.setdefault("number_format", _("%(n)s items"))
-    return Chart.bar(key, title, labels, values, no_data=_("No data"), **options)
+    words = options.pop("words", _items)
+    value_labels = [words(int(v)) % {"n": f"{int(v):,}"} for v in values]
+    return Chart.bar(
+        key,
+        title,
+        labels,
+        values,
+        value_labels=tuple(value_labels),
+        no_data=_("No data"),
+        **options,
+    )
+
+
+# What is written after a bar (12件 / 12 items, 1 item), a format of the number `n`.
+def _items(n: int) -> str:
+    return npgettext("chart", "%(n)s item", "%(n)s items", n)
+
+
+def _replies(n: int) -> str:
+    return npgettext("chart", "%(n)s reply", "%(n)s replies", n)
+
+
+def _points(n: int) -> str:
+    return npgettext("chart", "%(n)s point", "%(n)s points", n)
+
+
+def _units(n: int) -> str:
+    return npgettext("chart", "%(n)s unit", "%(n)s units", n)
 
 
 def _month_label(month: datetime.date, one_year: bool) -> str:
@@ -306,7 +333,7 @@ def _reply_categories(period: Period, today: datetime.date) -> Panel:
     title = _("Result categories of the first replies (A/B/C/D)")
     labels = [_("Category %(code)s") % {"code": code} for code in codes]
     values = [c.counts[code] for code in codes]
-    chart = _bar("reply_categories", title, labels, values, number_format=_("%(n)s replies"))
+    chart = _bar("reply_categories", title, labels, values, words=_replies)
     return Panel("reply_categories", title, table, chart)
 
 
@@ -412,7 +439,7 @@ def _ranking(period: Period, today: datetime.date) -> Panel:
             [r.unit for r in scored],
             [round(r.score.score or 0, 1) for r in scored],
             horizontal=True,
-            number_format=_("%(n)s points"),
+            words=_points,
             colours=ONE_SERIES,
         )
     else:
@@ -428,7 +455,7 @@ def _ranking(period: Period, today: datetime.date) -> Panel:
             f"{title} · {name}",
             [str(words[k]) for k in order],
             counts,
-            number_format=_("%(n)s units"),
+            words=_units,
             colours=(COLOUR_GREEN, COLOUR_YELLOW, COLOUR_RED, COLOUR_GREY),
         )
     return Panel(
