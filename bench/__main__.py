@@ -258,7 +258,10 @@ def same_ledger_rows(port: int, f: data.Fixture) -> bool:
 def same_dashboard(port: int, f: data.Fixture) -> bool:
     """The dashboard's floor must count the page's registered, answered and overdue."""
     headers = {"Cookie": f"sessionid={f.sessions['staff']}"}
+    began = time.perf_counter()
     page = load.get(port, f"/reports/dashboard/?year={f.year}", headers)[2].decode()
+    # The first view anywhere draws the charts into var/charts; every worker then reads them.
+    print(f"  dashboard first view: {time.perf_counter() - began:.1f} s (charts drawn)")
     floor = load.get(port, f"/_bench/floor/dashboard?year={f.year}", headers)[2].decode()
     for key in ("registered", "answered", "overdue"):
         shown = re.search(rf'data-figure="{key}">([\d,]+)<', page)

@@ -687,8 +687,9 @@ def floor_queue(request: HttpRequest) -> HttpResponse:
 def floor_dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard's year (`?year=`) by hand: the same figures (totals, each month, states,
     lights, categories, units, delegations, ratings, A/B/C/D) in raw SQL, one grouped query
-    each, as plain tables, and the ranking's own floor. No charts: the page draws its charts
-    once per set of numbers (cached), so on a repeated request it too only counts."""
+    each, as plain tables, and the ranking's own floor. No charts: the page's charts are drawn
+    once per set of numbers into files every worker reads (`reports.chart_cache`), so on a
+    repeated request it only counts (and, between two changes, reads its cached panels)."""
     from zoneinfo import ZoneInfo
 
     from django.conf import settings

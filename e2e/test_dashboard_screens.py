@@ -2,7 +2,8 @@
 staff reach it from the menu, every chart is an inline SVG with its Chinese labels as text
 and a data table, the page raises no CSP violation, a table downloads as Excel; a leader
 reaches it from the home page; a unit's clerk downloads their own report card from the
-evaluation card. Screenshots go into test-artifacts/dashboard-*.png."""
+evaluation card; in English the charts write English words (no 件, no 无数据); a month's
+dashboard shows that month's ranking. Screenshots go into test-artifacts/dashboard-*.png."""
 
 from __future__ import annotations
 
@@ -27,17 +28,17 @@ document.addEventListener('securitypolicyviolation', e => {
 """
 
 
-def _context(browser: Any, width: int) -> Any:
+def _context(browser: Any, width: int, locale: str = "zh-CN") -> Any:
     phone = width < 500
     context = browser.new_context(
-        locale="zh-CN",
+        locale=locale,
         viewport={"width": width, "height": 844 if phone else 800},
         is_mobile=phone,
         has_touch=phone,
         device_scale_factor=2 if phone else 1,
         accept_downloads=True,
     )
-    context.set_default_timeout(60_000)  # the first view draws the charts
+    context.set_default_timeout(60_000)  # a first view draws the charts (then kept as files)
     return context
 
 
@@ -73,6 +74,38 @@ def test_staff_read_the_dashboard(browser: Any, live_url: str, width: int) -> No
             page.click("[data-testid=xlsx-units]")
         sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
         assert sheet.cell(1, 1).value == "承办单位" and sheet.max_row > 5
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_english_dashboard_and_a_month_s_ranking(
+    browser: Any, live_url: str, width: int
+) -> None:
+    context = _context(browser, width, locale="en-GB")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_url}])
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    try:
+        login(page, live_url, "staff")
+        page.goto(f"{live_url}/reports/dashboard/?year={YEAR}")
+        assert page.locator("h1").inner_text() == "Handling dashboard"
+        texts = " ".join(page.locator("figure.dash-chart svg text").all_text_contents())
+        assert "件" not in texts and "无数据" not in texts
+        assert " items" in texts and "Category A" in texts
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert page.evaluate("window.__csp") == []
+        shot(page, f"dashboard-en-{width}")
+        beijing = datetime.timezone(datetime.timedelta(hours=8))
+        month = datetime.datetime.now(tz=beijing).date().replace(day=1)
+        last = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        page.goto(f"{live_url}/reports/dashboard/?start={month}&end={last}")
+        ranking = page.locator("[data-testid=panel-ranking]")
+        assert ranking.locator("[data-testid=table-ranking] tbody tr").count() > 0
+        link = ranking.locator("[data-testid=link-ranking]")
+        assert link.get_attribute("href") == f"/evaluation/?month={month:%Y-%m}"
+        if width > 500:
+            shot(page, "dashboard-en-month-1280")
     finally:
         context.close()
 

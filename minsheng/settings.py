@@ -261,6 +261,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MB = env_int("FILE_UPLOAD_MAX_MB", 20)
 # Trained routing models (`minsheng insight train`), one file per jurisdiction (docs/insight.md).
 INSIGHT_MODEL_DIR = Path(env_str("INSIGHT_MODEL_DIR", str(VAR_DIR / "insight")))
+# The dashboard's drawn charts, one SVG file per drawing, shared by every worker and kept
+# across restarts (reports/chart_cache.py, docs/reports.md); at most REPORTS_CHART_FILES files.
+REPORTS_CHART_DIR = Path(env_str("REPORTS_CHART_DIR", str(VAR_DIR / "charts")))
+REPORTS_CHART_FILES = env_int("REPORTS_CHART_FILES", 2000)
+# The dashboard's panels are kept in the cache under the data's version; what that version does
+# not see (a unit renamed, a year's scheme chosen) shows after at most this long.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

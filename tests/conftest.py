@@ -41,6 +41,16 @@ def _no_routing_model(settings, tmp_path_factory):  # type: ignore[no-untyped-de
     settings.INSIGHT_MODEL_DIR = tmp_path_factory.getbasetemp() / "no-routing-model"
 
 
+@pytest.fixture(autouse=True)
+def _own_chart_files(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The dashboard's chart files of the tests go into the test run's directory, not the
+    developer's var/charts (a drawing is named by its inputs, so tests may share them)."""
+    from minsheng.reports import chart_cache
+
+    settings.REPORTS_CHART_DIR = tmp_path_factory.getbasetemp() / "charts"
+    chart_cache.forget()
+
+
 # Every persona of the cast, for tests that walk all of them.
 PERSONAS = (
     "deputy",

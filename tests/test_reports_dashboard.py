@@ -2,20 +2,24 @@
 the charts are SVG the page's CSP accepts with Chinese text kept as text, leaders read it, and
 a unit's report card (Word) is in the official layout and only for those who see the unit."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from minsheng.evaluation import schemes
 from minsheng.evaluation.models import Scheme
 from minsheng.evaluation.presets import HAINAN
 from minsheng.people.models import ApiToken
-from minsheng.reports import charts, dashboard, figures
+from minsheng.reports import chart_cache, charts, dashboard, figures
 from minsheng.reports.cards import CARD_HEADINGS
 from tests import states
 from tests.official_layout import assert_official_layout, open_docx
@@ -207,3 +211,140 @@ def test_the_command_writes_the_unit_card(cast, year, tmp_path):  # noqa: F811
         call_command("report", "card", "--unit", "没有这个单位", *code, "--out", str(out))
     with pytest.raises(CommandError):
         call_command("report", "card", *code, "--out", str(out))
+
+
+# --- the chart files, the cached panels, the English charts, the month's ranking ---------------
+
+
+@pytest.fixture
+def own_folder(settings, tmp_path):
+    settings.REPORTS_CHART_DIR = tmp_path / "charts"
+    return settings.REPORTS_CHART_DIR
+
+
+def test_a_drawn_chart_is_a_file_shared_by_every_process(own_folder, monkeypatch):
+    chart = chart_cache.Chart.bar("t", "标题", ["甲", "乙"], [3, 4], value_labels=("3件", "4件"))
+    first, drawn = chart_cache.svg(chart, "说明")
+    assert drawn and first.startswith("<svg ")
+    files = list(chart_cache.folder().glob("*.svg"))
+    assert [f.read_text() for f in files] == [first]
+    assert not list(chart_cache.folder().glob(".*.tmp"))  # written whole, then renamed
+    # Another process (an empty memory) reads the file and draws nothing.
+    chart_cache.forget()
+    monkeypatch.setattr(charts, "bar_chart", lambda *a, **k: pytest.fail("drawn again"))
+    again, drawn = chart_cache.svg(chart, "说明")
+    assert (again, drawn) == (first, False)
+    # Other inputs, another language: another file.
+    monkeypatch.undo()
+    with translation.override("en"):
+        assert chart_cache.svg(chart, "说明")[1]
+    assert chart_cache.svg(chart_cache.Chart.bar("t", "标题", ["甲"], [3]), "说明")[1]
+    assert len(list(chart_cache.folder().glob("*.svg"))) == 3
+
+
+def test_a_file_cut_short_is_drawn_again_and_the_folder_is_bounded(settings, own_folder):
+    chart = chart_cache.Chart.bar("t", "标题", ["甲"], [1])
+    text, _drawn = chart_cache.svg(chart, "a")
+    (path,) = chart_cache.folder().glob("*.svg")
+    path.write_text(text[:100])
+    chart_cache.forget()
+    assert chart_cache.svg(chart, "a") == (text, True)
+    settings.REPORTS_CHART_FILES = 4
+    for n in range(6):
+        (chart_cache.folder() / f"{n:064x}.svg").write_text("<svg ></svg>")
+    chart_cache.svg(chart_cache.Chart.bar("t", "标题", ["乙"], [2]), "b")
+    assert len(list(chart_cache.folder().glob("*.svg"))) <= 4
+    assert chart_cache.clear() >= 1 and not list(chart_cache.folder().glob("*.svg"))
+
+
+def test_the_command_draws_the_dashboard_ahead_and_clears_it(cast, year, scheme, own_folder):  # noqa: F811
+    out = io.StringIO()
+    code = ["--jurisdiction", cast.jurisdiction.code]
+    call_command("report", "dashboard", "--year", "2026", *code, stdout=out)
+    files = set(chart_cache.folder().glob("*.svg"))
+    assert len(files) == 2 * (len(dashboard.KEYS) - 1)  # every chart, in Chinese and English
+    out = io.StringIO()
+    code = ["--jurisdiction", cast.jurisdiction.code]
+    call_command("report", "dashboard", "--year", "2026", *code, stdout=out)
+    assert out.getvalue().startswith("0 ") and set(chart_cache.folder().glob("*.svg")) == files
+    call_command("report", "dashboard", "--clear", stdout=io.StringIO())
+    assert not list(chart_cache.folder().glob("*.svg"))
+    with pytest.raises(CommandError):
+        call_command("report", "annual", "--year", "2026")  # no --out
+
+
+def test_the_page_s_panels_are_kept_until_the_data_changes(client, cast, year, scheme):  # noqa: F811
+    client.force_login(cast.staff)
+    url = reverse("reports:dashboard")
+    with states.frozen(AUTUMN):
+        with CaptureQueriesContext(connection) as first:
+            client.get(url, {"year": 2026})
+        with CaptureQueriesContext(connection) as again:
+            page = client.get(url, {"year": 2026})
+        assert 'data-figure="registered">5<' in page.content.decode()
+        assert len(again) <= len(first) - 15, [q["sql"] for q in again]
+        with states.frozen(datetime.date(2026, 6, 1)):
+            states.registered(cast, title="六：新立案")
+        page = client.get(url, {"year": 2026})
+    assert 'data-figure="registered">6<' in page.content.decode()
+
+
+def _svgs(body: str) -> str:
+    return "".join(re.findall(r"<svg .*?</svg>", body, flags=re.DOTALL))
+
+
+@pytest.mark.parametrize("year_asked", [2026, 2001])
+def test_the_english_dashboard_s_charts_speak_english(client, cast, year, scheme, year_asked):  # noqa: F811
+    client.force_login(cast.staff)
+    with states.frozen(AUTUMN):
+        chinese = _svgs(
+            client.get(reverse("reports:dashboard"), {"year": year_asked}).content.decode()
+        )
+        client.cookies["django_language"] = "en"
+        english = _svgs(
+            client.get(reverse("reports:dashboard"), {"year": year_asked}).content.decode()
+        )
+    assert english and chinese
+    assert "件" not in english and "无数据" not in english and "月<" not in english
+    if year_asked == 2026:
+        assert re.search(r">\d+ items<", english) and ">Category A<" in english
+        assert re.search(r">\d+ points<", english) and ">Jan<" in english
+        assert re.search(r">\d+件<", chinese) and ">A类<" in chinese and ">1月<" in chinese
+    else:  # nothing to draw
+        assert ">No data<" in english and ">无数据<" in chinese
+
+
+def test_the_word_charts_stay_chinese_under_the_english_ui():
+    with translation.override("en"):
+        svg = charts.bar_chart("标题", ["甲"], [0, 0][:1], fmt="svg", key="w")
+        more = charts.bar_chart("标题", ["甲"], [2], fmt="svg", key="w")
+    assert ">无数据<" in svg and ">2件<" in more
+
+
+def test_a_month_s_dashboard_ranks_as_the_ranking_page_and_the_api(client, cast, year, scheme):  # noqa: F811
+    march = figures.Period(cast.jurisdiction, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    assert march.is_calendar_month and not march.is_calendar_year
+    with states.frozen(AUTUMN):
+        panel = dashboard.table("ranking", march, AUTUMN)
+        _token, raw = ApiToken.issue(cast.staff, "dash")
+        api = client.get(
+            "/api/v1/evaluation/ranking", {"month": "2026-03"}, HTTP_AUTHORIZATION=f"Bearer {raw}"
+        ).json()
+        client.force_login(cast.staff)
+        page = client.get(reverse("evaluation:ranking"), {"month": "2026-03"}).content.decode()
+        whole = client.get(
+            reverse("reports:dashboard"), {"start": "2026-03-01", "end": "2026-03-31"}
+        ).content.decode()
+    assert api["period_start"] == "2026-03-01" and api["period_end"] == "2026-03-31"
+    assert [(r["rank"], r["unit"], r["score"]) for r in api["rows"]] == [
+        tuple(r) for r in panel.table.rows
+    ]
+    order = re.findall(r'data-testid="unit-(\d+)"', page)
+    assert order and [int(u) for u in order] == [r["unit_id"] for r in api["rows"]]
+    assert panel.chart is not None and panel.link.endswith("?month=2026-03")
+    assert 'data-testid="chart-ranking"' in whole and "month=2026-03" in whole
+    # Any other period keeps the note and draws no ranking.
+    other = figures.Period(cast.jurisdiction, datetime.date(2026, 3, 1), datetime.date(2026, 3, 30))
+    assert not other.is_calendar_month
+    panel = dashboard.table("ranking", other, AUTUMN)
+    assert panel.chart is None and not panel.table.rows and "自然月" in panel.note

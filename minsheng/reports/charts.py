@@ -173,8 +173,11 @@ def _finish(fig: Any, fmt: Format, key: str, alt: str) -> bytes | str:
     return _svg(fig, key, alt) if fmt == "svg" else _png(fig)
 
 
-def _no_data(ax: Any) -> None:
-    ax.text(0.5, 0.5, "无数据", transform=ax.transAxes, ha="center", va="center")
+NO_DATA = "无数据"
+
+
+def _no_data(ax: Any, text: str) -> None:
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center")
 
 
 def _plain(ax: Any) -> None:
@@ -191,6 +194,8 @@ def bar_chart(
     values: Sequence[float],
     *,
     unit: str = "件",
+    value_labels: Sequence[str] | None = None,
+    no_data: str = NO_DATA,
     horizontal: bool = False,
     percent: bool = False,
     width_cm: float = 15.0,
@@ -200,7 +205,11 @@ def bar_chart(
     alt: str = "",
 ) -> Any:
     """A bar chart with each bar's value written at its end; labels in Chinese. PNG bytes for
-    Word (`fmt="png"`), SVG markup for a page (`fmt="svg"`, `alt` its alternative text)."""
+    Word (`fmt="png"`), SVG markup for a page (`fmt="svg"`, `alt` its alternative text).
+
+    Each value is written with `unit` after it ("12件"), or as `value_labels` says when given
+    (one text a bar: the page passes its language's words, "1 item", "12 items"); the Word
+    documents keep the Chinese defaults, and so `no_data`, the text of an empty chart."""
     import matplotlib
 
     with matplotlib.rc_context(_rc(fmt, key)):  # type: ignore[arg-type]
@@ -208,6 +217,7 @@ def bar_chart(
             width_cm = WEB_WIDTH_CM
             if horizontal and len(labels) > MAX_BARS_SHOWN:
                 labels, values = labels[:MAX_BARS_SHOWN], values[:MAX_BARS_SHOWN]
+                value_labels = value_labels[:MAX_BARS_SHOWN] if value_labels else value_labels
         rows = max(len(labels), 1)
         row_cm = 0.85 if fmt == "svg" else 0.7
         height = max(6.0, row_cm * rows + 2.5) if horizontal else 8.0
@@ -216,8 +226,12 @@ def bar_chart(
         positions = list(range(len(labels)))
         palette = colours or COLOURS
         bar_colours = [palette[i % len(palette)] for i in positions]
-        suffix = "%" if percent else unit
-        texts = [f"{v:.1f}{suffix}" if percent else f"{int(v):,}{suffix}" for v in values]
+        if percent:
+            texts = [f"{v:.1f}%" for v in values]
+        elif value_labels is not None:
+            texts = list(value_labels)
+        else:
+            texts = [f"{int(v):,}{unit}" for v in values]
         if horizontal:
             bars = ax.barh(positions, values, color=bar_colours)
             ax.set_yticks(positions, labels)
@@ -230,7 +244,7 @@ def bar_chart(
             ax.set_title(title)
         _plain(ax)
         if not any(values):
-            _no_data(ax)
+            _no_data(ax, no_data)
         ax.margins(x=0.18) if horizontal else ax.margins(y=0.15)
         return _finish(fig, fmt, key, alt or title)
 
@@ -241,6 +255,7 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[float]]],
     *,
     width_cm: float = 15.0,
+    no_data: str = NO_DATA,
     fmt: Format = "png",
     key: str = "line",
     alt: str = "",
@@ -264,7 +279,7 @@ def line_chart(
             ax.set_title(title)
         _plain(ax)
         if not any(any(v) for _n, v in series):
-            _no_data(ax)
+            _no_data(ax, no_data)
         elif series:
             ax.legend(frameon=False, loc="best")
         return _finish(fig, fmt, key, alt or title)

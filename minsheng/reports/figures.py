@@ -103,6 +103,12 @@ class Period:
             31,
         ) and (self.start.year == self.end.year)
 
+    @property
+    def is_calendar_month(self) -> bool:
+        """From the first to the last day of one month."""
+        following = (self.start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return self.start.day == 1 and self.end == following - datetime.timedelta(days=1)
+
     def describe(self) -> str:
         if self.is_calendar_year:
             return f"{self.start.year}年度"

@@ -146,15 +146,16 @@ def download(request: HttpRequest, kind: str) -> HttpResponseBase:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The period's figures as charts (SVG from the figures, `charts`), each with its data
-    table and its Excel download."""
+    """The period's figures as charts (SVG from the figures, `charts`, kept as files by
+    `chart_cache`), each with its data table and its Excel download; the panels are built
+    once per data version (`dashboard.cached`)."""
     form = _form(request)
     today = timezone.localdate()
     query = form.data.urlencode()  # type: ignore[attr-defined]
     context: dict[str, Any] = {"form": form, "today": today, "query": query}
     if form.is_valid():
         period = form.period()
-        found = panels.build(period, today)
+        found = panels.cached(period, today)
         context |= {
             "period": period,
             "totals": found["totals"].extra["totals"],

@@ -1,4 +1,6 @@
-"""`minsheng report annual --year 2026 --out report.docx`: a period's documents from live data."""
+"""`minsheng report annual --year 2026 --out report.docx`: a period's documents from live data;
+`minsheng report dashboard --year 2026`: the period's dashboard charts drawn ahead into their
+files (`reports.chart_cache`), `--clear` deletes those files."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from minsheng.lib.spreadsheets import workbook_bytes
 from minsheng.people.models import Jurisdiction, Organisation
 from minsheng.reports import cards, documents, figures
 
-KINDS = ("annual", "brief", "workbook", "card")
+KINDS = ("annual", "brief", "workbook", "card", "dashboard")
 
 
 def _day(text: str) -> datetime.date:
@@ -42,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Write a period's handling report (annual: the report to the standing committee, Word), "
         "press brief (brief, Word), statistics workbook (workbook, Excel) or a handling unit's "
-        "report card (card --unit ID-OR-NAME --year YYYY, Word) from live data."
+        "report card (card --unit ID-OR-NAME --year YYYY, Word) from live data; or draw a "
+        "period's dashboard charts ahead (dashboard, every language; --clear deletes them)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,9 +54,14 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
         parser.add_argument("--jurisdiction", metavar="CODE", help="The congress's code.")
-        parser.add_argument("--out", required=True, metavar="FILE")
+        parser.add_argument("--out", metavar="FILE", help="The file to write (not for dashboard).")
         parser.add_argument(
             "--unit", metavar="ID-OR-NAME", help="card: the handling unit (its id or name)."
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="dashboard: delete every drawn chart file instead of drawing.",
         )
 
     def _unit(self, jurisdiction: Jurisdiction, value: str | None) -> Organisation:
@@ -88,7 +96,33 @@ class Command(BaseCommand):
             }
         )
 
+    def _dashboard(self, period: figures.Period) -> None:
+        from minsheng.reports import chart_cache, dashboard
+
+        began = time.perf_counter()
+        drawn, found = dashboard.predraw(period, timezone.localdate())
+        self.stdout.write(
+            _("%(drawn)s charts drawn, %(found)s already drawn, in %(folder)s (%(seconds).1f s).")
+            % {
+                "drawn": drawn,
+                "found": found,
+                "folder": chart_cache.folder(),
+                "seconds": time.perf_counter() - began,
+            }
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] == "dashboard" and options["clear"]:
+            from minsheng.reports import chart_cache
+
+            removed = chart_cache.clear()
+            self.stdout.write(
+                _("%(n)s chart files deleted from %(folder)s.")
+                % {"n": removed, "folder": chart_cache.folder()}
+            )
+            return
+        if options["kind"] != "dashboard" and not options["out"]:
+            raise CommandError(_("Name the file to write with --out FILE."))
         if options["kind"] == "card":
             unit = str(options["unit"] or "")
             by_id = unit.isdigit() and not options["jurisdiction"]
@@ -108,6 +142,9 @@ class Command(BaseCommand):
             if not 1949 <= year <= 9999:
                 raise CommandError(_("Choose a year from 1949 on."))
             period = figures.Period.year(jurisdiction, year)
+        if options["kind"] == "dashboard":
+            self._dashboard(period)
+            return
         began = time.perf_counter()
         found = figures.compute(period)
         kind = options["kind"]
