@@ -239,13 +239,21 @@ def bar_chart(
         else:
             bars = ax.bar(positions, values, color=bar_colours)
             ax.set_xticks(positions, labels)
-        ax.bar_label(bars, labels=texts, padding=2)
+        empty = not any(values)
+        if not empty:
+            ax.bar_label(bars, labels=texts, padding=2)
         if fmt == "png":  # on a page the panel's heading is the title
             ax.set_title(title)
         _plain(ax)
-        if not any(values):
-            _no_data(ax, no_data)
         ax.margins(x=0.18) if horizontal else ax.margins(y=0.15)
+        if empty:
+            # Only the words "no data" over the categories: no "0 items" at every bar and no
+            # value axis around nothing (matplotlib's ±0.05).
+            _no_data(ax, no_data)
+            ax.set_xticks([]) if horizontal else ax.set_yticks([])
+            if not labels:
+                ax.set_xticks([])
+                ax.set_yticks([])
         return _finish(fig, fmt, key, alt or title)
 
 
@@ -280,6 +288,9 @@ def line_chart(
         _plain(ax)
         if not any(any(v) for _n, v in series):
             _no_data(ax, no_data)
+            ax.set_yticks([])  # no value axis around nothing
+            if not labels:
+                ax.set_xticks([])
         elif series:
             ax.legend(frameon=False, loc="best")
         return _finish(fig, fmt, key, alt or title)
