@@ -1,7 +1,8 @@
 """The evaluation campaign in a real browser on the demo, on a 390 px phone and on a desktop:
-the list, the campaign page (progress, the steps with status, owner, dates, lateness, notes and
-documents), the deputies' answers, the history, and the demo deputy answering their opinion
-form. Screenshots go into test-artifacts/campaign-*.png."""
+the list, the campaign page (progress, the steps as plain rows with status, owner, dates and
+lateness), a step's page (its notes, documents and action forms), the deputies' answers, the
+history, and the demo deputy answering their opinion form. Screenshots go into
+test-artifacts/campaign-*.png."""
 
 from __future__ import annotations
 
@@ -53,12 +54,17 @@ def test_the_campaign_pages(browser: Any, live_url: str, width: int) -> None:
         _no_horizontal_scroll(page)
         shot(page, f"campaign-page-{width}")
         _axe(page)
+        assert page.locator("[data-testid=steps] form").count() == 0  # plain rows
+        campaign_url = page.url
         with page.expect_navigation():
-            page.locator("[data-step=collect_opinions] [data-testid=open-step]").click()
+            page.locator("[data-step=collect_opinions] [data-testid=step-link]").click()
+        assert "/evaluation/steps/" in page.url
         assert page.locator("[data-step=collect_opinions] details.action").count() >= 2
+        assert page.locator("[data-testid=notes], [data-testid=actions]").count() >= 1
+        _no_horizontal_scroll(page)
         shot(page, f"campaign-step-{width}")
         _axe(page)
-        campaign_url = page.url
+        page.goto(campaign_url)
         with page.expect_navigation():
             page.locator("[data-testid=opinions]").click()
         assert "%" in page.locator("[data-testid=rate]").inner_text()

@@ -223,6 +223,11 @@ TABLE: dict[str, list[C]] = {
         C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/campaigns/{campaign}/opinions/"),
         C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/campaigns/{campaign}/opinions/?format=xlsx"),
     ],
+    "evaluation/steps/<int:pk>/": [
+        C("login 404   404   ok    404   404   404   404   404   ok    ok    404", "GET /evaluation/steps/{plan_step}/"),
+        C("login 404   404   ok    404   404   404   404   404   ok    ok    404", "GET /evaluation/steps/{committee_step}/"),
+        C("login 404   404   404   404   404   404   404   404   404   404   404", "GET /evaluation/steps/{missing}/"),
+    ],
     "evaluation/steps/<int:pk>/edit/": [
         C("login 404   404   ok    404   404   404   404   404   403   ok    404", "GET /evaluation/steps/{plan_step}/edit/"),
     ],
@@ -669,6 +674,9 @@ TABLE: dict[str, list[C]] = {
     ],
     "api/v1/key-items/<int:key_item_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/key-items/{key_item}/actions/nonsense"),
+    ],
+    "api/v1/evaluation/steps/<int:step_id>/actions/<action>": [
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/evaluation/steps/{committee_step}/actions/nonsense"),
     ],
     "api/v1/wishes/<int:wish_id>/actions/<action>": [
         C("401   404   404   404   404   404   404   404   404   404   404   404", "POST /api/v1/wishes/{wish_open}/actions/nonsense"),
@@ -1198,6 +1206,37 @@ TABLE: dict[str, list[C]] = {
     "GET /api/v1/evaluation/campaigns/{campaign_id}": [
         C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "GET /api/v1/evaluation/campaigns/{campaign}"),
     ],
+    # A step's actions: staff on every step, the committee on its own step (403 on the
+    # others: it sees the campaign); the state's refusals are 409, a blank reason 422.
+    "GET /api/v1/evaluation/steps/{step_id}": [
+        C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "GET /api/v1/evaluation/steps/{committee_step}"),
+        C("401   404   404   404   404   404   404   404   404   404   404   404", "GET /api/v1/evaluation/steps/{missing}"),
+    ],
+    "GET /api/v1/evaluation/steps/{step_id}/actions": [
+        C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "GET /api/v1/evaluation/steps/{plan_step}/actions"),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/start": [
+        C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "POST /api/v1/evaluation/steps/{committee_step}/actions/start", json={"note": "开始"}),
+        C("401   404   404   ok    404   404   404   404   404   403   ok    404", "POST /api/v1/evaluation/steps/{plan_step}/actions/start", json={}),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/finish": [
+        C("401   404   404   409   404   404   404   404   404   409   409   404", "POST /api/v1/evaluation/steps/{committee_step}/actions/finish", json={}),
+        C("401   404   404   ok    404   404   404   404   404   403   ok    404", "POST /api/v1/evaluation/steps/{opinions_step}/actions/finish", json={"note": "收齐"}),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/skip": [
+        C("401   404   404   ok    404   404   404   404   404   403   ok    404", "POST /api/v1/evaluation/steps/{plan_step}/actions/skip", json={"reason": "不做"}),
+        C("401   404   404   422   404   404   404   404   404   403   422   404", "POST /api/v1/evaluation/steps/{committee_step}/actions/skip", json={"reason": ""}),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/reopen": [
+        C("401   404   404   409   404   404   404   404   404   403   409   404", "POST /api/v1/evaluation/steps/{plan_step}/actions/reopen", json={"reason": "再议"}),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/note": [
+        C("401   404   404   ok    404   404   404   404   404   ok    ok    404", "POST /api/v1/evaluation/steps/{committee_step}/actions/note", json={"note": "进展"}),
+    ],
+    "POST /api/v1/evaluation/steps/{step_id}/actions/send_opinion_forms": [
+        C("401   404   404   ok    404   404   404   404   404   403   ok    404", "POST /api/v1/evaluation/steps/{opinions_step}/actions/send_opinion_forms", json={}),
+        C("401   404   404   409   404   404   404   404   404   403   409   404", "POST /api/v1/evaluation/steps/{plan_step}/actions/send_opinion_forms", json={}),
+    ],
     "GET /api/v1/evaluation/satisfaction": [
         C("401   403   403   ok    403   403   403   403   ok    ok    ok    ok", "GET /api/v1/evaluation/satisfaction?by=unit"),
     ],
@@ -1567,6 +1606,7 @@ def _campaign_world(cast) -> dict[str, Any]:
         "campaign": c.pk,
         "plan_step": plan.pk,
         "committee_step": c.steps.get(code="committee_assessment").pk,
+        "opinions_step": opinions.pk,
         "campaign_document": doc.pk,
         "opinion_form": c.opinion_forms.get().pk,
         "step_template": StepTemplate.objects.filter(jurisdiction=cast.jurisdiction).first().pk,

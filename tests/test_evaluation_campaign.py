@@ -478,7 +478,7 @@ def test_an_overdue_step_reminds_its_owners_once_then_weekly(cast, campaign):
     step = _step(campaign, "committee_assessment")
     end = step.planned_end
     sent = Notification.objects.filter(
-        kind="campaign_step_overdue", link__endswith=f"#step-{step.pk}"
+        kind="campaign_step_overdue", link=f"/evaluation/steps/{step.pk}/"
     )
     with states.frozen(end):
         reminders.run()
@@ -488,7 +488,7 @@ def test_an_overdue_step_reminds_its_owners_once_then_weekly(cast, campaign):
         reminders.run()
     assert [n.recipient for n in sent] == [cast.committee]  # the committee's member
     # A step of the office (no person, no office organisation here): its creator hears.
-    plan = Notification.objects.filter(link__endswith=f"#step-{_step(campaign, 'plan').pk}")
+    plan = Notification.objects.filter(link=f"/evaluation/steps/{_step(campaign, 'plan').pk}/")
     assert {n.recipient for n in plan} == {cast.staff}
     with states.frozen(end + datetime.timedelta(days=8)):
         summary = reminders.run()
@@ -500,15 +500,249 @@ def test_an_overdue_step_reminds_its_owners_once_then_weekly(cast, campaign):
     assert sent.all().count() == 2
 
 
-def test_the_page_renders_the_forms_of_the_step_opened_only(cast, campaign):
+def test_the_campaign_page_lists_plain_rows_and_each_step_has_its_page(cast, campaign):
     c = _client(cast.staff)
     step = _step(campaign, "plan")
-    closed = c.get(f"/evaluation/campaigns/{campaign.pk}/").content.decode()
-    assert f"/evaluation/steps/{step.pk}/act/start/" not in closed
-    assert f"?step={step.pk}#step-{step.pk}" in closed and "Start the step" in closed
-    opened = c.get(f"/evaluation/campaigns/{campaign.pk}/?step={step.pk}").content.decode()
-    assert f"/evaluation/steps/{step.pk}/act/start/" in opened
+    listed = c.get(f"/evaluation/campaigns/{campaign.pk}/").content.decode()
+    assert (
+        "/act/" not in listed
+        and "/edit/" not in listed
+        and "<form" not in listed.split('data-testid="steps"')[1].split("</ol>")[0]
+    )
+    assert f'href="/evaluation/steps/{step.pk}/"' in listed
+    page = c.get(f"/evaluation/steps/{step.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/evaluation/steps/{step.pk}/act/start/" in html
+    assert f"/evaluation/steps/{step.pk}/edit/" in html and "Step 1 of 14" in html
+    assert f"/evaluation/steps/{step.pk}/move/down/" in html
+    assert f"/evaluation/steps/{step.pk}/move/up/" not in html  # the first step
+    # The old links (?step=) open the step's page.
+    old = c.get(f"/evaluation/campaigns/{campaign.pk}/?step={step.pk}")
+    assert old.status_code == 302 and old["Location"] == f"/evaluation/steps/{step.pk}/"
     assert c.get(f"/evaluation/campaigns/{campaign.pk}/?step=x").status_code == 200
-    # A committee member is offered their own step only.
-    mine = _client(cast.committee).get(f"/evaluation/campaigns/{campaign.pk}/")
-    assert mine.content.decode().count('data-testid="open-step"') == 1
+    # A committee member acts on their own step only; the others are read only.
+    mine = _client(cast.committee)
+    own = _step(campaign, "committee_assessment")
+    html = mine.get(f"/evaluation/steps/{own.pk}/").content.decode()
+    assert f"/evaluation/steps/{own.pk}/act/start/" in html and "/edit/" not in html
+    other = mine.get(f"/evaluation/steps/{step.pk}/")
+    assert other.status_code == 200 and "/act/" not in other.content.decode()
+    assert _client(cast.deputy).get(f"/evaluation/steps/{step.pk}/").status_code == 404
+    assert c.get("/evaluation/steps/999999/").status_code == 404
+
+
+def test_acting_on_a_step_comes_back_to_its_page_with_notes_and_refusals(cast, campaign):
+    c = _client(cast.staff)
+    step = _step(campaign, "plan")
+    done = c.post(
+        f"/evaluation/steps/{step.pk}/act/start/",
+        {"expected_version": step.version, "note": "方案起草中"},
+    )
+    assert done.status_code == 302 and done["Location"] == f"/evaluation/steps/{step.pk}/"
+    page = c.get(done["Location"]).content.decode()
+    assert "方案起草中" in page and "Mark the step done" in page
+    stale = c.post(f"/evaluation/steps/{step.pk}/act/note/", {"expected_version": 0, "note": "x"})
+    assert stale.status_code == 409 and 'data-testid="page-error"' in stale.content.decode()
+    blank = c.post(f"/evaluation/steps/{step.pk}/act/skip/", {"expected_version": 1, "reason": ""})
+    assert blank.status_code == 422 and "Say why the step is skipped." in blank.content.decode()
+
+
+def test_the_step_page_takes_the_same_queries_for_one_and_five_notes(cast, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    step = _step(campaign, "plan")
+    campaigns.note(step, by=cast.staff, note="一")
+    c = _client(cast.staff)
+    url = f"/evaluation/steps/{step.pk}/"
+    c.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert c.get(url).status_code == 200
+    for n in range(4):
+        campaigns.note(step, by=cast.staff, note=f"注{n}")
+    with CaptureQueriesContext(connection) as five:
+        assert c.get(url).status_code == 200
+    assert len(five) == len(one)
+
+
+# --- the steps' notifications ------------------------------------------------------------------
+
+
+def test_the_owners_hear_that_the_campaign_started_with_their_steps(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = campaigns.create(
+            by=cast.staff,
+            jurisdiction=cast.jurisdiction,
+            year=timezone.localdate().year,
+            title="评估",
+            starts_on=timezone.localdate(),
+        )
+    told = Notification.objects.filter(kind="campaign_step_assigned")
+    assert cast.committee in {n.recipient for n in told}
+    assert not told.filter(recipient=cast.staff).exists()  # the staff member created it
+    note = told.get(recipient=cast.committee)
+    assert note.link == f"/evaluation/campaigns/{campaign.pk}/"
+    assert "评估" in note.title and _step(campaign, "committee_assessment").title in note.body
+    assert note.params["variant"] == "started" and note.params["n"] == 1
+
+
+def test_a_new_owner_hears_that_a_step_is_theirs(
+    cast, campaign, django_capture_on_commit_callbacks
+):
+    told = Notification.objects.filter(kind="campaign_step_assigned")
+    step = _step(campaign, "plan")
+
+    def edit(**owners):
+        with django_capture_on_commit_callbacks(execute=True):
+            campaigns.edit_step(
+                CampaignStep.objects.get(pk=step.pk),
+                by=cast.staff,
+                title=step.title,
+                planned_start=step.planned_start,
+                planned_end=step.planned_end,
+                **owners,
+            )
+
+    edit(owner_person=cast.clerk_a, owner_organisation=None)
+    assert [(n.recipient, n.link) for n in told.all()] == [
+        (cast.clerk_a, f"/evaluation/steps/{step.pk}/")
+    ]
+    edit(owner_person=cast.clerk_a, owner_organisation=cast.committee_org)  # the person still
+    edit(owner_person=None, owner_organisation=cast.committee_org)  # now the committee
+    assert sorted(n.recipient.username for n in told.all()) == ["clerk_a", "committee"]
+    with django_capture_on_commit_callbacks(execute=True):
+        added = campaigns.add_step(
+            campaign,
+            by=cast.staff,
+            title="补充调研",
+            planned_start=D(2026, 6, 1),
+            planned_end=D(2026, 6, 9),
+            owner_person=cast.head_a,
+        )
+    assert told.filter(recipient=cast.head_a, link=f"/evaluation/steps/{added.pk}/").exists()
+    assert not told.filter(recipient=cast.staff).exists()  # nobody hears of their own act
+
+
+def test_the_owners_hear_that_staff_reopened_their_step(
+    cast, campaign, django_capture_on_commit_callbacks
+):
+    step = _step(campaign, "committee_assessment")
+    campaigns.start(step, by=cast.committee)
+    campaigns.finish(step, by=cast.committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaigns.reopen(step, by=cast.staff, reason="评估报告缺少数据")
+    note = Notification.objects.get(kind="campaign_step_reopened")
+    assert note.recipient == cast.committee and "评估报告缺少数据" in note.body
+    assert note.link == f"/evaluation/steps/{step.pk}/"
+
+
+def test_a_step_due_soon_reminds_its_owners_the_day_it_turns_yellow(cast, campaign):
+    from minsheng.notifications import reminders
+
+    step = _step(campaign, "committee_assessment")
+    sent = Notification.objects.filter(kind="campaign_step_due_soon")
+    assert step.planned_start < step.warn_from <= step.planned_end
+    with states.frozen(step.warn_from - datetime.timedelta(days=1)):
+        reminders.run()
+    assert not sent.filter(link=f"/evaluation/steps/{step.pk}/").exists()
+    with states.frozen(step.warn_from):
+        assert step.warning(step.warn_from) == WarningColour.YELLOW
+        reminders.run()
+        reminders.run()
+    mine = sent.filter(link=f"/evaluation/steps/{step.pk}/")
+    assert [n.recipient for n in mine] == [cast.committee]
+    assert step.planned_end.isoformat() == mine.get().params["due_date"]
+    # A step done before its yellow day is not reminded.
+    other = _step(campaign, "self_assessment")
+    campaigns.start(other, by=cast.staff)
+    campaigns.finish(other, by=cast.staff)
+    with states.frozen(other.warn_from):
+        reminders.run()
+    assert not sent.filter(link=f"/evaluation/steps/{other.pk}/").exists()
+
+
+# --- the steps' actions in the API --------------------------------------------------------------
+
+
+def _api(user):
+    from minsheng.people.models import ApiToken
+
+    c = Client()
+    c.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user, 'test')[1]}"
+    return c
+
+
+def test_the_api_runs_the_step_actions_on_the_engine(cast, campaign):
+    step = _step(campaign, "committee_assessment")
+    base = f"/api/v1/evaluation/steps/{step.pk}"
+    committee = _api(cast.committee)
+    offered = committee.get(f"{base}/actions").json()
+    assert [a["name"] for a in offered["actions"]] == ["start", "note"]
+    assert offered["actions"][0]["path"] == f"{base}/actions/start"
+    version = committee.get(base).json()["version"]
+    started = committee.post(
+        f"{base}/actions/start",
+        {"expected_version": version, "note": "开始评估"},
+        content_type="application/json",
+    )
+    assert started.status_code == 200, started.content
+    assert started.json()["state"] == "in_progress"
+    assert campaign.events.filter(action="start", note="开始评估").exists()
+    stale = committee.post(
+        f"{base}/actions/finish", {"expected_version": version}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    done = committee.post(f"{base}/actions/finish", {}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "done"
+    # Reopening is staff's, with a reason.
+    assert (
+        committee.post(
+            f"{base}/actions/reopen", {"reason": "再议"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    staff = _api(cast.staff)
+    assert (
+        staff.post(
+            f"{base}/actions/reopen", {"reason": " "}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+    reopened = staff.post(
+        f"{base}/actions/reopen", {"reason": "再议"}, content_type="application/json"
+    )
+    assert reopened.status_code == 200 and reopened.json()["state"] == "in_progress"
+    noted = staff.post(f"{base}/actions/note", {"note": "补充"}, content_type="application/json")
+    assert noted.status_code == 200 and noted.json()["state"] == "in_progress"
+    assert (
+        staff.post(
+            f"{base}/actions/note", {"note": "x", "documents": []}, content_type="application/json"
+        ).status_code
+        == 422
+    )  # documents go through the page
+    plan = _step(campaign, "plan")
+    skipped = staff.post(
+        f"/api/v1/evaluation/steps/{plan.pk}/actions/skip",
+        {"reason": "今年不做"},
+        content_type="application/json",
+    )
+    assert skipped.status_code == 200 and skipped.json()["state"] == "skipped"
+    sent = staff.post(
+        f"/api/v1/evaluation/steps/{plan.pk}/actions/send_opinion_forms",
+        {},
+        content_type="application/json",
+    )
+    assert sent.status_code == 409  # skipped: not in progress
+    assert (
+        staff.post(f"{base}/actions/nonsense", {}, content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        _api(cast.deputy)
+        .post(f"{base}/actions/note", {"note": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )

@@ -149,3 +149,30 @@ def test_an_overridden_template_is_rendered_by_django(monkeypatch):
     assert not {"django/forms/widgets/text.html", "django/forms/widgets/radio_option.html"} & set(
         shared._fast
     )
+
+
+class Grouped(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, initial="t")
+    first = forms.CharField(label="First")
+    second = forms.CharField(label="Second", required=False)
+
+    def clean(self):
+        raise forms.ValidationError("the whole form is wrong")
+
+
+def test_form_fields_renders_a_group_of_fields_or_the_whole_form():
+    from django.template.loader import render_to_string
+
+    form = Grouped(data={"token": "t", "first": ""})
+    form.is_valid()
+    whole = render_to_string("form_fields.html", {"form": form})
+    assert 'name="token"' in whole and 'name="first"' in whole and 'name="second"' in whole
+    group = render_to_string("form_fields.html", {"form": form, "fields": [form["second"]]})
+    assert 'name="second"' in group
+    assert 'name="first"' not in group and 'name="token"' not in group  # no hidden fields
+    assert "the whole form is wrong" not in group  # nor the form's own errors
+    # The group's field renders as in the whole form (label, errors, help).
+    alone = render_to_string("form_fields.html", {"form": form, "fields": [form["first"]]})
+    assert 'id="id_first_error"' in alone and 'id="id_first_error"' in whole
+    empty = render_to_string("form_fields.html", {"form": form, "fields": []})
+    assert empty.strip() == ""

@@ -32,7 +32,7 @@ LEDGER_KINDS = {
 # B commitments have their own days in test_commitments.py.
 SUPERVISION_KINDS |= {"commitment_due_soon", "commitment_overdue"}
 # The evaluation campaign's steps: test_evaluation_campaign.py.
-SUPERVISION_KINDS |= {"campaign_step_overdue"}
+SUPERVISION_KINDS |= {"campaign_step_due_soon", "campaign_step_overdue"}
 
 
 def _at(day, **kw):

@@ -1,18 +1,24 @@
 """/api/v1/evaluation: the unit ranking, one unit's scores with every indicator's value, the
-satisfaction measurement. Read only; the same access rule (`evaluation.permissions`), the same
-period and scheme parsing (`evaluation.periods`) and the same figures (`evaluation.figures`)
-as the pages."""
+satisfaction measurement (read only: the same access rule, `evaluation.permissions`, the same
+period and scheme parsing, `evaluation.periods`, and the same figures, `evaluation.figures`, as
+the pages). The evaluation campaign: its progress and steps, and one POST endpoint per
+declared step action (start, finish, skip, reopen, note, send_opinion_forms), run on the same
+engine as the step's page (`evaluation.campaign_actions`, `api.actions.ActionRoutes`)."""
 
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
-from minsheng.api.schemas import ERRORS
+from minsheng.api.actions import ActionRoutes
+from minsheng.api.schemas import ERRORS, ActionsOut
 from minsheng.api.suggestions import _user
-from minsheng.evaluation import figures, periods
+from minsheng.evaluation import campaign_permissions, campaigns, figures, periods
+from minsheng.evaluation.campaign_actions import STEPS
 from minsheng.evaluation.indicators import INDICATORS
 from minsheng.evaluation.models import Scheme
 from minsheng.evaluation.permissions import get_unit_for_user, require_audience
@@ -269,7 +275,7 @@ def satisfaction(request: HttpRequest, filters: Query[EvaluationSatisfactionIn])
     }
 
 
-# --- the evaluation campaign (read only) ---------------------------------------------------------
+# --- the evaluation campaign -----------------------------------------------------------------
 
 
 class CampaignProgressOut(Schema):
@@ -297,6 +303,7 @@ class CampaignStepOut(Schema):
     warning: Literal["none", "green", "yellow", "red"]
     days_late: int = Field(description="Days past the planned end (finished late or still open).")
     documents: int
+    version: int = Field(description="Send it back as `expected_version` with a step action.")
 
 
 class CampaignOpinionsOut(Schema):
@@ -321,6 +328,26 @@ class CampaignDetailOut(CampaignOut):
     opinions: CampaignOpinionsOut | None = Field(
         description="The deputies' response rate (congress staff only; null for step owners)."
     )
+
+
+def _step(s: Any, day: Any, documents: int) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "position": s.position,
+        "code": s.code,
+        "title": s.title,
+        "state": s.state,
+        "owner_person": s.owner_person.display_name if s.owner_person else None,
+        "owner_organisation": s.owner_organisation.name if s.owner_organisation else None,
+        "planned_start": s.planned_start.isoformat(),
+        "planned_end": s.planned_end.isoformat(),
+        "started_on": s.started_on.isoformat() if s.started_on else None,
+        "finished_on": s.finished_on.isoformat() if s.finished_on else None,
+        "warning": str(s.warning(day)),
+        "days_late": s.days_late(day),
+        "documents": documents,
+        "version": s.version,
+    }
 
 
 def _campaign(c: Any, progress: Any) -> dict[str, Any]:
@@ -353,7 +380,6 @@ def _campaign(c: Any, progress: Any) -> dict[str, Any]:
     operation_id="evaluation_campaigns",
 )
 def campaign_list(request: HttpRequest) -> list[dict[str, Any]]:
-    from minsheng.evaluation import campaign_permissions, campaigns
     from minsheng.evaluation.models_campaign import CampaignStep
 
     user = _user(request)
@@ -379,7 +405,6 @@ def campaign_list(request: HttpRequest) -> list[dict[str, Any]]:
     operation_id="evaluation_campaign",
 )
 def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
-    from minsheng.evaluation import campaign_permissions, campaigns
     from minsheng.evaluation.models_campaign import StepDocument
 
     user = _user(request)
@@ -390,25 +415,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     for step_id in StepDocument.objects.filter(campaign=c).values_list("step_id", flat=True):
         docs[step_id] = docs.get(step_id, 0) + 1
     found = _campaign(c, campaigns.progress_of(steps, day))
-    found["steps"] = [
-        {
-            "id": s.pk,
-            "position": s.position,
-            "code": s.code,
-            "title": s.title,
-            "state": s.state,
-            "owner_person": s.owner_person.display_name if s.owner_person else None,
-            "owner_organisation": s.owner_organisation.name if s.owner_organisation else None,
-            "planned_start": s.planned_start.isoformat(),
-            "planned_end": s.planned_end.isoformat(),
-            "started_on": s.started_on.isoformat() if s.started_on else None,
-            "finished_on": s.finished_on.isoformat() if s.finished_on else None,
-            "warning": str(s.warning(day)),
-            "days_late": s.days_late(day),
-            "documents": docs.get(s.pk, 0),
-        }
-        for s in steps
-    ]
+    found["steps"] = [_step(s, day, docs.get(s.pk, 0)) for s in steps]
     found["opinions"] = None
     if campaign_permissions.can_manage(user, c):
         summary = campaigns.summary(c)
@@ -418,3 +425,100 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
             "rate": summary.rate,
         }
     return found
+
+
+# --- a campaign step and its actions ------------------------------------------------------------
+
+
+def _step_of(user: Any, step_id: int) -> dict[str, Any]:
+    from minsheng.evaluation.models_campaign import CampaignStep
+
+    campaign_permissions.get_step_for_user(user, step_id)
+    step = CampaignStep.objects.select_related("owner_person", "owner_organisation").get(pk=step_id)
+    return _step(step, campaigns.today(), step.documents.count())
+
+
+@router.get(
+    "/steps/{int:step_id}",
+    response={200: CampaignStepOut, 401: ERRORS[401], 404: ERRORS[404]},
+    summary="One evaluation campaign step",
+    description="The step's status, owner, dates, warning, days late, documents and `version` "
+    "(send it back as `expected_version` with an action). 404: no such step, or not in a "
+    "campaign you may see.",
+    operation_id="evaluation_step",
+)
+def step_detail(request: HttpRequest, step_id: int) -> dict[str, Any]:
+    return _step_of(_user(request), step_id)
+
+
+class CampaignStepBody(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int | None = Field(
+        None, description="The step's `version` you last saw; 409 when it changed since."
+    )
+
+
+def _describe(name: str) -> str:
+    rule = STEPS[name]
+    who = ", ".join(sorted(rule.who))
+    sources = ", ".join(sorted(rule.sources))
+    return (
+        f"`evaluation.campaigns.{name}`. Who: {who} (staff: the congress's staff; owner: the "
+        f"person named on the step, or a member of its organisation). From states: {sources}. "
+        f"New state: {rule.target or 'unchanged'}. Answers the updated step. Documents are "
+        "attached on the step's page only. 403: you may not do this on this step; 404: no "
+        "such step for you; 409: not now (state, or `expected_version` is stale); 422: the "
+        "body is not valid or a rule refuses it (a reason is required, forms are sent from "
+        "the opinions step only)."
+    )
+
+
+STEP_ROUTES = ActionRoutes(
+    registry=STEPS,
+    typed=campaigns.ACTIONS,
+    get=campaign_permissions.get_step_for_user,
+    answer=_step_of,
+    answer_schema=CampaignStepOut,
+    mount="/evaluation",
+    param="step_id",
+    path="/steps/{{int:step_id}}/actions/{name}",
+    operation_id="evaluation_step_action_{name}",
+    tag="evaluation campaign actions",
+    refused=lambda: _("You may not do this on this step."),
+    describe=_describe,
+    base=CampaignStepBody,
+    body_prefix="CampaignStep",
+)
+
+
+@router.get(
+    "/steps/{int:step_id}/actions",
+    response={200: ActionsOut, 401: ERRORS[401], 404: ERRORS[404]},
+    summary="What you may do on this campaign step now",
+    description="The declared step actions you may take now, each with its endpoint and body "
+    "fields, and the step's `version` to send back as `expected_version`.",
+    operation_id="evaluation_step_actions",
+)
+def step_actions(request: HttpRequest, step_id: int) -> dict[str, Any]:
+    user = _user(request)
+    step = campaign_permissions.get_step_for_user(user, step_id)
+    return {
+        "id": step.pk,
+        "state": step.state,
+        "version": step.version,
+        "actions": STEP_ROUTES.offered(user, step),
+    }
+
+
+STEP_ROUTES.add_to(router)
+
+
+@router.post(
+    "/steps/{int:step_id}/actions/{action}",
+    response={404: ERRORS[404]},
+    include_in_schema=False,
+)
+def unknown_step_action(request: HttpRequest, step_id: int, action: str) -> Any:
+    campaign_permissions.get_step_for_user(_user(request), step_id)
+    raise STEP_ROUTES.unknown(action)

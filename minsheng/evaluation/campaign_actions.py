@@ -37,7 +37,8 @@ S = CampaignStep.State
 STAFF, OWNER, RESPONDENT = perms.STAFF, perms.OWNER, perms.RESPONDENT
 MAX_DOCUMENTS = 10
 
-# Sent after a campaign action commits (receivers get the step or form and the event).
+# Sent after a campaign action commits (receivers get the step or form and the event), and
+# after the campaign is created (the campaign) or a step is added or changed (the step).
 campaign_changed = Signal()
 
 Try = Attempt[Any]

@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from minsheng.audit.models import Event
 from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
@@ -41,6 +42,7 @@ from minsheng.lib.spreadsheets import CellValue, Column, write_table, xlsx_respo
 from minsheng.people import permissions as people
 from minsheng.people.models import Jurisdiction, User
 from minsheng.suggestions.models import WarningColour
+from minsheng.suggestions.numbers import format_number
 
 RESPONSES_PAGE = 50
 
@@ -128,101 +130,63 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/campaign_new.html", {"form": form}, status=status)
 
 
-# --- the campaign page --------------------------------------------------------------------------
+# --- the campaign page and a step's page ----------------------------------------------------------
 
 
-def _step_events(campaign: Campaign) -> tuple[list[Event], dict[int, list[Event]]]:
-    step_type = ContentType.objects.get_for_model(CampaignStep)
-    events = list(campaign.events.select_related("actor").order_by("at", "pk"))
-    by_step: dict[int, list[Event]] = defaultdict(list)
-    for event in events:
-        event.label = STEPS.timeline_label(event.action, event.data)  # type: ignore[attr-defined]
-        if event.part_type_id == step_type.pk and event.part_id is not None:
-            by_step[event.part_id].append(event)
-    return events, by_step
+def _lateness(step: CampaignStep, day: Any, colour: str) -> str:
+    late = step.days_late(day)
+    start_late = step.start_late(day)
+    if step.state == CampaignStep.State.DONE and late:
+        return _("done %(days)s late") % {"days": _day_text(late)}
+    if late:
+        return _("%(days)s overdue") % {"days": _day_text(late)}
+    if start_late and colour != WarningColour.RED:
+        return _("should have started %(days)s ago") % {"days": _day_text(start_late)}
+    return ""
 
 
-def _steps_shown(
-    campaign: Campaign, user: User, failed: ActionForm | None, opened: int | None = None
-) -> tuple[list[dict[str, Any]], campaigns.Progress]:
+def _steps_shown(campaign: Campaign, user: User) -> tuple[list[dict[str, Any]], campaigns.Progress]:
+    """The campaign page's rows: every step as one plain row (status, owner, dates, lateness,
+    its documents' count); its notes, documents and controls are on the step's own page.
+    One query for the steps and their documents' counts, whatever their number."""
     day = campaigns.today()
     steps = list(
-        campaign.steps.select_related("owner_person", "owner_organisation").order_by("position")
+        campaign.steps.select_related("owner_person", "owner_organisation")
+        .annotate(n_documents=Count("documents"))
+        .order_by("position")
     )
-    documents: dict[int, list[StepDocument]] = defaultdict(list)
-    for doc in StepDocument.objects.filter(campaign=campaign).order_by("pk"):
-        documents[doc.step_id].append(doc)
-    _events, by_step = _step_events(campaign)
-    manage = perms.can_manage(user, campaign)
-    for step in steps:
-        step.campaign = campaign  # the capacities read its congress; no query per step
+    mine = perms.member_organisations(user)  # the roles are read once, not per step
     shown = []
-    for index, step in enumerate(steps):
+    for step in steps:
         colour = step.warning(day)
-        late = step.days_late(day)
-        start_late = step.start_late(day)
-        if step.state == CampaignStep.State.DONE and late:
-            lateness = _("done %(days)s late") % {"days": _day_text(late)}
-        elif late:
-            lateness = _("%(days)s overdue") % {"days": _day_text(late)}
-        elif start_late and colour != WarningColour.RED:
-            lateness = _("should have started %(days)s ago") % {"days": _day_text(start_late)}
-        else:
-            lateness = ""
-        editable = manage and step.state == CampaignStep.State.NOT_STARTED
-        # The forms of one step only (the one opened, or the one whose form was refused):
-        # forty collapsed forms cost most of the page; the others show an "act" link.
-        offered = STEPS.offered(user, step)
-        show = offered and (
-            step.pk == opened or (failed is not None and getattr(failed.obj, "pk", None) == step.pk)
-        )
-        actions = (
-            pages.action_views(STEPS, step, user, "evaluation:step_act", failed, names=offered)
-            if show
-            else []
-        )
-        for view in actions:
-            # Every step offers the same actions: the fields' ids name the step too.
-            view.form.auto_id = f"id_s{step.pk}_{view.name}_%s"
         shown.append(
             {
                 "step": step,
                 "colour": colour,
                 "colour_label": WarningColour(colour).label,
-                "lateness": lateness,
-                "documents": documents.get(step.pk, []),
-                "notes": [e for e in by_step.get(step.pk, []) if e.note],
-                "actions": actions,
-                "offered": [str(STEPS[name].label) for name in offered] if not show else [],
-                "prefix": f"step-{step.pk}",
-                "editable": editable,
-                "can_up": editable
-                and index > 0
-                and steps[index - 1].state == CampaignStep.State.NOT_STARTED,
-                "can_down": editable
-                and index < len(steps) - 1
-                and steps[index + 1].state == CampaignStep.State.NOT_STARTED,
-                "mine": perms.is_owner(user, step),
+                "lateness": _lateness(step, day, colour),
+                "mine": step.owner_person_id == user.pk or step.owner_organisation_id in mine,
+                "owner": " · ".join(
+                    name
+                    for name in (
+                        step.owner_person.display_name if step.owner_person else "",
+                        step.owner_organisation.name if step.owner_organisation else "",
+                    )
+                    if name
+                ),
+                "planned": f"{date_format(step.planned_start)} – {date_format(step.planned_end)}",
             }
         )
     return shown, campaigns.progress_of(steps, day)
 
 
 def _campaign_page(
-    request: HttpRequest,
-    campaign: Campaign,
-    *,
-    failed: ActionForm | None = None,
-    error: str = "",
-    status: int = 200,
+    request: HttpRequest, campaign: Campaign, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     user = _user(request)
-    opened = request.GET.get("step", "")
-    steps, progress = _steps_shown(
-        campaign, user, failed, int(opened) if opened.isdigit() and len(opened) < 12 else None
-    )
+    steps, progress = _steps_shown(campaign, user)
     manage = perms.can_manage(user, campaign)
-    summary = campaigns.summary(campaign) if manage else None
+    summary = campaigns.response_counts(campaign) if manage else None
     return render(
         request,
         "evaluation/campaign.html",
@@ -241,7 +205,85 @@ def _campaign_page(
 @login_required
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _campaign_page(request, perms.get_campaign_for_user(request.user, pk))
+    campaign = perms.get_campaign_for_user(request.user, pk)
+    opened = request.GET.get("step", "")
+    if opened.isdigit() and len(opened) < 12:
+        # The step's controls used to open on the campaign page (?step=ID): its page now.
+        return redirect("evaluation:step", int(opened))
+    return _campaign_page(request, campaign)
+
+
+def _step_page(
+    request: HttpRequest,
+    step: CampaignStep,
+    *,
+    failed: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """One step: its facts, notes and documents, the actions the reader may take on it and,
+    for staff before it starts, the controls that change, move or remove it."""
+    user = _user(request)
+    day = campaigns.today()
+    step = (
+        CampaignStep.objects.select_related("owner_person", "owner_organisation", "campaign")
+        .filter(pk=step.pk)
+        .first()
+        or step
+    )
+    campaign = step.campaign
+    order = list(campaign.steps.order_by("position").values("pk", "position", "state", "title"))
+    index = next((i for i, row in enumerate(order) if row["pk"] == step.pk), 0)
+    before = order[index - 1] if index > 0 else None
+    after = order[index + 1] if index + 1 < len(order) else None
+    step_type = ContentType.objects.get_for_model(CampaignStep)
+    events = list(
+        campaign.events.filter(part_type=step_type, part_id=step.pk)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    for event in events:
+        event.label = STEPS.timeline_label(event.action, event.data)  # type: ignore[attr-defined]
+    offered = STEPS.offered(user, step)
+    actions = pages.action_views(STEPS, step, user, "evaluation:step_act", failed, names=offered)
+    for view in actions:
+        # Several actions ask for a note: the fields' ids name the action too.
+        view.form.auto_id = f"id_{view.name}_%s"
+    manage = perms.can_manage(user, campaign)
+    editable = manage and step.state == CampaignStep.State.NOT_STARTED
+    not_started = CampaignStep.State.NOT_STARTED
+    colour = step.warning(day)
+    return render(
+        request,
+        "evaluation/campaign_step.html",
+        {
+            "campaign": campaign,
+            "step": step,
+            "number": index + 1,
+            "total": len(order),
+            "before": before,
+            "after": after,
+            "colour": colour,
+            "colour_label": WarningColour(colour).label,
+            "lateness": _lateness(step, day, colour),
+            "notes": [e for e in events if e.note],
+            "documents": list(step.documents.order_by("pk")),
+            "actions": actions,
+            "prefix": f"step-{step.pk}",
+            "editable": editable,
+            "can_up": editable and before is not None and before["state"] == not_started,
+            "can_down": editable and after is not None and after["state"] == not_started,
+            "mine": perms.is_owner(user, step),
+            "page_error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def step_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_page(request, perms.get_step_for_user(request.user, pk))
 
 
 @login_required
@@ -250,11 +292,8 @@ def step_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
     step = perms.get_step_for_user(user, pk)
     done = pages.post_action(request, STEPS, step, action, campaigns.ACTIONS.get(action))
-    campaign = perms.get_campaign_for_user(user, step.campaign_id)
     if not done.ok:
-        return _campaign_page(
-            request, campaign, failed=done.form, error=done.error, status=done.status
-        )
+        return _step_page(request, step, failed=done.form, error=done.error, status=done.status)
     uploads = done.data.get("documents")
     if uploads:
         campaigns.attach(CampaignStep.objects.get(pk=step.pk), uploads, by=user)
@@ -262,7 +301,7 @@ def step_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(
             request, _("%(n)s new opinion forms were sent.") % {"n": int(done.result or 0)}
         )
-    return redirect(f"{campaign_url(campaign)}?step={step.pk}#step-{step.pk}")
+    return redirect("evaluation:step", step.pk)
 
 
 def campaign_url(campaign: Campaign) -> str:
@@ -301,7 +340,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The step is added."))
-            return redirect(f"{campaign_url(campaign)}#step-{step.pk}")
+            return redirect("evaluation:step", step.pk)
     return _step_form_page(request, campaign, form, None)
 
 
@@ -328,12 +367,12 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The step is changed."))
-            return redirect(f"{campaign_url(campaign)}#step-{step.pk}")
+            return redirect("evaluation:step", step.pk)
     return _step_form_page(request, campaign, form, step)
 
 
-def _refused(request: HttpRequest, campaign: Campaign, error: WorkflowError) -> HttpResponse:
-    return _campaign_page(request, campaign, error=error.message, status=error.status)
+def _refused(request: HttpRequest, step: CampaignStep, error: WorkflowError) -> HttpResponse:
+    return _step_page(request, step, error=error.message, status=error.status)
 
 
 @login_required
@@ -345,7 +384,7 @@ def step_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         campaigns.remove_step(step, by=user)
     except WorkflowError as error:
-        return _refused(request, step.campaign, error)
+        return _refused(request, step, error)
     messages.success(request, _("The step is removed."))
     return redirect("evaluation:campaign", step.campaign_id)
 
@@ -361,7 +400,7 @@ def step_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     try:
         campaigns.move_step(step, by=user, up=direction == "up")
     except WorkflowError as error:
-        return _refused(request, step.campaign, error)
+        return _refused(request, step, error)
     return redirect(f"{campaign_url(step.campaign)}#step-{step.pk}")
 
 
@@ -372,9 +411,10 @@ def step_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
 @require_GET
 def campaign_history(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = perms.get_campaign_for_user(request.user, pk)
-    events, _by_step = _step_events(campaign)
+    events = list(campaign.events.select_related("actor").order_by("at", "pk"))
     titles = dict(campaign.steps.values_list("pk", "title"))
     for event in events:
+        event.label = STEPS.timeline_label(event.action, event.data)  # type: ignore[attr-defined]
         step_title = titles.get(event.part_id or 0) or (event.data or {}).get("title", "")
         event.step_title = step_title  # type: ignore[attr-defined]
     events.reverse()
@@ -412,7 +452,7 @@ def _opinion_labels() -> dict[str, str]:
 def _responses(campaign: Campaign) -> Any:
     return (
         campaign.opinion_forms.select_related("deputy")
-        .prefetch_related("items__suggestion__session")
+        .prefetch_related("items__suggestion")
         .order_by("-submitted_at", "deputy__real_name", "pk")
     )
 
@@ -466,27 +506,45 @@ def opinions(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.GET.get("format") == "xlsx":
         return _export(campaign)
     summary = campaigns.summary(campaign)
-    page = Paginator(_responses(campaign), RESPONSES_PAGE).get_page(request.GET.get("page"))
+    forms = campaign.opinion_forms.select_related("deputy").order_by(
+        "-submitted_at", "deputy__real_name", "pk"
+    )
+    page = Paginator(forms, RESPONSES_PAGE).get_page(request.GET.get("page"))
     labels = _opinion_labels()
-    rows = []
-    for f in page.object_list:
-        rows.append(
-            {
-                "form": f,
-                "handling": labels[f.handling] if f.submitted_at else "",
-                "communication": labels[f.communication] if f.submitted_at else "",
-                "items": [
-                    (
-                        campaigns.suggestion_label(i.suggestion),
-                        labels[i.handling],
-                        labels[i.communication],
-                        i.comment,
-                    )
-                    for i in f.items.all()
-                    if i.handling or i.communication or i.comment
-                ],
-            }
+    # The page's rated or commented suggestions, in one query of plain values (no prefetch of
+    # every item with its suggestion: most are not rated one by one).
+    items: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for form_id, handling, communication, comment, series, number, title in (
+        OpinionItem.objects.filter(form_id__in=[f.pk for f in page.object_list])
+        .exclude(handling="", communication="", comment="")
+        .order_by("form_id", "suggestion_id")
+        .values_list(
+            "form_id",
+            "handling",
+            "communication",
+            "comment",
+            "suggestion__series",
+            "suggestion__number",
+            "suggestion__title",
         )
+    ):
+        items[form_id].append(
+            (
+                f"{format_number(series, number)} {title}".strip(),
+                labels[handling],
+                labels[communication],
+                comment,
+            )
+        )
+    rows = [
+        {
+            "form": f,
+            "handling": labels[f.handling] if f.submitted_at else "",
+            "communication": labels[f.communication] if f.submitted_at else "",
+            "items": items.get(f.pk, []),
+        }
+        for f in page.object_list
+    ]
     shares = []
     for key, label in Opinion.choices:
         shares.append(

@@ -22,7 +22,7 @@ from minsheng.engine import actions as engine
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed
 from minsheng.evaluation import campaign_permissions as perms
 from minsheng.evaluation import campaign_template
-from minsheng.evaluation.campaign_actions import OPINIONS, STEPS
+from minsheng.evaluation.campaign_actions import OPINIONS, STEPS, campaign_changed
 from minsheng.evaluation.models_campaign import (
     OPINIONS_STEP,
     Campaign,
@@ -131,16 +131,23 @@ def create(
                     )
                 )
             CampaignStep.objects.bulk_create(steps)
-            audit_log.append(
+            event = audit_log.append(
                 campaign,
                 action="create",
                 actor=by,
                 to_state="open",
                 data={"steps": len(steps), "year": year},
             )
+            _announce(campaign, event)
     except IntegrityError:
         raise Invalid(_("This congress already has a campaign of that title this year.")) from None
     return campaign
+
+
+def _announce(obj: Campaign | CampaignStep, event: Any) -> None:
+    """Tell the notifications app of a change made outside the declared actions (the campaign
+    created, a step added or changed), once the transaction commits, as the runner does."""
+    transaction.on_commit(lambda: campaign_changed.send(sender=type(obj), obj=obj, event=event))
 
 
 def _locked_campaign(campaign: Campaign) -> Campaign:
@@ -198,13 +205,14 @@ def add_step(
             warn_from=yellow,
             due_uncertain=uncertain,
         )
-        audit_log.append(
+        event = audit_log.append(
             campaign,
             action="add_step",
             actor=by,
             part=step,
             data={"title": title, "position": position},
         )
+        _announce(step, event)
     return step
 
 
@@ -252,7 +260,7 @@ def edit_step(
             "owner_organisation": row.owner_organisation_id,
         }
         changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        audit_log.append(
+        event = audit_log.append(
             campaign,
             action="edit_step",
             actor=by,
@@ -261,6 +269,7 @@ def edit_step(
             to_state=row.state,
             data={"title": row.title, "changed": changed},
         )
+        _announce(row, event)
     return row
 
 
@@ -644,6 +653,14 @@ def summary(campaign: Campaign) -> Summary:
             found.items_rated += item["n"]
             found.item_handling[item["handling"]] += item["n"]
     return found
+
+
+def response_counts(campaign: Campaign) -> Summary:
+    """Forms sent and answered only (one aggregate): what the campaign page shows."""
+    found = campaign.opinion_forms.aggregate(
+        sent=Count("pk"), answered=Count("pk", filter=Q(state=OpinionForm.State.SUBMITTED))
+    )
+    return Summary(sent=found["sent"] or 0, answered=found["answered"] or 0)
 
 
 def opinions_step(campaign: Campaign) -> CampaignStep | None:

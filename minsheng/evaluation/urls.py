@@ -17,6 +17,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/history/", campaign_views.campaign_history, name="campaign_history"),
     path("campaigns/<int:pk>/steps/add/", campaign_views.step_add, name="step_add"),
     path("campaigns/<int:pk>/opinions/", campaign_views.opinions, name="opinions"),
+    path("steps/<int:pk>/", campaign_views.step_detail, name="step"),
     path("steps/<int:pk>/edit/", campaign_views.step_edit, name="step_edit"),
     path("steps/<int:pk>/remove/", campaign_views.step_remove, name="step_remove"),
     path("steps/<int:pk>/move/<str:direction>/", campaign_views.step_move, name="step_move"),
