@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms, template
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -47,3 +47,26 @@ def data_lang_attr() -> str:
     """` lang="zh-Hans"` for an element holding only stored data, on a page in another
     language: `<div{% data_lang_attr %}>…</div>`."""
     return "" if _chinese_page() else format_html(' lang="{}"', DATA_LANGUAGE)
+
+
+@register.simple_tag
+def options(choices: object, selected: object = None, data: bool = False) -> str:
+    """A filter's `<option>`s in one step instead of a loop of template nodes per option:
+    `{% options kinds filters.kind %}` over `(value, label)` pairs, or over objects with `pk`
+    and `name` (units). `data=True` marks the labels as stored Chinese data on pages in
+    another language (as `|zh` does)."""
+    wanted = "" if selected is None else str(selected)
+    lang = "" if not data or _chinese_page() else f' lang="{DATA_LANGUAGE}"'
+    out = []
+    for choice in choices:  # type: ignore[attr-defined]
+        if isinstance(choice, (tuple, list)):
+            value, label = choice[0], choice[1]
+        else:
+            value, label = choice.pk, choice.name
+        value = str(value)
+        mark = " selected" if value == wanted and wanted != "" else ""
+        out.append(
+            f'<option value="{conditional_escape(value)}"{mark}{lang}>'
+            f"{conditional_escape(label)}</option>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value and label escaped above
