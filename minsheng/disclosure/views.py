@@ -58,24 +58,9 @@ def _filters(
 
 
 def _options(choices: list[tuple[int, str]], current: int | None) -> str:
-    from django.utils.html import format_html, format_html_join
-    from django.utils.safestring import mark_safe
+    from minsheng.people.templatetags.pages import options
 
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    value,
-                    mark_safe(" selected") if value == current else "",  # noqa: S308
-                    label,
-                ),
-            )
-            for value, label in choices
-        ),
-    )
+    return options(choices, current)
 
 
 @require_GET
