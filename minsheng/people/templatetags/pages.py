@@ -7,6 +7,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
+from minsheng.lib.rowmarkup import escape
+
 register = template.Library()
 
 # Names, titles, bodies and units are Chinese whatever language the page is in.
@@ -65,8 +67,15 @@ def options(choices: object, selected: object = None, data: bool = False) -> str
             value, label = choice.pk, choice.name
         value = str(value)
         mark = " selected" if value == wanted and wanted != "" else ""
-        out.append(
-            f'<option value="{conditional_escape(value)}"{mark}{lang}>'
-            f"{conditional_escape(label)}</option>"
-        )
+        out.append(f'<option value="{escape(value)}"{mark}{lang}>{escape(label)}</option>')
     return mark_safe("".join(out))  # noqa: S308 - every value and label escaped above
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: template.Context) -> str:
+    """The main navigation's app links for this person (`people/nav.py`), as `<li>`s."""
+    from minsheng.people import nav
+
+    request = context.get("request")
+    kinds = context.get("user_role_kinds") or set()
+    return nav.markup(set(kinds), request.path if request is not None else "")
