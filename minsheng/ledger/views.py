@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,9 +39,12 @@ from minsheng.ledger.models import (
 )
 from minsheng.ledger.models_vote import Candidate
 from minsheng.ledger.permissions_vote import rounds_visible_to
+from minsheng.ledger.progress import status_of
+from minsheng.lib.rowmarkup import RowMarkup
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
 from minsheng.suggestions.models import WarningColour
+from minsheng.supervision.models import warning_of
 
 PAGE_SIZE = 50
 WARNING_LABELS = dict(WarningColour.choices)
@@ -53,8 +57,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "new": ("-pk",),
 }
 
-# What a row shows and derives its status and warning from (`prepare`); the export reads more.
+# What a list row shows and derives its status and warning from (`_display`), read as plain
+# values (no model instances); the export reads every column.
 ROW_FIELDS = (
+    "pk",
     "title",
     "year",
     "kind",
@@ -66,6 +72,20 @@ ROW_FIELDS = (
     "reported_on",
     "responsible_unit__name",
     "parent__title",
+)
+# One list row (lib/rowmarkup.py): every value escaped; `light` is a badge built by
+# `format_html` or empty.
+ROW = RowMarkup(
+    '<tr data-testid="item-{pk}">'
+    '<td class="title" data-label="{l_title}"><a href="{url}">{title}</a>'
+    '<span class="sub">{sub}</span></td>'
+    '<td data-label="{l_status}"><span class="state lstate-{shown_status}">{status_label}</span>'
+    "{light}</td>"
+    '<td class="nowrap" data-label="{l_progress}"><progress max="100" value="{progress}"'
+    ' aria-hidden="true"></progress> {progress}%</td>'
+    '<td data-label="{l_unit}">{unit_name}</td>'
+    '<td class="nowrap" data-label="{l_due}">{due_text}</td></tr>',
+    data=("title", "sub", "unit_name"),
 )
 
 
@@ -135,26 +155,122 @@ def _rows(user: User, filters: Filters, today: datetime.date) -> QuerySet[Ledger
     )
 
 
+class _Labels:
+    """The translated labels a row shows, taken once per request."""
+
+    def __init__(self) -> None:
+        self.kinds = {value: str(label) for value, label in LedgerItem.Kind.choices}
+        self.statuses = {value: str(label) for value, label in Status.choices}
+        self.lights = {value: str(label) for value, label in WarningColour.choices}
+        self.base = reverse("ledger:items")
+        self._dates: dict[datetime.date, str] = {}
+
+    def date(self, day: datetime.date) -> str:
+        """A date as the page writes it, formatted once per request (rows share deadlines)."""
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = date_format(day, "DATE_FORMAT")
+        return text
+
+
+def _display(
+    labels: _Labels,
+    today: datetime.date,
+    *,
+    pk: int,
+    year: int,
+    kind: str,
+    stopped: bool,
+    progress: int,
+    due: datetime.date | None,
+    warn_from: datetime.date | None,
+    reported_on: datetime.date | None,
+    unit: str | None,
+    parent: str | None,
+) -> dict[str, Any]:
+    """What a row shows of an item, from its stored values: the list's rows, the item page
+    and the panels all derive status, warning and labels here."""
+    status = status_of(
+        stopped=stopped, progress=progress, due=due, reported_on=reported_on, today=today
+    )
+    light = warning_of(due, warn_from, today, running=not stopped and progress < 100)
+    kind_label = labels.kinds[kind]
+    shown_due = None if stopped else due
+    return {
+        "shown_status": status,
+        "status_label": labels.statuses[status],
+        "light": light,
+        "light_label": "" if light == WarningColour.NONE else labels.lights.get(light, ""),
+        "kind_label": kind_label,
+        "unit_name": unit or "—",
+        "parent_title": parent or "",
+        "sub": " · ".join(str(x) for x in (year, kind_label, parent) if x),
+        "shown_due": shown_due,
+        "due_text": labels.date(shown_due) if shown_due else "—",
+        "url": f"{labels.base}{pk}/",
+    }
+
+
 def prepare(items: list[LedgerItem], today: datetime.date) -> None:
-    """What a row shows, computed once in Python (no lookups or translations per row in the
-    template)."""
-    kinds = {value: str(label) for value, label in LedgerItem.Kind.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
-    lights = {value: str(label) for value, label in WarningColour.choices}
-    base = reverse("ledger:items")
+    """What each item shows, set on the instances (item page, children, panels); the
+    related unit and parent are expected loaded (`select_related`)."""
+    labels = _Labels()
     for item in items:
-        a: Any = item
-        a.shown_status = item.status(today)
-        a.status_label = statuses[a.shown_status]
-        a.light = item.warning(today)
-        a.light_label = "" if a.light == WarningColour.NONE else lights.get(a.light, "")
-        a.kind_label = kinds[item.kind]
-        a.unit_name = item.responsible_unit.name if item.responsible_unit else "—"
-        a.parent_title = item.parent.title if item.parent else ""
-        a.sub = " · ".join(str(x) for x in (item.year, a.kind_label, a.parent_title) if x)
-        a.shown_due = None if item.is_stopped else item.due
-        a.due_text = date_format(a.shown_due, "DATE_FORMAT") if a.shown_due else "—"
-        a.url = f"{base}{item.pk}/"
+        shown = _display(
+            labels,
+            today,
+            pk=item.pk,
+            year=item.year,
+            kind=item.kind,
+            stopped=item.is_stopped,
+            progress=item.progress,
+            due=item.due,
+            warn_from=item.warn_from,
+            reported_on=item.reported_on,
+            unit=item.responsible_unit.name if item.responsible_unit else None,
+            parent=item.parent.title if item.parent else None,
+        )
+        for key, value in shown.items():
+            setattr(item, key, value)
+
+
+def list_rows(values: list[dict[str, Any]], today: datetime.date) -> list[dict[str, Any]]:
+    """The list's rows from `ROW_FIELDS` values, ready for `ROW`."""
+    labels = _Labels()
+    rows = []
+    for v in values:
+        shown = _display(
+            labels,
+            today,
+            pk=v["pk"],
+            year=v["year"],
+            kind=v["kind"],
+            stopped=v["state"] == LedgerItem.State.STOPPED or v["all_stopped"],
+            progress=v["progress"],
+            due=v["due"],
+            warn_from=v["warn_from"],
+            reported_on=v["reported_on"],
+            unit=v["responsible_unit__name"],
+            parent=v["parent__title"],
+        )
+        light = shown["light_label"] and format_html(
+            '<br><span class="warn warn-{}">● {}</span>', shown["light"], shown["light_label"]
+        )
+        rows.append(
+            {
+                "pk": v["pk"],
+                "url": shown["url"],
+                "title": v["title"],
+                "sub": shown["sub"],
+                "shown_status": shown["shown_status"],
+                "status_label": shown["status_label"],
+                "light": light,
+                "progress": v["progress"],
+                "unit_name": shown["unit_name"],
+                "due_text": shown["due_text"],
+            }
+        )
+    return rows
 
 
 def _can_enter(user: User) -> int | None:
@@ -174,9 +290,8 @@ def items(request: HttpRequest) -> HttpResponse:
     rows = _rows(user, filters, today)
     if request.GET.get("format") == "xlsx":
         return excel.export_response(rows, today)
-    page = Paginator(rows.only(*ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    prepare(shown, today)
+    page = Paginator(rows.values(*ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list_rows(list(page.object_list), today)
     jurisdictions = people.jurisdiction_ids(user)
     units = Organisation.objects.handling_units().filter(jurisdiction_id__in=jurisdictions)
     query = request.GET.copy()
@@ -187,13 +302,20 @@ def items(request: HttpRequest) -> HttpResponse:
         "ledger/items.html",
         {
             "page": page,
-            "items": shown,
+            "rows": ROW.render(
+                shown,
+                l_title=_("Title"),
+                l_status=_("Status"),
+                l_progress=_("Progress"),
+                l_unit=_("Responsible unit"),
+                l_due=_("Next deadline"),
+            ),
             "filters": filters,
             "kinds": LedgerItem.Kind.choices,
             "statuses": Status.choices,
             "paces": LedgerItem.Pace.choices,
             "warnings": [(c, WARNING_LABELS[c]) for c in ("red", "yellow", "green")],
-            "units": units.only("pk", "name"),
+            "units": units.values_list("pk", "name"),
             "sorts": [
                 ("due", _("Next deadline")),
                 ("-progress", _("Most progress")),
