@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     Person: TypeAlias = User | AnonymousUser
 
 _CACHE = "_minsheng_roles"
+_DEPUTIES = "_minsheng_deputies"
 
 
 def signed_in(user: Person) -> User | None:
@@ -48,9 +49,11 @@ def active_roles(user: Person) -> list[Role]:
 
 
 def forget_roles(user: Person) -> None:
-    """Drop the cached roles (after roles change in the same request or test)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """Drop the cached roles and deputy profiles (after they change in the same request or
+    test)."""
+    for name in (_CACHE, _DEPUTIES):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def role_kinds(user: Person) -> set[str]:
@@ -122,12 +125,17 @@ def supervisor_tiers(user: Person) -> set[int]:
 
 
 def deputy_profiles(user: Person) -> list[Deputy]:
+    """The person's active deputy profiles, loaded once per user object (as the roles)."""
     from minsheng.people.models import Deputy
 
     person = signed_in(user)
     if person is None:
         return []
-    return list(Deputy.objects.filter(user=person, is_active=True).select_related("term"))
+    cached = getattr(person, _DEPUTIES, None)
+    if cached is None:
+        cached = list(Deputy.objects.filter(user=person, is_active=True).select_related("term"))
+        setattr(person, _DEPUTIES, cached)
+    return list(cached)
 
 
 def can_see_contact(user: Person, deputy: Deputy) -> bool:
