@@ -137,7 +137,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Writers wait for each other instead of failing with "database is locked";
         # IMMEDIATE makes a transaction take the write lock up front, so two concurrent
