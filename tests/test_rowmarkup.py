@@ -55,3 +55,13 @@ def test_escape_matches_djangos(text: str):
     assert escape(text) == conditional_escape(text) == html.escape(text)
     safe = format_html("<i>{}</i>", text)
     assert escape(safe) == str(safe)
+
+
+def test_zh_escapes_and_marks_stored_text_on_other_pages():
+    from minsheng.lib.rowmarkup import zh
+
+    with override("en"):
+        assert zh("<社区>") == '<span lang="zh-Hans">&lt;社区&gt;</span>'
+        assert zh("") == "" and zh(None) == ""
+    with override("zh-hans"):
+        assert zh("<社区>") == "&lt;社区&gt;"

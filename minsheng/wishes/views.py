@@ -46,9 +46,12 @@ def wall_page(request: HttpRequest) -> HttpResponse:
         "wishes/wall.html",
         {
             "page": page,
-            "rows": rows,
+            "cards": wall.cards(rows, request.user.is_authenticated),
             "criteria": criteria,
-            "areas": sorted(per_area, key=lambda a: a["community__name"]),
+            "areas": sorted(
+                ((a["community_id"], a["community__name"]) for a in per_area),
+                key=lambda a: a[1],
+            ),
             "per_area": per_area[: wall.TOTALS_SHOWN],
             "per_claimant": wall.totals_per_claimant(),
             "groups": Wish.Group.choices,

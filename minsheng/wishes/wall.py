@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from minsheng.lib.rowmarkup import RowMarkup, zh
 from minsheng.wishes.models import Wish
 
 # Everything the public may know about a wish. Never add a field of models.PRIVATE_FIELDS.
@@ -87,6 +95,56 @@ def labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row["category_label"] = str(categories.get(row["category"], row["category"]))
         row["vulnerable"] = row["priority"] == 0
     return rows
+
+
+# One card of the wall (lib/rowmarkup.py): every value escaped; `heading`, `description` and
+# `meta` are markup built by `cards` from escaped parts.
+CARD = RowMarkup(
+    '<li class="wish-card wstate-{state}" data-testid="wish-{id}" data-state="{state}">'
+    "<h2>{heading}</h2>"
+    '<p><span class="wish-tag st-{state}">{state_label}</span> '
+    '<span class="wish-tag{vulnerable}">{group_label}</span> '
+    '<span class="wish-tag">{category_label}</span></p>'
+    '{description}<p class="meta">{meta}</p></li>'
+)
+
+
+def _day(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def cards(rows: list[dict[str, Any]], signed_in: bool) -> SafeString:
+    """The wall's cards from `labelled` rows: a signed-in person's titles link to the wish."""
+    out = []
+    for row in rows:
+        title = zh(row["title"])
+        if signed_in:
+            url = reverse("wishes:detail", args=[row["id"]])
+            title = format_html('<a href="{}">{}</a>', url, title)
+        text = row["description"]
+        description = format_html("<p>{}</p>", zh(Truncator(text).chars(120))) if text else ""
+        meta = [zh(row["community"])]
+        if row["claimant_name"]:
+            claimed = conditional_escape(_("Claimed by %(name)s"))
+            meta.append(mark_safe(claimed % {"name": zh(row["claimant_name"])}))  # noqa: S308
+        if row["fulfilled_at"]:
+            meta.append(format_html("{} {}", _("fulfilled"), _day(row["fulfilled_at"])))
+        elif row["verified_at"]:
+            meta.append(conditional_escape(_day(row["verified_at"])))
+        out.append(
+            {
+                "id": row["id"],
+                "state": row["state"],
+                "state_label": row["state_label"],
+                "group_label": row["group_label"],
+                "category_label": row["category_label"],
+                "vulnerable": " vulnerable" if row["vulnerable"] else "",
+                "heading": title,
+                "description": description,
+                "meta": mark_safe(" · ".join(meta)),  # noqa: S308 - every part escaped
+            }
+        )
+    return CARD.render(out)
 
 
 def totals_per_area(jurisdiction_ids: set[int] | None = None) -> list[dict[str, Any]]:
