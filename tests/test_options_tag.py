@@ -39,3 +39,9 @@ def test_stored_data_is_marked_chinese_on_an_english_page_only():
         assert "lang=" not in render("{% options units None %}", units=units)
     with translation.override("zh-hans"):
         assert "lang=" not in render("{% options units None data=True %}", units=units)
+
+
+def test_plain_values_are_their_own_labels():
+    out = render("{% options years picked %}", years=[2026, 2025], picked=2025)
+    assert out == '<option value="2026">2026</option><option value="2025" selected>2025</option>'
+    assert "selected" not in render("{% options years None %}", years=[2026])

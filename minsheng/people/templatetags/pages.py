@@ -54,15 +54,17 @@ def data_lang_attr() -> str:
 @register.simple_tag
 def options(choices: object, selected: object = None, data: bool = False) -> str:
     """A filter's `<option>`s in one step instead of a loop of template nodes per option:
-    `{% options kinds filters.kind %}` over `(value, label)` pairs, or over objects with `pk`
-    and `name` (units). `data=True` marks the labels as stored Chinese data on pages in
-    another language (as `|zh` does)."""
+    `{% options kinds filters.kind %}` over `(value, label)` pairs, over objects with `pk`
+    and `name` (units), or over plain values that are their own labels (years). `data=True`
+    marks the labels as stored Chinese data on pages in another language (as `|zh` does)."""
     wanted = "" if selected is None else str(selected)
     lang = "" if not data or _chinese_page() else f' lang="{DATA_LANGUAGE}"'
     out = []
     for choice in choices:  # type: ignore[attr-defined]
         if isinstance(choice, (tuple, list)):
             value, label = choice[0], choice[1]
+        elif isinstance(choice, (int, str)):
+            value = label = choice  # a year, a month: the value is its own label
         else:
             value, label = choice.pk, choice.name
         value = str(value)
