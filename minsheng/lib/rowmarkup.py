@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+# Names, titles, bodies and units are Chinese whatever language the page is in.
 DATA_LANGUAGE = "zh-Hans"
 
 
@@ -35,7 +36,8 @@ def escape(value: object) -> str:
     return html.escape(str(value))
 
 
-def _chinese_page() -> bool:
+def chinese_page() -> bool:
+    """Whether the page is in Chinese (its `<html lang>` then covers the stored data)."""
     return (get_language() or "").startswith("zh")
 
 
@@ -43,7 +45,7 @@ def zh(value: object) -> SafeString:
     """Stored Chinese text for markup built in Python, escaped, and on a page in another
     language wrapped in `<span lang="zh-Hans">` (the `|zh` filter's rule)."""
     text = "" if value is None else escape(value)
-    if not text or _chinese_page():
+    if not text or chinese_page():
         return mark_safe(text)  # noqa: S308 - escaped above
     return mark_safe(f'<span lang="{DATA_LANGUAGE}">{text}</span>')  # noqa: S308
 
@@ -55,7 +57,7 @@ class RowMarkup:
 
     def render(self, rows: Iterable[Mapping[str, object]], **common: object) -> SafeString:
         fixed = {key: escape(value) for key, value in common.items()}
-        wrap = () if _chinese_page() else self.data
+        wrap = () if chinese_page() else self.data
         out = []
         for row in rows:
             values = dict(fixed)

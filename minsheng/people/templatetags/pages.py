@@ -5,14 +5,10 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import get_language
 
-from minsheng.lib.rowmarkup import escape
+from minsheng.lib.rowmarkup import DATA_LANGUAGE, chinese_page, escape
 
 register = template.Library()
-
-# Names, titles, bodies and units are Chinese whatever language the page is in.
-DATA_LANGUAGE = "zh-Hans"
 
 
 @register.filter
@@ -20,13 +16,9 @@ def data_lang(bound_field: forms.BoundField) -> str:
     """`lang="zh-Hans"` for a field whose choices are stored data (deputies, units,
     categories), so an English page still has them read as Chinese; "" otherwise, and on
     Chinese pages, which say so on <html>."""
-    if isinstance(bound_field.field, forms.ModelChoiceField) and not _chinese_page():
+    if isinstance(bound_field.field, forms.ModelChoiceField) and not chinese_page():
         return DATA_LANGUAGE
     return ""
-
-
-def _chinese_page() -> bool:
-    return (get_language() or "").startswith("zh")
 
 
 @register.filter(needs_autoescape=True)
@@ -39,7 +31,7 @@ def zh(value: object, autoescape: bool = True) -> str:
         if autoescape
         else str(value)
     )
-    if value in (None, "") or _chinese_page():
+    if value in (None, "") or chinese_page():
         return text
     return format_html('<span lang="{}">{}</span>', DATA_LANGUAGE, text)
 
@@ -48,7 +40,7 @@ def zh(value: object, autoescape: bool = True) -> str:
 def data_lang_attr() -> str:
     """` lang="zh-Hans"` for an element holding only stored data, on a page in another
     language: `<div{% data_lang_attr %}>…</div>`."""
-    return "" if _chinese_page() else format_html(' lang="{}"', DATA_LANGUAGE)
+    return "" if chinese_page() else format_html(' lang="{}"', DATA_LANGUAGE)
 
 
 @register.simple_tag
@@ -58,7 +50,7 @@ def options(choices: object, selected: object = None, data: bool = False) -> str
     and `name` (units), or over plain values that are their own labels (years). `data=True`
     marks the labels as stored Chinese data on pages in another language (as `|zh` does)."""
     wanted = "" if selected is None else str(selected)
-    lang = "" if not data or _chinese_page() else f' lang="{DATA_LANGUAGE}"'
+    lang = "" if not data or chinese_page() else f' lang="{DATA_LANGUAGE}"'
     out = []
     for choice in choices:  # type: ignore[attr-defined]
         if isinstance(choice, (tuple, list)):
