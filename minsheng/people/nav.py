@@ -14,7 +14,8 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -65,10 +66,10 @@ LINKS: tuple[Link, ...] = (
 
 
 @functools.lru_cache(maxsize=256)
-def _url(url_name: str, prefix: str) -> str | None:
-    """A link's path (reversed once per script prefix, not per request)."""
+def _url(url_name: str, prefix: str, urlconf: str | None) -> str | None:
+    """A link's path, reversed once per script prefix and URLconf (not per request)."""
     try:
-        return reverse(url_name)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
 
@@ -76,11 +77,12 @@ def _url(url_name: str, prefix: str) -> str | None:
 def links_for(kinds: set[str], links: Iterable[Link] = LINKS) -> list[tuple[str, str]]:
     """(path, label) of the links this person sees, in the menu's order."""
     prefix = get_script_prefix()
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
     found = []
     for link in links:
         if not link.shown_to(kinds):
             continue
-        url = _url(link.url_name, prefix)
+        url = _url(link.url_name, prefix, urlconf)
         if url is not None:
             found.append((url, str(link.label)))
     return found
