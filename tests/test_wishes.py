@@ -5,10 +5,12 @@ public page and API answer."""
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from django.urls import reverse
 
+from minsheng.audit import log
 from minsheng.audit.models import Event
 from minsheng.engine.errors import Conflict, Invalid, NotAllowed
 from minsheng.wishes import permissions as perms
@@ -263,6 +265,35 @@ def test_the_wall_takes_a_fixed_number_of_queries(cast, client, django_assert_ma
         ws.verified(cast, title=f"更多{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/wishes/")
+
+
+def _wall_count(client, url="/wishes/"):
+    page = client.get(url).content.decode()
+    return int(re.search(r'data-testid="count">\D*([\d,]+)', page).group(1).replace(",", ""))
+
+
+def test_the_walls_count_and_totals_follow_the_event_log_head(
+    cast, client, django_assert_num_queries
+):
+    """The count and the totals read every public wish: they are kept under the event log's
+    head, so a visitor's page between two changes reads only its cards, and every change
+    (an event, sealed once committed) shows on the next page."""
+    ws.verified(cast, title="第一个心愿")
+    log.seal()
+    assert _wall_count(client) == 1
+    with django_assert_num_queries(2) as kept:  # the head, the cards
+        client.get("/wishes/")
+    assert "COUNT" not in " ".join(q["sql"].upper() for q in kept.captured_queries)
+    ws.fulfilled(cast, title="第二个心愿")  # verify, claim, fulfil: three events
+    log.seal()
+    assert _wall_count(client) == 2
+    assert _wall_count(client, "/wishes/?show=fulfilled") == 1
+    page = client.get("/wishes/").content.decode()
+    assert cast.deputy.display_name in page.split('data-testid="per-claimant"')[1]
+    totals = client.get("/api/v1/wishes/totals").json()
+    assert [a["total"] for a in totals["per_area"]] == [2]
+    assert [(c["total"], c["fulfilled"]) for c in totals["per_claimant"]] == [(1, 1)]
+    assert client.get("/api/v1/wishes/wall").json()["count"] == 2
 
 
 def test_posting_through_the_page_and_a_bad_post_is_a_422_with_errors(cast, client):

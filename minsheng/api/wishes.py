@@ -10,6 +10,7 @@ built by `api/actions.py` from the declaration; the fulfilment's evidence travel
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -23,6 +24,7 @@ from pydantic import ConfigDict
 from minsheng.api.actions import IDEMPOTENCY_KEY_DOC, ActionRoutes, key_reused
 from minsheng.api.schemas import ERRORS, ActionsOut, CleanStr, Id, NamedRef
 from minsheng.api.suggestions import Pages, _user
+from minsheng.disclosure import caching
 from minsheng.engine.errors import Invalid, NotAllowed
 from minsheng.people.models import User
 from minsheng.suggestions import idempotency
@@ -69,16 +71,18 @@ class WallFilters(Schema):
 
 
 class PublicMapped:
-    """The wall's rows for the paginator: labels added per page."""
+    """The wall's rows for the paginator: labels added per page; `count`, when given, is the
+    number of rows kept elsewhere (the wall's, under the event log's head: `wall.kept_count`)."""
 
-    def __init__(self, rows: QuerySet[Any]) -> None:
+    def __init__(self, rows: QuerySet[Any], count: Callable[[], int] | None = None) -> None:
         self.rows = rows
+        self._count = count or rows.count
 
     def all(self) -> "PublicMapped":
         return self
 
     def count(self) -> int:
-        return self.rows.count()
+        return self._count()
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         return wall.labelled(list(self.rows[index]))
@@ -96,7 +100,8 @@ class PublicMapped:
 @paginate(Pages, page_size=50, max_page_size=200)
 def wish_wall(request: HttpRequest, filters: Query[WallFilters]) -> PublicMapped:
     criteria = wall.Criteria(show=filters.show or "", area=filters.area, group=filters.group or "")
-    return PublicMapped(wall.public_rows(criteria))
+    version = caching.data_version(request)
+    return PublicMapped(wall.public_rows(criteria), lambda: wall.kept_count(criteria, version))
 
 
 class AreaTotal(Schema):
@@ -126,11 +131,10 @@ class TotalsOut(Schema):
     operation_id="wish_totals",
 )
 def wish_totals(request: HttpRequest) -> dict[str, Any]:
+    per_area, per_claimant = wall.kept_totals(caching.data_version(request))
     return {
-        "per_area": [
-            {**row, "community": row["community__name"]} for row in wall.totals_per_area()
-        ],
-        "per_claimant": wall.totals_per_claimant(),
+        "per_area": [{**row, "community": row["community__name"]} for row in per_area],
+        "per_claimant": per_claimant,
     }
 
 

@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +33,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 _ATTR = "_minsheng_public_version"
 
 
@@ -87,6 +88,29 @@ def data_version(request: HttpRequest) -> int:
     """The event log's head as this request saw it (read once per request): a key for what
     is derived from published data only, such as the filter options."""
     return _version(request)[0]
+
+
+def kept(
+    name: str,
+    version: int,
+    parts: tuple[object, ...],
+    compute: Callable[[], T],
+    seconds: int = 3600,
+) -> T:
+    """`compute()`, kept in the cache under the event log's head `version` (`data_version`)
+    and `parts` (what else the answer depends on: the criteria): figures that read every row
+    of a table are computed once per version, not once per visitor. Every change that shows
+    in them is an event, so a change moves the head and the next request computes afresh;
+    `seconds` bounds how long a version's answer is kept (a change that is not an event, such
+    as a community renamed by an administrator, shows after at most that long)."""
+    from django.core.cache import cache
+
+    key = f"minsheng:{name}:{version}:" + ":".join(str(part) for part in parts)
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=seconds)
+    return found
 
 
 def etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:

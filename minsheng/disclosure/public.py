@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.safestring import mark_safe
 
+from minsheng.disclosure.caching import kept
 from minsheng.disclosure.models import Publication
 from minsheng.disclosure.workflow import public_text
 from minsheng.search import highlight, tokens
@@ -353,8 +354,6 @@ def cached_statistics(criteria: Criteria, version: int) -> dict[str, Any]:
     """`statistics`, kept in the cache under the event log's head (`caching.data_version`:
     every publication, withdrawal, rating or change of a published record moves it): one
     grouped query over every published record per version, not per visitor."""
-    from django.core.cache import cache
-
     asked = (
         criteria.year,
         criteria.session,
@@ -363,12 +362,7 @@ def cached_statistics(criteria: Criteria, version: int) -> dict[str, Any]:
         criteria.delegation,
         criteria.result,
     )
-    key = "minsheng:public-stats:" + ":".join(str(part) for part in (version, *asked))
-    found = cache.get(key)
-    if found is None:
-        found = statistics(criteria)
-        cache.set(key, found, timeout=STATISTICS_SECONDS)
-    return found
+    return kept("public-stats", version, asked, lambda: statistics(criteria), STATISTICS_SECONDS)
 
 
 def _share(part: int, whole: int) -> str:

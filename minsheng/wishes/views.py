@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.disclosure import caching
 from minsheng.engine import pages
 from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.engine.pages import ActionView
+from minsheng.lib.paging import CountedPaginator
 from minsheng.people.models import User
 from minsheng.wishes import excel, wall, workflow
 from minsheng.wishes import permissions as perms
@@ -36,9 +38,15 @@ PAGE_SIZE = 50
 def wall_page(request: HttpRequest) -> HttpResponse:
     """心愿墙: no sign-in, public fields only (`wall.WALL_FIELDS`)."""
     criteria = wall.Criteria.from_query(request.GET)
-    page = Paginator(wall.public_rows(criteria), WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    version = caching.data_version(request)
+    paginator = CountedPaginator(
+        wall.public_rows(criteria),
+        WALL_PAGE_SIZE,
+        count=lambda: wall.kept_count(criteria, version),
+    )
+    page = paginator.get_page(request.GET.get("page"))
     rows = wall.labelled(list(page.object_list))
-    per_area = wall.totals_per_area()
+    per_area, per_claimant = wall.kept_totals(version)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -53,7 +61,7 @@ def wall_page(request: HttpRequest) -> HttpResponse:
                 key=lambda a: a[1],
             ),
             "per_area": per_area[: wall.TOTALS_SHOWN],
-            "per_claimant": wall.totals_per_claimant(),
+            "per_claimant": per_claimant,
             "groups": Wish.Group.choices,
             "shows": [
                 ("", _("All")),

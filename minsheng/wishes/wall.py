@@ -2,7 +2,10 @@
 public fields (`WALL_FIELDS`) are ever read, so no template or serializer can show a private one.
 
 One query for the rows shown, one count, and two bounded aggregates (per area, per claimant),
-whatever the number of wishes; the filters and the order use the `wish_wall_order` index."""
+whatever the number of wishes; the filters and the order use the `wish_wall_order` index. The
+count and the totals read every public wish, so the page keeps them in the cache under the
+event log's head (`kept_count`, `kept_totals`; every wish's step is an event): between two
+changes a visitor's page reads only its 24 cards."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from minsheng.disclosure.caching import kept
 from minsheng.lib.rowmarkup import RowMarkup, zh
 from minsheng.wishes.models import Wish
 
@@ -45,6 +49,7 @@ SHOWS = {
     "fulfilled": (Wish.State.FULFILLED, Wish.State.CONFIRMED),
 }
 TOTALS_SHOWN = 10
+KEPT_SECONDS = 600  # a version's count and totals (a community renamed shows within this)
 FULFILLED = (Wish.State.FULFILLED, Wish.State.CONFIRMED)
 
 
@@ -175,3 +180,25 @@ def totals_per_claimant(jurisdiction_ids: set[int] | None = None) -> list[dict[s
         .order_by("-fulfilled", "-total", "claimant_name")[:TOTALS_SHOWN]
     )
     return [dict(row) for row in found]
+
+
+def kept_count(criteria: Criteria, version: int) -> int:
+    """How many wishes the wall shows under `criteria`, once per event-log version."""
+    return kept(
+        "wall-count",
+        version,
+        (criteria.show, criteria.area, criteria.group),
+        lambda: public_rows(criteria).count(),
+        KEPT_SECONDS,
+    )
+
+
+def kept_totals(version: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(`totals_per_area`, `totals_per_claimant`), once per event-log version."""
+    return kept(
+        "wall-totals",
+        version,
+        (),
+        lambda: (totals_per_area(), totals_per_claimant()),
+        KEPT_SECONDS,
+    )
