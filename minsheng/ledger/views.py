@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +39,7 @@ from minsheng.ledger.models import (
 from minsheng.ledger.models_vote import Candidate
 from minsheng.ledger.permissions_vote import rounds_visible_to
 from minsheng.ledger.progress import status_of
+from minsheng.lib.paging import CountedPaginator
 from minsheng.lib.rowmarkup import RowMarkup
 from minsheng.people import permissions as people
 from minsheng.people.models import Organisation, User
@@ -290,7 +290,10 @@ def items(request: HttpRequest) -> HttpResponse:
     rows = _rows(user, filters, today)
     if request.GET.get("format") == "xlsx":
         return excel.export_response(rows, today)
-    page = Paginator(rows.values(*ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count needs none of the joins the shown fields bring (the unit, the parent).
+    page = CountedPaginator(rows.values(*ROW_FIELDS), PAGE_SIZE, count=rows.count).get_page(
+        request.GET.get("page")
+    )
     shown = list_rows(list(page.object_list), today)
     jurisdictions = people.jurisdiction_ids(user)
     units = Organisation.objects.handling_units().filter(jurisdiction_id__in=jurisdictions)
