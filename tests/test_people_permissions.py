@@ -87,3 +87,48 @@ def test_role_kinds_and_supervisor_tiers(cast):
     assert permissions.role_kinds(cast.supervisor) == {"supervisor"}
     assert permissions.supervisor_tiers(cast.supervisor) == {2}
     assert "admin" in permissions.role_kinds(cast.admin)
+
+
+SIGN_IN_BACKEND = "minsheng.people.backends.UsernameOrMobileBackend"
+
+
+def test_a_signed_in_non_deputy_reads_no_deputy_profiles(cast, client, django_assert_num_queries):
+    # The session's backend reads, with the person, whether they hold an active deputy
+    # profile; a staff member's request then never asks for profiles.
+    from django.contrib.auth import get_user
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.staff, backend=SIGN_IN_BACKEND)
+    request = type("R", (), {"session": client.session})()
+    user = get_user(request)
+    assert user == cast.staff
+    assert getattr(user, permissions.IS_DEPUTY) is False
+    with CaptureQueriesContext(connection) as seen:
+        assert permissions.deputy_profiles(user) == []
+    assert not seen.captured_queries
+
+    client.force_login(cast.deputy, backend=SIGN_IN_BACKEND)
+    request = type("R", (), {"session": client.session})()
+    deputy = get_user(request)
+    assert getattr(deputy, permissions.IS_DEPUTY) is True
+    assert permissions.deputy_profiles(deputy) == [Deputy.objects.get(user=cast.deputy)]
+
+
+def test_forgetting_roles_forgets_the_deputy_answer_too(cast, client):
+    from django.contrib.auth import get_user
+
+    client.force_login(cast.staff, backend=SIGN_IN_BACKEND)
+    user = get_user(type("R", (), {"session": client.session})())
+    assert permissions.deputy_profiles(user) == []
+    profile = DeputyFactory(user=cast.staff, term=cast.term)  # elected during the request
+    permissions.forget_roles(user)
+    assert permissions.deputy_profiles(user) == [profile]
+
+
+def test_an_inactive_account_is_not_signed_in_by_its_session(cast, client):
+    from django.contrib.auth import get_user
+
+    client.force_login(cast.staff, backend=SIGN_IN_BACKEND)
+    User.objects.filter(pk=cast.staff.pk).update(is_active=False)
+    assert not get_user(type("R", (), {"session": client.session})()).is_authenticated

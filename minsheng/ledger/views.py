@@ -42,7 +42,8 @@ from minsheng.ledger.progress import status_of
 from minsheng.lib.paging import CountedPaginator
 from minsheng.lib.rowmarkup import RowMarkup
 from minsheng.people import permissions as people
-from minsheng.people.models import Organisation, User
+from minsheng.people.choices import handling_unit_choices
+from minsheng.people.models import User
 from minsheng.suggestions.models import WarningColour
 from minsheng.supervision.models import warning_of
 
@@ -164,6 +165,7 @@ class _Labels:
         self.lights = {value: str(label) for value, label in WarningColour.choices}
         self.base = reverse("ledger:items")
         self._dates: dict[datetime.date, str] = {}
+        self._badges: dict[str, str] = {}
 
     def date(self, day: datetime.date) -> str:
         """A date as the page writes it, formatted once per request (rows share deadlines)."""
@@ -171,6 +173,18 @@ class _Labels:
         if text is None:
             text = self._dates[day] = date_format(day, "DATE_FORMAT")
         return text
+
+    def badge(self, light: str) -> str:
+        """A running clock's light as a list row shows it (built once per colour)."""
+        markup = self._badges.get(light)
+        if markup is None:
+            label = "" if light == WarningColour.NONE else self.lights.get(light, "")
+            markup = self._badges[light] = (
+                format_html('<br><span class="warn warn-{}">● {}</span>', light, label)
+                if label
+                else ""
+            )
+        return markup
 
 
 def _display(
@@ -204,7 +218,7 @@ def _display(
         "kind_label": kind_label,
         "unit_name": unit or "—",
         "parent_title": parent or "",
-        "sub": " · ".join(str(x) for x in (year, kind_label, parent) if x),
+        "sub": f"{year} · {kind_label} · {parent}" if parent else f"{year} · {kind_label}",
         "shown_due": shown_due,
         "due_text": labels.date(shown_due) if shown_due else "—",
         "url": f"{labels.base}{pk}/",
@@ -253,9 +267,6 @@ def list_rows(values: list[dict[str, Any]], today: datetime.date) -> list[dict[s
             unit=v["responsible_unit__name"],
             parent=v["parent__title"],
         )
-        light = shown["light_label"] and format_html(
-            '<br><span class="warn warn-{}">● {}</span>', shown["light"], shown["light_label"]
-        )
         rows.append(
             {
                 "pk": v["pk"],
@@ -264,7 +275,7 @@ def list_rows(values: list[dict[str, Any]], today: datetime.date) -> list[dict[s
                 "sub": shown["sub"],
                 "shown_status": shown["shown_status"],
                 "status_label": shown["status_label"],
-                "light": light,
+                "light": labels.badge(shown["light"]),
                 "progress": v["progress"],
                 "unit_name": shown["unit_name"],
                 "due_text": shown["due_text"],
@@ -295,8 +306,6 @@ def items(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     shown = list_rows(list(page.object_list), today)
-    jurisdictions = people.jurisdiction_ids(user)
-    units = Organisation.objects.handling_units().filter(jurisdiction_id__in=jurisdictions)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -318,7 +327,7 @@ def items(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "paces": LedgerItem.Pace.choices,
             "warnings": [(c, WARNING_LABELS[c]) for c in ("red", "yellow", "green")],
-            "units": units.values_list("pk", "name"),
+            "units": handling_unit_choices(people.jurisdiction_ids(user)),
             "sorts": [
                 ("due", _("Next deadline")),
                 ("-progress", _("Most progress")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpRequest
 
 from minsheng.people.models import User
@@ -59,3 +59,15 @@ class UsernameOrMobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in person of a session, read with whether they hold an active deputy
+        profile (`permissions.IS_DEPUTY`): most requests are by staff and unit clerks, whose
+        pages then skip the deputy-profile query every visibility rule asks."""
+        from minsheng.people.models import Deputy
+        from minsheng.people.permissions import IS_DEPUTY
+
+        deputy = Deputy.objects.filter(user=OuterRef("pk"), is_active=True)
+        user = User._default_manager.annotate(**{IS_DEPUTY: Exists(deputy)}).filter(pk=user_id)
+        found = user.first()
+        return found if found is not None and self.user_can_authenticate(found) else None

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 _CACHE = "_minsheng_roles"
 _DEPUTIES = "_minsheng_deputies"
+# Set by the session's backend (`backends.UsernameOrMobileBackend.get_user`) when it read the
+# person: False means no active deputy profile, so `deputy_profiles` asks nothing.
+IS_DEPUTY = "minsheng_is_deputy"
 
 
 def signed_in(user: Person) -> User | None:
@@ -51,7 +54,7 @@ def active_roles(user: Person) -> list[Role]:
 def forget_roles(user: Person) -> None:
     """Drop the cached roles and deputy profiles (after they change in the same request or
     test)."""
-    for name in (_CACHE, _DEPUTIES):
+    for name in (_CACHE, _DEPUTIES, IS_DEPUTY):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -132,6 +135,9 @@ def deputy_profiles(user: Person) -> list[Deputy]:
     if person is None:
         return []
     cached = getattr(person, _DEPUTIES, None)
+    if cached is None and getattr(person, IS_DEPUTY, None) is False:
+        cached = []
+        setattr(person, _DEPUTIES, cached)
     if cached is None:
         cached = list(Deputy.objects.filter(user=person, is_active=True).select_related("term"))
         setattr(person, _DEPUTIES, cached)
