@@ -348,3 +348,23 @@ def test_a_month_s_dashboard_ranks_as_the_ranking_page_and_the_api(client, cast,
     assert not other.is_calendar_month
     panel = dashboard.table("ranking", other, AUTUMN)
     assert panel.chart is None and not panel.table.rows and "自然月" in panel.note
+
+
+def test_the_home_panel_s_figures_are_kept_under_the_event_log_head(client, cast, year, scheme):  # noqa: F811
+    """The staff home's headline figures read every suggestion of the year: a home page shown
+    again between two changes reads them from the cache; the next change (an event, sealed
+    once committed) shows on the next page."""
+    from minsheng.audit import log
+
+    client.force_login(cast.staff)
+    with states.frozen(AUTUMN):
+        log.seal()
+        assert 'data-figure="registered">5<' in client.get("/").content.decode()
+        with CaptureQueriesContext(connection) as again:
+            page = client.get("/").content.decode()
+        assert 'data-figure="registered">5<' in page
+        assert not [q for q in again if '"between_sessions"' in q["sql"]]
+        with states.frozen(datetime.date(2026, 6, 1)):
+            states.registered(cast, title="六：新立案")
+        log.seal()
+        assert 'data-figure="registered">6<' in client.get("/").content.decode()
