@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime
 from html import escape
+from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 PER_PAGE = 50
@@ -34,6 +36,66 @@ STATE_LABELS = {
 }
 MODE_LABELS = {"lead": "主办", "joint": "会办", "separate": "分办"}
 IN_HANDLING = ("assigned", "handling", "rehandling")
+
+
+# --- the signed-in frame -------------------------------------------------------------------------
+# What every signed-in page does around its content, by hand: the person's active roles (one
+# read; the staff congresses come from it), the unread-message count in the header, the main
+# navigation for a staff member, the person's name, the CSRF token of the language and sign-out
+# forms, and the footer. A page cannot skip these, so neither does its floor.
+STAFF_NAV = "".join(
+    f'<li><a href="{href}">{label}</a></li>'
+    for href, label in (
+        ("/suggestions/list/", "建议"),
+        ("/suggestions/assign/", "交办会"),
+        ("/suggestions/import/", "导入"),
+        ("/reports/dashboard/", "看板"),
+        ("/reports/", "办理报告"),
+        ("/supervision/", "督办"),
+        ("/ledger/", "台账"),
+        ("/wishes/", "微心愿"),
+        ("/insight/topics/", "热点"),
+        ("/insight/duplicates/", "相似建议"),
+        ("/gongkai/staff/", "公开审核"),
+        ("/wishes/queue/", "待核实心愿"),
+        ("/commitments/", "承诺"),
+        ("/evaluation/", "评价"),
+        ("/evaluation/campaigns/", "评价活动"),
+    )
+)
+
+
+def _frame(request: HttpRequest, title: str) -> tuple[list[int], str, str]:
+    """(the staff congresses, the page's head and header, its footer)."""
+    user = request.user
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT kind, jurisdiction_id FROM people_role WHERE user_id = %s AND is_active",
+            [user.pk],
+        )
+        roles = cur.fetchall()
+        cur.execute(
+            "SELECT COUNT(*) FROM notifications_notification "
+            "WHERE recipient_id = %s AND read_at IS NULL",
+            [user.pk],
+        )
+        unread = cur.fetchone()[0]
+    staff_j = sorted({j for kind, j in roles if kind in ("staff", "admin")}) or [0]
+    count = f' <span class="nav-count">{unread}</span>' if unread else ""
+    token = get_token(request)
+    name = escape(getattr(user, "real_name", "") or user.get_username())
+    head = (
+        f"<!doctype html><html lang=zh-hans><meta charset=utf-8><title>{title} · 民生</title>"
+        '<header class="site-header"><a class="brand" href="/">民生</a><nav><ul>'
+        f'<li><a href="/">我的工作</a></li><li><a href="/notifications/">消息{count}</a></li>'
+        f'{STAFF_NAV}<li><a href="/account/">账户</a></li></ul></nav>'
+        f'<form action="/i18n/setlang/" method="post"><input type="hidden" '
+        f'name="csrfmiddlewaretoken" value="{token}"><button name="language" value="en">'
+        f'English</button></form><span class="who">{name}</span><form action="/logout/" '
+        f'method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        "<button>退出</button></form></header><main>"
+    )
+    return staff_j, head, "</main><footer>民生</footer></html>"
 
 
 def bare(request: HttpRequest) -> HttpResponse:
@@ -70,15 +132,52 @@ def _date(value: object) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
+# The workbench's filter bar: its choices of session, category and unit, read as the page
+# reads them (the person's congresses; categories under their parents), and its fixed selects.
+WORKBENCH_CHOICES_SQL = (
+    """SELECT se.id, t.number, se.number FROM people_session se
+    JOIN people_term t ON t.id = se.term_id WHERE t.jurisdiction_id IN ({marks})
+    ORDER BY t.number DESC, se.number DESC""",
+    """SELECT c.id, c.name, p.name FROM suggestions_category c
+    LEFT JOIN suggestions_category p ON p.id = c.parent_id
+    WHERE c.is_active AND c.jurisdiction_id IN ({marks})
+    ORDER BY p.sort_order, c.sort_order, c.name""",
+    """SELECT o.id, o.name FROM people_organisation o
+    WHERE o.is_handling_unit AND o.is_active AND o.jurisdiction_id IN ({marks})
+    ORDER BY o.sort_order, o.name""",
+)
+WORKBENCH_STATES = "".join(f'<option value="{k}">{v}</option>' for k, v in STATE_LABELS.items())
+
+
+def _workbench_filters(cur: Any, marks: str, staff_j: list[int]) -> str:
+    cur.execute(WORKBENCH_CHOICES_SQL[0].format(marks=marks), staff_j)
+    sessions = "".join(
+        f'<option value="{pk}">第{term}届第{number}次会议</option>' for pk, term, number in cur
+    )
+    cur.execute(WORKBENCH_CHOICES_SQL[1].format(marks=marks), staff_j)
+    categories = "".join(
+        f'<option value="{pk}">{escape(f"{parent} › {name}" if parent else name)}</option>'
+        for pk, name, parent in cur
+    )
+    cur.execute(WORKBENCH_CHOICES_SQL[2].format(marks=marks), staff_j)
+    units = "".join(f'<option value="{pk}">{escape(name)}</option>' for pk, name in cur)
+    return (
+        '<form method="get"><input type="search" name="q">'
+        f'<select name="session"><option value="">全部</option>{sessions}</select>'
+        f'<select name="category"><option value="">全部</option>{categories}</select>'
+        f'<select name="unit"><option value="">全部</option>{units}</select>'
+        f'<select name="state"><option value="">全部</option>{WORKBENCH_STATES}</select>'
+        '<select name="warning"><option value="">全部</option><option value="red">已超期'
+        '</option><option value="yellow">即将到期</option><option value="green">正常</option>'
+        '</select><input type="date" name="date_from"><input type="date" name="date_to">'
+        "<button>筛选</button></form>"
+    )
+
+
 def floor_workbench(request: HttpRequest) -> HttpResponse:
     user_id = request.user.pk
+    staff_j, head, foot = _frame(request, "建议")
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT DISTINCT jurisdiction_id FROM people_role "
-            "WHERE user_id = %s AND kind IN ('staff', 'admin')",
-            [user_id],
-        )
-        staff_j = [row[0] for row in cur.fetchall()] or [0]
         marks = ", ".join(["%s"] * len(staff_j))
         # The unary plus keeps SQLite from answering the OR with two index searches and a sort
         # of every matching row: the floor walks the created_at index like the page does.
@@ -116,6 +215,7 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
             ROWS_SQL.format(where=where, order=order, limit=PER_PAGE), [*params, *order_params]
         )
         rows = cur.fetchall()
+        filters = _workbench_filters(cur, marks, staff_j)
         ids = [r[0] for r in rows] or [0]
         units_sql = UNITS_SQL.format(marks=", ".join(["%s"] * len(ids)))
         cur.execute(units_sql, ids)
@@ -124,10 +224,7 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
             label = f"{escape(short or name)}<small>{MODE_LABELS[mode]}</small>"
             units.setdefault(sid, []).append(f'<span class="unit">{label}</span>')
     today = timezone.localdate()
-    out = [
-        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>建议</title>",
-        f'<p class="result-count">共{count:,}件</p><table class="list"><tbody>',
-    ]
+    out = [head, filters, f'<p class="result-count">共{count:,}件</p><table class="list"><tbody>']
     for r in rows:
         (sid, series, number, title, source, key, secret, complex_, uncertain, state, rnd) = r[:11]
         reply_due, warn_from, extended = _date(r[11]), _date(r[12]), r[13]
@@ -163,7 +260,7 @@ def floor_workbench(request: HttpRequest) -> HttpResponse:
             f'<td><span class="state state-{state}">{STATE_LABELS.get(state, state)}</span>'
             f"{round_}</td><td>{due}</td></tr>"
         )
-    out.append("</tbody></table></html>")
+    out.append(f"</tbody></table>{foot}")
     return HttpResponse("".join(out))
 
 
@@ -196,16 +293,39 @@ LIMIT {limit}
 """
 
 
+LEDGER_UNITS_SQL = """
+SELECT id, name FROM people_organisation
+WHERE is_handling_unit AND is_active AND jurisdiction_id IN ({marks}) ORDER BY sort_order, name
+"""
+# The ledger list's filter bar: its fixed selects and the responsible units.
+LEDGER_FILTERS = (
+    '<form method="get"><input type="search" name="q">'
+    '<select name="kind"><option value="">全部</option>'
+    + "".join(f'<option value="{k}">{v}</option>' for k, v in KIND_LABELS.items())
+    + '</select><input type="number" name="year"><select name="unit"><option value="">全部'
+    "</option>{units}</select>"
+    '<select name="status"><option value="">全部</option>'
+    + "".join(f'<option value="{k}">{v}</option>' for k, v in LEDGER_STATUS.items())
+    + '</select><select name="warning"><option value="">全部</option><option value="red">'
+    '已超期</option><option value="yellow">即将到期</option><option value="green">正常</option>'
+    '</select><select name="pace"><option value="">全部</option><option value="ordinary">普通'
+    '</option><option value="complex">复杂</option></select><select name="sort">'
+    '<option value="due">下一截止日</option><option value="-progress">进度最多</option>'
+    '<option value="progress">进度最少</option><option value="title">标题</option>'
+    '<option value="new">最新</option></select><input type="checkbox" name="top" value="1">'
+    "<button>筛选</button></form>"
+)
+
+
 def floor_ledger(request: HttpRequest) -> HttpResponse:
     """The ledger list's first page by hand: staff's rows, next deadline first, 50 a page."""
+    staff_j, head, foot = _frame(request, "台账")
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT DISTINCT jurisdiction_id FROM people_role "
-            "WHERE user_id = %s AND kind IN ('staff', 'admin')",
-            [request.user.pk],
-        )
-        staff_j = [row[0] for row in cur.fetchall()] or [0]
         marks = ", ".join(["%s"] * len(staff_j))
+        cur.execute(LEDGER_UNITS_SQL.format(marks=marks), staff_j)
+        units = "".join(
+            f'<option value="{pk}">{escape(name)}</option>' for pk, name in cur.fetchall()
+        )
         cur.execute(
             f"SELECT COUNT(*) FROM ledger_ledgeritem WHERE jurisdiction_id IN ({marks})",  # noqa: S608
             staff_j,
@@ -215,7 +335,8 @@ def floor_ledger(request: HttpRequest) -> HttpResponse:
         rows = cur.fetchall()
     today = timezone.localdate()
     out = [
-        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>台账</title>",
+        head,
+        LEDGER_FILTERS.format(units=units),
         f'<p class="result-count">共{count:,}项</p><table class="list"><tbody>',
     ]
     for r in rows:
@@ -249,7 +370,7 @@ def floor_ledger(request: HttpRequest) -> HttpResponse:
             f'<td><progress max="100" value="{progress}"></progress> {progress}%</td>'
             f"<td>{escape(unit or '—')}</td><td>{shown_due}</td></tr>"
         )
-    out.append("</tbody></table></html>")
+    out.append(f"</tbody></table>{foot}")
     return HttpResponse("".join(out))
 
 
@@ -385,6 +506,11 @@ RANKING_SQL = {
 def floor_ranking(request: HttpRequest) -> HttpResponse:
     """The ranking page's year (`?year=`) by hand: the Hainan points of every handling unit of
     the person's congress, from the same rows in raw SQL, best first, no data last."""
+    _staff_j, head, foot = _frame(request, "单位排名")
+    return HttpResponse(f"{head}{_ranking_table(request)}{foot}")
+
+
+def _ranking_table(request: HttpRequest) -> str:
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
@@ -445,10 +571,7 @@ def floor_ranking(request: HttpRequest) -> HttpResponse:
         score = round(earned * 100 / covered, 1) if covered else None
         scored.append((score is None, -(score or 0.0), unit_id, name, score, cells))
     scored.sort()
-    out = [
-        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>单位排名</title>",
-        "<table class=list><tbody>",
-    ]
+    out = ["<table class=list><tbody>"]
     place, previous = 0, None
     for position, (no_data, neg, unit_id, name, score, cells) in enumerate(scored, start=1):
         if (no_data, neg) != previous:
@@ -458,8 +581,8 @@ def floor_ranking(request: HttpRequest) -> HttpResponse:
             f'<td><a href="/evaluation/units/{unit_id}/">{escape(name)}</a></td>'
             f"<td>{'无数据' if score is None else f'{score:g}'}</td>{''.join(cells)}</tr>"
         )
-    out.append("</tbody></table></html>")
-    return HttpResponse("".join(out))
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 # --- publication: the public list and the staff's queue ------------------------------------------
@@ -646,13 +769,8 @@ def floor_queue(request: HttpRequest) -> HttpResponse:
     first, 50 a page, with the same columns and count."""
     import json
 
+    staff_j, head, foot = _frame(request, "待公开审核")
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT DISTINCT jurisdiction_id FROM people_role "
-            "WHERE user_id = %s AND kind IN ('staff', 'admin')",
-            [request.user.pk],
-        )
-        staff_j = [row[0] for row in cur.fetchall()] or [0]
         marks = ", ".join(["%s"] * len(staff_j))
         cur.execute(
             "SELECT COUNT(*) FROM disclosure_publication "  # noqa: S608
@@ -663,10 +781,7 @@ def floor_queue(request: HttpRequest) -> HttpResponse:
         cur.execute(QUEUE_SQL.format(marks=marks, limit=PER_PAGE), staff_j)
         rows = cur.fetchall()
     today = timezone.localdate()
-    out = [
-        "<!doctype html><html lang=zh-hans><meta charset=utf-8><title>待公开审核</title>",
-        f'<p class="result-count">{count:,} 条公开记录</p><table class="list"><tbody>',
-    ]
+    out = [head, f'<p class="result-count">{count:,} 条公开记录</p><table class="list"><tbody>']
     for pk, state, due_, spans, summaries, title, series, number, secret in rows:
         due = _date(due_)
         spans = spans if isinstance(spans, dict) else json.loads(spans or "{}")
@@ -680,7 +795,7 @@ def floor_queue(request: HttpRequest) -> HttpResponse:
             f"<td>{PUB_STATES.get(state, state)}</td><td>{due}{late}</td>"
             f"<td>{masks}{tags}</td></tr>"
         )
-    out.append("</tbody></table></html>")
+    out.append(f"</tbody></table>{foot}")
     return HttpResponse("".join(out))
 
 
@@ -763,8 +878,8 @@ def floor_dashboard(request: HttpRequest) -> HttpResponse:
             JOIN suggestions_suggestion s ON s.id = r.suggestion_id
             WHERE {period} AND r.state = 'sent' AND r.round = 1 GROUP BY r.category""",  # noqa: S608
     }
-    head = "<!doctype html><html lang='zh-hans'><head><meta charset='utf-8'><title>看板</title>"
-    parts = [f"{head}</head><body><h1>{year}</h1>"]
+    _staff_j, head, foot = _frame(request, "看板")
+    parts = [f"{head}<h1>{year}</h1>"]
     with connection.cursor() as cur:
         for title, sql in queries.items():
             cur.execute(sql, params)
@@ -772,7 +887,6 @@ def floor_dashboard(request: HttpRequest) -> HttpResponse:
                 f"<tr><th>{escape(str(k))}</th><td>{n:,}</td></tr>" for k, n in cur.fetchall()
             )
             parts.append(f"<section><h2>{title}</h2><table>{rows}</table></section>")
-    ranking = floor_ranking(request).content.decode()
-    parts.append(ranking[ranking.find("<table") : ranking.rfind("</table>") + 8])
-    parts.append("</body></html>")
+    parts.append(_ranking_table(request))
+    parts.append(foot)
     return HttpResponse("".join(parts))
