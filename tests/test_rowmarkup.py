@@ -57,6 +57,11 @@ def test_escape_matches_djangos(text: str):
     assert escape(safe) == str(safe)
 
 
+@given(st.one_of(st.integers(), st.booleans(), st.floats(allow_nan=False), st.dates()))
+def test_escape_of_other_values_matches_djangos(value: object):
+    assert escape(value) == conditional_escape(value)
+
+
 def test_zh_escapes_and_marks_stored_text_on_other_pages():
     from minsheng.lib.rowmarkup import zh
 

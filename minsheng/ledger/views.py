@@ -4,9 +4,11 @@ chart, reports, change requests and history, entering an item, and the item's ac
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -156,6 +159,13 @@ def _rows(user: User, filters: Filters, today: datetime.date) -> QuerySet[Ledger
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: datetime.date, language: str) -> str:
+    """`date_format` of a deadline, kept per language (the same items' dates, page after
+    page); `language` is the active one, so the format is that language's."""
+    return date_format(day, "DATE_FORMAT")
+
+
 class _Labels:
     """The translated labels a row shows, taken once per request."""
 
@@ -164,15 +174,12 @@ class _Labels:
         self.statuses = {value: str(label) for value, label in Status.choices}
         self.lights = {value: str(label) for value, label in WarningColour.choices}
         self.base = reverse("ledger:items")
-        self._dates: dict[datetime.date, str] = {}
+        self.language = get_language() or settings.LANGUAGE_CODE
         self._badges: dict[str, str] = {}
 
     def date(self, day: datetime.date) -> str:
-        """A date as the page writes it, formatted once per request (rows share deadlines)."""
-        text = self._dates.get(day)
-        if text is None:
-            text = self._dates[day] = date_format(day, "DATE_FORMAT")
-        return text
+        """A date as the page writes it in this request's language."""
+        return _date_text(day, self.language)
 
     def badge(self, light: str) -> str:
         """A running clock's light as a list row shows it (built once per colour)."""

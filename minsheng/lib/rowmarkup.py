@@ -31,6 +31,11 @@ def escape(value: object) -> str:
     """`conditional_escape` without its lazy-string wrapper (a list escapes hundreds of
     values): markup that is already safe (`__html__`) as is, anything else as text, with the
     same five characters escaped."""
+    kind = type(value)
+    if kind is str:  # the commonest: stored text (a SafeString is a subclass, asked below)
+        return html.escape(value)  # type: ignore[arg-type]
+    if kind is int:
+        return str(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
