@@ -183,6 +183,13 @@ def cases(f: data.Fixture) -> list[tuple[str, str, dict[str, str]]]:
         ("supervision overview", "/supervision/overview/", cookie("staff")),
         (LEDGER_FLOOR, "/_bench/floor/ledger", cookie("staff")),
         ("ledger list", "/ledger/", cookie("staff")),
+        # The ledger's other lists and the micro-wishes' staff and claimant lists: p95 only
+        # (no floor of their own; the ratio shown is to the workbench's).
+        ("B commitments", "/ledger/commitments/", cookie("staff")),
+        ("rectifications", "/ledger/rectifications/", cookie("staff")),
+        ("vote rounds", "/ledger/vote/", cookie("staff")),
+        ("wishes to verify", "/wishes/queue/", cookie("staff")),
+        ("claimant's wishes", "/wishes/mine/", cookie("deputy")),
         (WALL_FLOOR, "/_bench/floor/wishes", {}),
         ("wish wall", "/wishes/", {}),
         (RANKING_FLOOR, f"/_bench/floor/ranking?year={f.year}", cookie("staff")),

@@ -148,6 +148,12 @@ class Wish(models.Model):
             # The wall's totals per area and per claimant, read from the indexes alone.
             models.Index(fields=["wall", "community", "state"], name="wish_area_totals"),
             models.Index(fields=["state", "claimant_name"], name="wish_claimant_totals"),
+            # The staff's queue to verify (one state of their congresses, in the default
+            # order): its count and its first page from the index alone.
+            models.Index(
+                fields=["state", "jurisdiction", "priority", "-posted_at", "-id"],
+                name="wish_queue_order",
+            ),
         ]
         constraints = [
             # Exactly one claimant from the claim on; none before it.
