@@ -11,6 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +25,7 @@ from minsheng.engine.errors import WorkflowError
 from minsheng.engine.forms import ActionForm
 from minsheng.engine.pages import ActionView
 from minsheng.lib.paging import CountedPaginator
+from minsheng.lib.rowmarkup import RowMarkup, zh
 from minsheng.people.models import User
 from minsheng.wishes import excel, wall, workflow
 from minsheng.wishes import permissions as perms
@@ -108,12 +114,59 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "wishes/new.html", {"form": form}, status=status)
 
 
-def _listed(rows: Any, user: User) -> list[Wish]:
-    found = list(rows.select_related("community"))
+# One row of the staff's queue and the claimant's lists (lib/rowmarkup.py): every value
+# escaped; `claimant` and `wisher` are markup built here (`zh`, `format_html`) or empty.
+LIST_ROW = RowMarkup(
+    '<tr data-testid="wish-{pk}">'
+    '<td class="title" data-label="{l_what}"><a href="{url}">{title}</a>'
+    '<span class="sub">{community} · {category} · {posted}</span></td>'
+    '<td data-label="{l_state}"><span class="state">{state}</span>{claimant}</td>'
+    '<td data-label="{l_group}">{group}</td>'
+    '<td data-label="{l_wisher}">{wisher}</td></tr>',
+    data=("title", "community"),
+)
+
+
+def _listed(rows: Any, user: User) -> SafeString:
+    """The rows of a list of wishes, with their private fields where the person may see them."""
     sees = perms.PrivateSight(user)
-    for wish in found:
-        wish.private = sees(wish)  # type: ignore[attr-defined]
-    return found
+    base = reverse("wishes:wall")
+    states, groups = dict(Wish.State.choices), dict(Wish.Group.choices)
+    categories = dict(Wish.Category.choices)
+    out = []
+    for wish in rows.select_related("community"):
+        posted = wish.posted_at
+        wisher: object = "—"
+        if sees(wish):
+            phone = wish.wisher_phone
+            wisher = format_html(
+                "{}{}",
+                zh(wish.wisher_name),
+                format_html('<span class="sub">{}</span>', phone) if phone else "",
+            )
+        out.append(
+            {
+                "pk": wish.pk,
+                "url": f"{base}{wish.pk}/",
+                "title": wish.title,
+                "community": wish.community.name,
+                "category": categories.get(wish.category, wish.category),
+                "posted": date_format(timezone.localtime(posted), "DATE_FORMAT") if posted else "",
+                "state": states.get(wish.state, wish.state),
+                "claimant": format_html('<span class="sub">{}</span>', zh(wish.claimant_name))
+                if wish.claimant_name
+                else "",
+                "group": groups.get(wish.group, wish.group),
+                "wisher": wisher,
+            }
+        )
+    return LIST_ROW.render(
+        out,
+        l_what=_("What is needed"),
+        l_state=_("State"),
+        l_group=_("Group"),
+        l_wisher=_("Wisher"),
+    )
 
 
 @login_required
@@ -131,7 +184,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wishes/queue.html",
-        {"page": page, "wishes": _listed(page.object_list, user)},
+        {"page": page, "rows": _listed(page.object_list, user)},
     )
 
 
@@ -150,7 +203,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "claims": _listed(claims[:PAGE_SIZE], user),
             "page": page,
-            "posted": _listed(page.object_list, user) if communities else [],
+            "posted": _listed(page.object_list, user) if communities else "",
             "is_community": bool(communities),
         },
     )
