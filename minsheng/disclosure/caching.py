@@ -92,7 +92,7 @@ def data_version(request: HttpRequest) -> int:
 
 def kept(
     name: str,
-    version: int | str,
+    version: int,
     parts: tuple[object, ...],
     compute: Callable[[], T],
     seconds: int = 3600,
